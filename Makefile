@@ -1,0 +1,76 @@
+# safeshare: `make run` to try it, `make test` for everything CI checks. `make help` lists the rest.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+VAR := var
+PYTEST_ARGS ?=
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help run install install-test system-deps lint format types test test-sqlite test-postgres bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed ## Install the service into .venv/ and node_modules/
+
+install-test: install $(VENV)/.installed-test system-deps ## Install what the tests need
+
+system-deps: ## Install Debian's chromium and postgresql when missing (as root), or say what to install
+	@scripts/system-deps.sh
+
+$(VAR)/secret_key:
+	@mkdir -p $(VAR)
+	@umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+run: install $(VAR)/secret_key ## Migrate the SQLite database under var/, load demo data once, serve on http://127.0.0.1:8000
+	@export SECRET_KEY_FILE=$(VAR)/secret_key SAFESHARE_DEMO=$${SAFESHARE_DEMO:-true}; \
+	  $(BIN)/safeshare migrate --no-input && \
+	  $(BIN)/safeshare collectstatic --no-input -v 0 && \
+	  $(BIN)/safeshare demo --if-empty && \
+	  echo && echo "safeshare is starting on http://127.0.0.1:8000 (Ctrl+C stops it)" && \
+	  exec $(BIN)/safeshare serve
+
+lint: $(VENV)/.installed-test ## ruff lint and format check
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: $(VENV)/.installed-test ## Format the code with ruff
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+types: $(VENV)/.installed-test ## mypy with django-stubs
+	@# The django-stubs plugin imports the settings, which refuse to load without a key.
+	SECRET_KEY=mypy-only-key-never-used-to-sign-anything-0000 $(BIN)/mypy src tests bench
+
+test-sqlite: install-test ## The whole suite on SQLite, browser tests included
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: install-test ## The whole suite on a throwaway PostgreSQL server
+	scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test: install-test lint types test-sqlite test-postgres ## Everything CI runs: lint, types, SQLite and PostgreSQL suites
+
+bench: install-test ## Benchmarks; results go in docs/performance.md
+	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
+
+clean: ## Remove the virtualenv, node_modules and var/ (the local database!)
+	rm -rf $(VENV) node_modules $(VAR)

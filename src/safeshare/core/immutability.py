@@ -1,0 +1,119 @@
+"""Database triggers that refuse to change finalised records.
+
+The model and the actions already refuse; these stop an UPDATE or DELETE that goes round
+the application (a script, a stray migration, a console session). They do not stop a
+database owner who drops the trigger: the ledger's digests catch that.
+
+One definition serves SQLite and PostgreSQL, so the rule cannot drift between them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+
+@dataclass(frozen=True)
+class Guard:
+    name: str
+    table: str
+    # SQL true when the row (OLD, or NEW for inserts) belongs to a finalised record.
+    old_condition: str
+    new_condition: str | None = None  # for link tables: refuse new links to finalised records
+    message: str = "a finalised record cannot be changed; record an amendment instead"
+
+
+GUARDS: list[Guard] = [
+    Guard(
+        name="decision",
+        table="decisions_decision",
+        old_condition="OLD.status = 'finalised'",
+    ),
+    Guard(
+        name="decision_subjects",
+        table="decisions_decision_subjects",
+        old_condition=(
+            "EXISTS (SELECT 1 FROM decisions_decision d WHERE d.id = OLD.decision_id "
+            "AND d.status = 'finalised')"
+        ),
+        new_condition=(
+            "EXISTS (SELECT 1 FROM decisions_decision d WHERE d.id = NEW.decision_id "
+            "AND d.status = 'finalised')"
+        ),
+    ),
+]
+
+
+def _sqlite_sql(guard: Guard) -> list[str]:
+    statements = []
+    for op in ("UPDATE", "DELETE"):
+        statements.append(
+            f"CREATE TRIGGER IF NOT EXISTS immutable_{guard.name}_{op.lower()} BEFORE {op} "
+            f"ON {guard.table} FOR EACH ROW WHEN {guard.old_condition} "
+            f"BEGIN SELECT RAISE(ABORT, 'safeshare: {guard.message}'); END"
+        )
+    if guard.new_condition:
+        statements.append(
+            f"CREATE TRIGGER IF NOT EXISTS immutable_{guard.name}_insert BEFORE INSERT "
+            f"ON {guard.table} FOR EACH ROW WHEN {guard.new_condition} "
+            f"BEGIN SELECT RAISE(ABORT, 'safeshare: {guard.message}'); END"
+        )
+    return statements
+
+
+def _postgres_sql(guard: Guard) -> list[str]:
+    new_check = (
+        f"IF TG_OP = 'INSERT' AND {guard.new_condition} THEN "
+        f"RAISE EXCEPTION 'safeshare: {guard.message}' "
+        "USING ERRCODE = 'restrict_violation'; END IF;"
+        if guard.new_condition
+        else ""
+    )
+    function = f"immutable_{guard.name}_guard"
+    ops = "UPDATE OR DELETE OR INSERT" if guard.new_condition else "UPDATE OR DELETE"
+    return [
+        f"""CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') AND {guard.old_condition} THEN
+    RAISE EXCEPTION 'safeshare: {guard.message}' USING ERRCODE = 'restrict_violation';
+  END IF;
+  {new_check}
+  IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+  RETURN NEW;
+END $$""",
+        f"DROP TRIGGER IF EXISTS {function} ON {guard.table}",
+        f"CREATE TRIGGER {function} BEFORE {ops} ON {guard.table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {function}()",
+    ]
+
+
+def _selected(names: Iterable[str] | None) -> list[Guard]:
+    if names is None:
+        return GUARDS
+    wanted = set(names)
+    return [guard for guard in GUARDS if guard.name in wanted]
+
+
+def install(connection: BaseDatabaseWrapper, names: Iterable[str] | None = None) -> None:
+    """Install the named guards (a migration names its own, so later guards for tables
+    that do not exist yet are not attempted), or all of them."""
+    with connection.cursor() as cursor:
+        for guard in _selected(names):
+            sql = _postgres_sql(guard) if connection.vendor == "postgresql" else _sqlite_sql(guard)
+            for statement in sql:
+                cursor.execute(statement)
+
+
+def remove(connection: BaseDatabaseWrapper, names: Iterable[str] | None = None) -> None:
+    """For reversing a migration, and for test teardown, which empties every table."""
+    with connection.cursor() as cursor:
+        for guard in _selected(names):
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"DROP TRIGGER IF EXISTS immutable_{guard.name}_guard ON {guard.table}"
+                )
+            else:
+                for op in ("update", "delete", "insert"):
+                    cursor.execute(f"DROP TRIGGER IF EXISTS immutable_{guard.name}_{op}")

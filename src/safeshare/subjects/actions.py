@@ -1,0 +1,44 @@
+"""Every change to person records. Views, API and commands call these."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from safeshare.accounts.permissions import can_add_person
+from safeshare.subjects.models import Identifier, IdentifierKind, Person
+
+
+def add_person(
+    *,
+    actor: Any,
+    kind: str,
+    given_names: str,
+    family_name: str,
+    known_as: str = "",
+    date_of_birth: datetime.date | None = None,
+    nhs_number: str = "",
+    upn: str = "",
+) -> Person:
+    if not can_add_person(actor):
+        raise PermissionDenied("Your role cannot add person records")
+    with transaction.atomic():
+        person = Person.objects.create(
+            organisation_id=actor.organisation_id,
+            kind=kind,
+            given_names=given_names,
+            family_name=family_name,
+            known_as=known_as,
+            date_of_birth=date_of_birth,
+            created_by=actor,
+        )
+        if nhs_number:
+            Identifier.objects.create(
+                person=person, kind=IdentifierKind.NHS_NUMBER, value=nhs_number
+            )
+        if upn:
+            Identifier.objects.create(person=person, kind=IdentifierKind.UPN, value=upn)
+    return person

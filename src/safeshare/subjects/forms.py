@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from safeshare.core.forms import GovUKDateField, GovUKForm, TextField
+from safeshare.subjects.identifiers import nhs_number_is_valid, normalise_nhs_number, upn_is_valid
+from safeshare.subjects.models import PersonKind
+
+
+class SearchForm(GovUKForm):
+    q = TextField(
+        label="Name, NHS number or other identifier",
+        required_message="Enter a name, NHS number or other identifier",
+        max_length=100,
+    )
+
+
+class PersonForm(GovUKForm):
+    kind = forms.ChoiceField(
+        label="Who is this person?",
+        choices=PersonKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether this is a child or an adult family member"},
+    )
+    given_names = TextField(
+        label="Given names", required_message="Enter the person's given names", max_length=200
+    )
+    family_name = TextField(
+        label="Family name", required_message="Enter the person's family name", max_length=200
+    )
+    known_as = TextField(
+        label="Known as (optional)", required_message="", max_length=200, required=False
+    )
+    date_of_birth = GovUKDateField(
+        label="Date of birth", past_only=True, required=False, help_text="For example, 27 3 2015"
+    )
+    nhs_number = TextField(
+        label="NHS number (optional)",
+        required_message="",
+        max_length=12,
+        required=False,
+        help_text="10 digits, for example 943 476 5919",
+    )
+    upn = TextField(
+        label="Unique pupil number (optional)", required_message="", max_length=13, required=False
+    )
+
+    def clean_nhs_number(self) -> str:
+        value: str = self.cleaned_data.get("nhs_number", "")
+        if not value:
+            return ""
+        digits = normalise_nhs_number(value)
+        if len(digits) != 10 or not digits.isdigit():
+            raise ValidationError("NHS number must be 10 digits")
+        if not nhs_number_is_valid(digits):
+            raise ValidationError("Enter a valid NHS number: the check digit does not match")
+        return digits
+
+    def clean_upn(self) -> str:
+        value: str = self.cleaned_data.get("upn", "").upper()
+        if value and not upn_is_valid(value):
+            raise ValidationError("Enter a valid unique pupil number: a letter and 12 characters")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        return super().clean()

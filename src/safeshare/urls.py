@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from safeshare.core import views as core_views
+
+urlpatterns = [
+    path("", include("safeshare.core.urls")),
+    path("", include("safeshare.accounts.urls")),
+    path("people/", include("safeshare.subjects.urls")),
+    path("decisions/", include("safeshare.decisions.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = core_views.bad_request
+handler403 = core_views.permission_denied
+handler404 = core_views.page_not_found
+handler500 = core_views.server_error

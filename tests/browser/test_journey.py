@@ -1,0 +1,152 @@
+"""The foundation journey in Debian's Chromium through a real server, with axe on every page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from safeshare.accounts.models import Organisation
+from safeshare.decisions.models import Decision
+from tests.browser.conftest import assert_accessible
+from tests.factories import (
+    PASSWORD,
+    IdentifierFactory,
+    OrganisationFactory,
+    PersonFactory,
+    UserFactory,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def school() -> Organisation:
+    school = OrganisationFactory.create(name="Riverside Primary School")
+    UserFactory.create(
+        organisation=school, username="teacher", first_name="Amira", last_name="Khan"
+    )
+    lily = PersonFactory.create(organisation=school, given_names="Lily", family_name="Morgan")
+    IdentifierFactory.create(person=lily, value="9434765919")
+    police = OrganisationFactory.create(name="Northshire Police")
+    PersonFactory.create(organisation=police, given_names="Lily", family_name="Hidden")
+    return school
+
+
+def sign_in(page: Page, username: str = "teacher") -> None:
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/sign-in/"))
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter your username")
+    assert_accessible(page)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Information sharing decisions")
+
+
+def answer(page: Page, heading: str, *choices: str) -> None:
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    assert_accessible(page)
+    for choice in choices:
+        page.get_by_label(choice, exact=True).check()
+    page.get_by_role("button", name="Continue").click()
+
+
+def test_a_practitioner_records_a_decision_and_sees_it_in_the_history(
+    page: Page, school: Organisation
+) -> None:
+    sign_in(page)
+    assert_accessible(page)
+    page.get_by_role("button", name="Find a person").click()
+    assert_accessible(page)
+    page.get_by_label("Name, NHS number or other identifier").fill("Lily")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("heading", name="1 person found")).to_be_visible()
+    assert "Hidden" not in page.content()
+    assert "Lily" not in page.url
+    assert_accessible(page)
+    page.get_by_role("link", name="Lily Morgan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lily Morgan")
+    assert_accessible(page)
+    page.get_by_role("button", name="Record an information sharing decision").click()
+
+    # Nothing typed is lost on an error; the error summary links to the field.
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the purpose of sharing")
+    assert_accessible(page)
+    page.get_by_label("What is the purpose of sharing, or of the request?").fill(
+        "Section 47 enquiry by children's social care"
+    )
+    page.get_by_role("button", name="Continue").click()
+
+    answer(page, "Is a child at immediate risk of significant harm?", "No")
+    answer(page, "Is there a clear and legitimate purpose for sharing the information?", "Yes")
+    answer(page, "Does the information identify a person?", "Yes")
+    answer(page, "Are you relying on consent to share?", "No, I am relying on another lawful basis")
+    answer(page, "Is any of the information special category data?", "No")
+    answer(page, "Which lawful bases apply to sharing this information?", "Public task")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Check your answers before recording the decision"
+    )
+    expect(page.locator("#main-content")).to_contain_text("Outcome: Share without consent")
+    assert_accessible(page)
+    page.get_by_role("button", name="Record decision").click()
+
+    expect(page.locator(".govuk-panel__title")).to_have_text("Share without consent")
+    assert_accessible(page)
+    page.get_by_role("link", name="Lily Morgan").click()
+    first_row = page.locator("table.govuk-table tbody tr").first
+    expect(first_row).to_contain_text("Share without consent")
+    expect(first_row).to_contain_text("Amira Khan")
+    decision = Decision.objects.get()
+    assert decision.outcome == "share_without_consent"
+    assert str(decision.pk) not in ("Lily", "Morgan")
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You have signed out")
+    assert_accessible(page)
+    page.goto("/decisions/")
+    expect(page).to_have_url(re.compile(r"/sign-in/\?next=/decisions/"))
+
+
+def test_the_questions_work_with_the_keyboard_alone(page: Page, school: Organisation) -> None:
+    sign_in(page)
+    lily = school.people.get(given_names="Lily")
+    page.goto(f"/people/{lily.pk}/")
+    button = page.get_by_role("button", name="Record an information sharing decision")
+    button.focus()
+    page.keyboard.press("Enter")
+    page.get_by_label("What is the purpose of sharing, or of the request?").focus()
+    page.keyboard.type("Early help assessment")
+    page.keyboard.press("Tab")  # to the Continue button
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Is a child at immediate risk of significant harm?"
+    )
+    # From the back link, Tab reaches the first radio; arrow keys move between radios.
+    page.locator(".govuk-back-link").focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    expect(page.get_by_label("Yes", exact=True)).to_be_checked()
+    page.keyboard.press("Tab")  # past the radios to the details summary
+    page.keyboard.press("Tab")  # to the Continue button
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Check your answers before recording the decision"
+    )
+    expect(page.locator("#main-content")).to_contain_text("Outcome: Share urgently")
+
+
+def test_a_page_of_another_organisation_is_not_found(page: Page, school: Organisation) -> None:
+    hidden = PersonFactory.create(
+        organisation=OrganisationFactory.create(name="Northshire Police"), given_names="Kept"
+    )
+    sign_in(page)
+    response = page.goto(f"/people/{hidden.pk}/")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    assert_accessible(page)

@@ -1,0 +1,13 @@
+"""Loaded by pytest (`-p tests.environment`) before pytest-django reads the settings.
+
+Tests run as production does (DEBUG off) with a throwaway key; DATABASE_URL comes from the
+caller (scripts/with-postgres.sh sets it for the PostgreSQL run).
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment-0123456789")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SAFESHARE_DEMO", "false")
+# No HTTPS redirect under the test client and the live server, which speak plain HTTP.
+os.environ.setdefault("HTTPS", "false")
