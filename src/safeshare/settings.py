@@ -255,3 +255,6 @@ SAFESHARE_POLICY_DIRS = [
 ]
 SAFESHARE_POLICY = os.environ.get("SAFESHARE_POLICY", "") or None
 SAFESHARE_DEMO = env_bool("SAFESHARE_DEMO", False)
+# Timeliness: urgent decisions taking longer than this (from the request, or from starting)
+# are flagged on the record and in the chronology.
+SAFESHARE_URGENT_TARGET_HOURS = env_int("SAFESHARE_URGENT_TARGET_HOURS", 4)

@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 from safeshare.accounts.models import Organisation
 from safeshare.decisions.models import Decision
 from tests.browser.conftest import assert_accessible
+from tests.browser.helpers import answer, sign_in
 from tests.factories import (
-    PASSWORD,
     IdentifierFactory,
     OrganisationFactory,
     PersonFactory,
@@ -32,27 +32,6 @@ def school() -> Organisation:
     police = OrganisationFactory.create(name="Northshire Police")
     PersonFactory.create(organisation=police, given_names="Lily", family_name="Hidden")
     return school
-
-
-def sign_in(page: Page, username: str = "teacher") -> None:
-    page.goto("/")
-    expect(page).to_have_url(re.compile(r"/sign-in/"))
-    assert_accessible(page)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter your username")
-    assert_accessible(page)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Information sharing decisions")
-
-
-def answer(page: Page, heading: str, *choices: str) -> None:
-    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
-    assert_accessible(page)
-    for choice in choices:
-        page.get_by_label(choice, exact=True).check()
-    page.get_by_role("button", name="Continue").click()
 
 
 def test_a_practitioner_records_a_decision_and_sees_it_in_the_history(

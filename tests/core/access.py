@@ -1,0 +1,11 @@
+from django.urls import reverse
+
+from tests.access import Rule
+
+RULES = {
+    "core:home": [Rule("get", lambda w: reverse("core:home"), 200, 200)],
+    "core:about": [Rule("get", lambda w: reverse("core:about"), 200, 200, anonymous=200)],
+    "core:accessibility": [
+        Rule("get", lambda w: reverse("core:accessibility"), 200, 200, anonymous=200)
+    ],
+}
