@@ -2,6 +2,15 @@
 
 Each app keeps its rules in `tests/<app>/access.py` as `RULES: dict[url name, list[Rule]]`;
 `tests/test_access.py` walks every URL pattern and fails on one without a rule.
+
+Each rule is tried as every role of the owning organisation, as a practitioner of another
+organisation and anonymously. `own` is what the owning organisation's practitioner gets;
+the other case roles (manager, IG lead) get the same unless `roles` says otherwise, and
+the non-case roles (auditor, administrator) get what `other` gets unless `roles` says
+otherwise: without a case role they see no more than an outsider.
+
+When disclosures exist (issue 4), add "recipient" and "revoked_recipient" to `roles` and
+to `WHO` in tests/test_access.py: a recipient of a share before and after revocation.
 """
 
 from __future__ import annotations
@@ -28,3 +37,14 @@ class Rule:
     other: int  # a practitioner of another organisation
     anonymous: int = 302  # sent to sign in
     data: Callable[[World], dict[str, Any]] | None = None
+    # Per-role overrides: "practitioner", "manager", "ig_lead", "auditor", "administrator".
+    roles: dict[str, int] = field(default_factory=dict)
+
+    def expected(self, who: str) -> int:
+        if who in self.roles:
+            return self.roles[who]
+        if who in {"own", "practitioner", "manager", "ig_lead"}:
+            return self.own
+        if who in {"other", "auditor", "administrator"}:
+            return self.other
+        return self.anonymous

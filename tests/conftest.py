@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from safeshare.accounts.models import Organisation, User
 from safeshare.subjects.models import Person
-from tests.factories import OrganisationFactory, PersonFactory, UserFactory
+from tests.factories import OrganisationFactory, PersonFactory, TOTPDeviceFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_the_second_factor(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every page needs a second factor (SecondFactorMiddleware). `client.force_login`
+    also gives the user a confirmed authenticator and marks the session as verified with
+    it, as the sign-in code page does; tests of the second factor itself opt out with
+    `@pytest.mark.no_auto_otp`."""
+    if request.node.get_closest_marker("no_auto_otp"):
+        return
+    original = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        device = TOTPDeviceFactory.confirmed_for(user)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture

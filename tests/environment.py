@@ -11,3 +11,9 @@ os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SAFESHARE_DEMO", "false")
 # No HTTPS redirect under the test client and the live server, which speak plain HTTP.
 os.environ.setdefault("HTTPS", "false")
+# A throwaway ledger signing key, published here on purpose: it signs test checkpoints only.
+os.environ.setdefault("SAFESHARE_LEDGER_ORIGIN", "safeshare.test/ledger")
+os.environ.setdefault(
+    "SAFESHARE_LEDGER_SIGNING_KEY",
+    "PRIVATE+KEY+safeshare.test/ledger+8d31aa4e+AQma055LPNZfZPg3HbYtw7eWSQQYl54XfW/rKzQi4GJP",
+)

@@ -8,6 +8,8 @@ from typing import Any
 
 import factory
 from django.contrib.auth.hashers import make_password
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeshare.accounts.models import Organisation, OrganisationKind, Role, User
 from safeshare.subjects.models import Identifier, IdentifierKind, Person, PersonKind
@@ -77,3 +79,25 @@ class IdentifierFactory(factory.django.DjangoModelFactory[Identifier]):
     person = factory.SubFactory(PersonFactory)
     kind = IdentifierKind.NHS_NUMBER
     value = "9434765919"
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory[TOTPDevice]):
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(UserFactory)
+    name = "Authenticator app"
+    confirmed = True
+
+    @classmethod
+    def confirmed_for(cls, user: User) -> TOTPDevice:
+        """The user's confirmed authenticator, made if they have none."""
+        device = TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).first()
+        return device or cls.create(user=user)
+
+
+def totp_code(device: TOTPDevice, offset_steps: int = 0) -> str:
+    """The code an authenticator app would show now (or `offset_steps` steps from now)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = totp.time + offset_steps * device.step
+    return f"{totp.token():0{device.digits}d}"

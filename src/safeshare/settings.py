@@ -6,6 +6,7 @@ without a real SECRET_KEY, because a guessable key would let anyone forge sessio
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -82,6 +83,11 @@ INSTALLED_APPS = [
     "safeshare.accounts",
     "safeshare.subjects",
     "safeshare.decisions",
+    "safeshare.ledger",
+    "safeshare.audit",
+    "safeshare.directory",
+    "safeshare.requests",
+    "safeshare.agreements",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -90,6 +96,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "govuk_frontend_django",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # Last, as django-axes asks, so that its signal handlers see every sign-in attempt.
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -98,12 +109,18 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "safeshare.core.middleware.RefuseUndecodableBodyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "safeshare.accounts.middleware.SecondFactorMiddleware",
+    "safeshare.audit.middleware.DeniedAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "safeshare.core.middleware.NoStoreMiddleware",
+    # Last, as django-axes asks: turns its lockout flag into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "safeshare.urls"
@@ -156,6 +173,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "core:home"
+# django-axes first, so a locked-out username and address is refused before the password
+# is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGOUT_REDIRECT_URL = None  # show "You have signed out" rather than a bare sign-in page
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -176,6 +199,39 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# The idle warning appears this long before the session ends (safeshare/session-timeout.mjs).
+SESSION_WARNING_SECONDS = max(SESSION_COOKIE_AGE - 5 * 60, SESSION_COOKIE_AGE // 2)
+# A form post is a few kilobytes; anything bigger is refused with the 400 page.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SAFESHARE_MAX_REQUEST_BYTES", 64 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+
+# --- Sign-in: second factor and lockout -------------------------------------------------
+# Every account needs an authenticator app (TOTP) and gets recovery codes. Only a
+# demonstration (SAFESHARE_DEMO=true, which `make run` sets) may turn that off.
+SAFESHARE_DEMO = env_bool("SAFESHARE_DEMO", False)
+SAFESHARE_REQUIRE_MFA = env_bool("SAFESHARE_REQUIRE_MFA", not SAFESHARE_DEMO)
+if not SAFESHARE_REQUIRE_MFA and not SAFESHARE_DEMO:
+    raise ImproperlyConfigured(
+        "SAFESHARE_REQUIRE_MFA can only be false when SAFESHARE_DEMO is true: every real "
+        "account must use a second factor."
+    )
+OTP_TOTP_ISSUER = "safeshare"
+SAFESHARE_RECOVERY_CODES = 10
+# Five failures from one address for one username lock that pair out for the cool-off.
+# Locking by the pair (not the username alone) means nobody can lock a colleague out from
+# another machine; the cool-off means nobody is locked out for good.
+AXES_FAILURE_LIMIT = env_int("SAFESHARE_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("SAFESHARE_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A fixed end to the lockout, so the lockout page can say when to try again.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "safeshare.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "safeshare.core.http.client_ip"
+# Axes logs who failed; a username typed into the box may be anything, even a child's name.
+AXES_CLIENT_STR_CALLABLE = "safeshare.core.http.redacted_client_str"
+AXES_VERBOSE = False
 
 # --- Security headers ------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -188,7 +244,8 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 63072000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # django-csp 4: no 'unsafe-inline' anywhere; the two small inline scripts carry the nonce.
@@ -238,11 +295,20 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"no_request_data": {"()": "safeshare.core.logging.DropRequestData"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_request_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # Django logs the request line, which carries only opaque ids in safeshare's URLs.
         "django.request": {"level": "ERROR"},
+        # Successes and clean-ups at INFO are noise; failures and lockouts are WARNING.
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -254,7 +320,58 @@ SAFESHARE_POLICY_DIRS = [
     Path(p) for p in os.environ.get("SAFESHARE_POLICY_DIRS", "").split(os.pathsep) if p.strip()
 ]
 SAFESHARE_POLICY = os.environ.get("SAFESHARE_POLICY", "") or None
-SAFESHARE_DEMO = env_bool("SAFESHARE_DEMO", False)
-# Timeliness: urgent decisions taking longer than this (from the request, or from starting)
-# are flagged on the record and in the chronology.
-SAFESHARE_URGENT_TARGET_HOURS = env_int("SAFESHARE_URGENT_TARGET_HOURS", 4)
+
+# --- Ledger (docs/operations.md) -------------------------------------------------------
+# The log's name in its signed checkpoints; the signing key must carry the same name.
+SAFESHARE_LEDGER_ORIGIN = os.environ.get("SAFESHARE_LEDGER_ORIGIN", "") or "safeshare.local/demo"
+
+
+def read_ledger_signing_key() -> str | None:
+    """The checkpoint signer key ("PRIVATE+KEY+..."), or None: then the service runs but
+    signs no checkpoints (the checkpoint URL answers 503). `make run` makes one."""
+    key = os.environ.get("SAFESHARE_LEDGER_SIGNING_KEY", "").strip()
+    key_file = os.environ.get("SAFESHARE_LEDGER_SIGNING_KEY_FILE", "")
+    if not key and key_file:
+        try:
+            key = Path(key_file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(
+                f"SAFESHARE_LEDGER_SIGNING_KEY_FILE {key_file!r} cannot be read: {exc}"
+            ) from exc
+    return key or None
+
+
+SAFESHARE_LEDGER_SIGNING_KEY = read_ledger_signing_key()
+
+
+# --- directory and agreements (docs/adr/0006-directory-and-agreements.md) --------------
+# Agreements whose review date is this close (or past) are listed first, tagged.
+SAFESHARE_AGREEMENT_REVIEW_WARNING_DAYS = env_int("SAFESHARE_AGREEMENT_REVIEW_WARNING_DAYS", 30)
+# Deadline targets by urgency (safeshare/core/workdays.py): immediate counts clock hours,
+# the others count working days in England and Wales.
+SAFESHARE_URGENCY_TARGETS: dict[str, dict[str, int]] = {
+    "immediate": {"hours": env_int("SAFESHARE_TARGET_IMMEDIATE_HOURS", 4)},
+    "urgent": {"working_days": env_int("SAFESHARE_TARGET_URGENT_WORKING_DAYS", 1)},
+    "standard": {"working_days": env_int("SAFESHARE_TARGET_STANDARD_WORKING_DAYS", 5)},
+}
+for _level, _target in SAFESHARE_URGENCY_TARGETS.items():
+    if min(_target.values()) < 1:
+        raise ImproperlyConfigured(f"The {_level} deadline target must be 1 or more")
+
+# --- requests and notifications ---------------------------------------------------------
+# Emails carry no personal data, only a link: the address people use to reach safeshare.
+SAFESHARE_BASE_URL = os.environ.get("SAFESHARE_BASE_URL", "http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "safeshare <no-reply@safeshare.invalid>")
+# Console locally (emails are printed); SMTP when EMAIL_HOST is set.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)

@@ -2,11 +2,55 @@ from django.urls import reverse
 
 from tests.access import Rule
 
+SIGNED_IN = {"auditor": 200, "administrator": 200}
+
 RULES = {
     "accounts:sign_in": [
         Rule("get", lambda w: reverse("accounts:sign_in"), 302, 302, anonymous=200)
     ],
     "accounts:sign_out": [
         Rule("post", lambda w: reverse("accounts:sign_out"), 200, 200, anonymous=302)
+    ],
+    # Already verified (the matrix signs in with a second factor): back to the start.
+    "accounts:mfa_verify": [
+        Rule("get", lambda w: reverse("accounts:mfa_verify"), 302, 302),
+        Rule("post", lambda w: reverse("accounts:mfa_verify"), 302, 302),
+    ],
+    # Anyone signed in may replace their own authenticator (after entering its code).
+    "accounts:mfa_setup": [
+        Rule("get", lambda w: reverse("accounts:mfa_setup"), 200, 200, roles=SIGNED_IN),
+        Rule(
+            "post",
+            lambda w: reverse("accounts:mfa_setup"),
+            200,
+            200,
+            roles=SIGNED_IN,
+            data=lambda w: {"code": "000000"},
+        ),
+    ],
+    "accounts:mfa_recovery_codes": [
+        Rule("get", lambda w: reverse("accounts:mfa_recovery_codes"), 200, 200, roles=SIGNED_IN)
+    ],
+    "accounts:keep_alive": [
+        Rule(
+            "post",
+            lambda w: reverse("accounts:keep_alive"),
+            204,
+            204,
+            roles={
+                "auditor": 204,
+                "administrator": 204,
+            },
+        ),
+        Rule(
+            "get",
+            lambda w: reverse("accounts:keep_alive"),
+            405,
+            405,
+            roles={
+                "auditor": 405,
+                "administrator": 405,
+            },
+        ),
     ],
 }

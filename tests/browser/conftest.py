@@ -12,6 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from safeshare.core import immutability
+from safeshare.decisions.purposes import seed_purposes
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -84,6 +85,8 @@ def immutable_tables_emptied_after(transactional_db: None) -> Iterator[None]:
     from django.db import connection
 
     immutability.install(connection)
+    # Emptying the tables also removes what data migrations seeded.
+    seed_purposes()
     yield
     immutability.remove(connection)
 

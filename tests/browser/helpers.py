@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import re
+import time
 
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
+from safeshare.accounts.models import User
 from tests.browser.conftest import assert_accessible
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, TOTPDeviceFactory, totp_code
+
+CODE_QUESTION = "Enter the 6-digit code from your authenticator app"
 
 
 def sign_in(page: Page, username: str = "teacher") -> None:
@@ -17,10 +22,26 @@ def sign_in(page: Page, username: str = "teacher") -> None:
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter your username")
     assert_accessible(page)
+    # The user has a confirmed authenticator, as every real account has.
+    device = TOTPDeviceFactory.confirmed_for(User.objects.get(username=username))
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    enter_code(page, device)
     expect(page.get_by_role("heading", level=1)).to_have_text("Information sharing decisions")
+
+
+def enter_code(page: Page, device: TOTPDevice) -> None:
+    """The second sign-in page: the code the authenticator app would show now."""
+    expect(page.get_by_role("heading", level=1)).to_have_text(CODE_QUESTION)
+    assert_accessible(page)
+    # A code is accepted once: signing the same person in again within the same 30 seconds
+    # needs the next code, which django-otp's one-step tolerance accepts.
+    device.refresh_from_db()
+    current = int(time.time() - device.t0) // device.step + device.drift
+    offset = max(0, device.last_t + 1 - current)
+    page.get_by_label(CODE_QUESTION).fill(totp_code(device, offset_steps=offset))
+    page.get_by_role("button", name="Continue").click()
 
 
 def answer(page: Page, heading: str, *choices: str) -> None:

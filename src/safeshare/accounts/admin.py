@@ -1,11 +1,27 @@
 from __future__ import annotations
 
-from django.contrib import admin
+# Imported first so that their registrations exist to be undone below: device secrets and
+# raw sign-in attempts are not for browsing in the admin.
+import django_otp.plugins.otp_static.admin
+import django_otp.plugins.otp_totp.admin  # noqa: F401
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safeshare.accounts import actions
 from safeshare.accounts.models import Organisation, User
 from safeshare.accounts.permissions import can_administer
+
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+# Fields whose change alters what a user may reach: their old sessions end.
+ACCESS_FIELDS = frozenset({"is_active", "role", "organisation", "is_staff", "is_superuser"})
 
 
 class AdministratorsOnlySite(admin.AdminSite):
@@ -23,15 +39,36 @@ admin.site.site_header = AdministratorsOnlySite.site_header
 admin.site.site_title = AdministratorsOnlySite.site_title
 
 
+class AdministratorsManage:
+    """The administrator role is what grants these pages, not Django's per-model
+    permissions. Nothing is deleted: accounts are disabled, organisations kept for the
+    records that name them."""
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return can_administer(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return can_administer(request.user)
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return can_administer(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return can_administer(request.user)
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin[Organisation]):
+class OrganisationAdmin(AdministratorsManage, admin.ModelAdmin[Organisation]):
     list_display = ("name", "kind")
     list_filter = ("kind",)
     search_fields = ("name",)
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin[User]):
+class UserAdmin(AdministratorsManage, DjangoUserAdmin[User]):
     list_display = ("username", "first_name", "last_name", "organisation", "role", "is_active")
     list_filter = ("organisation", "role", "is_active")
     fieldsets = (
@@ -42,3 +79,33 @@ class UserAdmin(DjangoUserAdmin[User]):
         *DjangoUserAdmin.add_fieldsets,
         ("safeshare", {"fields": ("organisation", "role", "first_name", "last_name", "email")}),
     )
+    actions = ["disable_accounts", "reset_second_factor", "sign_out_everywhere"]
+
+    def save_model(
+        self, request: HttpRequest, obj: User, form: ModelForm[User], change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        if change and ACCESS_FIELDS & set(form.changed_data):
+            actions.access_changed(actor=request.user, user=obj)
+
+    @admin.action(description="Disable the selected accounts and sign them out")
+    def disable_accounts(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            actions.set_active(actor=request.user, user=user, active=False)
+        self.message_user(request, f"{queryset.count()} accounts disabled", messages.SUCCESS)
+
+    @admin.action(description="Reset the second factor (lost phone) and sign them out")
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            actions.reset_second_factor(actor=request.user, user=user)
+        self.message_user(
+            request,
+            f"{queryset.count()} users will set up a new authenticator app at next sign-in",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Sign out on every device")
+    def sign_out_everywhere(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            actions.end_all_sessions(actor=request.user, user=user)
+        self.message_user(request, f"{queryset.count()} users signed out", messages.SUCCESS)

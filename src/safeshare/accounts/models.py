@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 
 class OrganisationKind(models.TextChoices):
@@ -51,15 +53,33 @@ class User(AbstractUser):
     `safeshare createsuperuser`; they cannot see any case record.
     """
 
+    # Left out of the ledger digest: they change on every sign-in or sign-out, or are a
+    # secret, and are not events the ledger records (ledger/digest.py).
+    ledger_exclude_fields: ClassVar[frozenset[str]] = frozenset(
+        {"last_login", "session_epoch", "password"}
+    )
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="users", null=True, blank=True
     )
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.PRACTITIONER)
     job_title = models.CharField(max_length=200, blank=True)
+    # Raised to end every session of this user on every server at once (sign out, account
+    # disabled, role or second factor changed): each session stores a hash that includes it.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name"]
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django compares this with the hash stored in the session on every request, so a
+        # session made before the epoch changed (or the password) no longer signs anyone in.
+        # It is Django's own hash with the epoch added; fallback secrets keep working.
+        key_salt = "safeshare.accounts.User.get_session_auth_hash"
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.session_epoch}", secret=secret, algorithm="sha256"
+        ).hexdigest()
 
     @property
     def has_case_role(self) -> bool:

@@ -28,3 +28,21 @@ def can_administer(user: Any) -> bool:
         and user.is_active
         and (user.is_superuser or (user.is_staff and user.role == Role.ADMINISTRATOR))
     )
+
+
+def can_view_access_report(user: Any) -> bool:
+    """Information governance leads: who viewed their organisation's records."""
+    return can_view_case_records(user) and user.role == Role.IG_LEAD
+
+
+def can_manage_account(actor: Any, user: Any) -> bool:
+    """Sign a user out everywhere, or reset their second factor: themselves, or an
+    administrator."""
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    return bool(actor.pk == user.pk or can_administer(actor))
+
+
+def can_change_account_access(actor: Any) -> bool:
+    """Disable or re-enable an account, change its role or organisation."""
+    return can_administer(actor)

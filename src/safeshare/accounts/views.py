@@ -1,15 +1,38 @@
 from __future__ import annotations
 
+import base64
+import datetime
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from axes.helpers import get_client_username, get_cool_off
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safeshare.accounts.forms import SignInForm
+from safeshare.accounts import actions
+from safeshare.accounts.forms import CodeForm, SignInForm
+from safeshare.audit.actions import record_denied
+from safeshare.core.http import client_ip
+
+RECOVERY_CODES_SESSION_KEY = "safeshare_recovery_codes"
 
 
 @method_decorator(login_not_required, name="dispatch")
 class SignInView(auth_views.LoginView):
-    """Django's sign-in, which rotates the session key on sign-in (no session fixation)."""
+    """Django's sign-in, which rotates the session key on sign-in (no session fixation).
+    The second factor is asked for next, by SecondFactorMiddleware."""
 
     template_name = "accounts/sign_in.html"
     authentication_form = SignInForm
@@ -17,6 +40,140 @@ class SignInView(auth_views.LoginView):
 
 
 class SignOutView(auth_views.LogoutView):
-    """POST only, so that a link on another site cannot sign a practitioner out."""
+    """POST only, so that a link on another site cannot sign a practitioner out. Signing
+    out ends the user's sessions on every device, not only this one."""
 
     template_name = "accounts/signed_out.html"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            actions.end_all_sessions(actor=request.user, user=request.user)
+        return super().post(request, *args, **kwargs)
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return str(settings.LOGIN_REDIRECT_URL)
+
+
+def _qr_data_uri(device: TOTPDevice) -> str:
+    # An <img> with a data: URI, which the CSP allows (img-src data:): no inline SVG
+    # attributes or scripts reach the page itself.
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    svg: bytes = image.to_string()
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+def _grouped(secret: str) -> str:
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def mfa_setup(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if actions.has_confirmed_device(user) and not user.is_verified():
+        # Replacing an authenticator needs the current one first.
+        return redirect("accounts:mfa_verify")
+    device = actions.start_totp_setup(actor=user)
+    form = (
+        CodeForm(request.POST, heading=False)
+        if request.method == "POST"
+        else CodeForm(heading=False)
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            codes = actions.confirm_totp_device(
+                actor=user, device=device, token=form.cleaned_data["code"]
+            )
+        except actions.CodeNotAccepted:
+            form.add_error(
+                "code",
+                "The code is not correct or has expired. Enter the 6-digit code your "
+                "authenticator app shows now",
+            )
+        else:
+            device.refresh_from_db()
+            otp_login(request, device)
+            # The epoch moved (other sessions end); keep this one, on a fresh key.
+            update_session_auth_hash(request, user)
+            request.session[RECOVERY_CODES_SESSION_KEY] = codes
+            return redirect("accounts:mfa_recovery_codes")
+    secret = base64.b32encode(device.bin_key).decode("ascii")
+    return render(
+        request,
+        "accounts/mfa_setup.html",
+        {
+            "form": form,
+            "qr_code": _qr_data_uri(device),
+            "secret": _grouped(secret),
+            "replacing": actions.has_confirmed_device(user),
+        },
+    )
+
+
+def mfa_recovery_codes(request: HttpRequest) -> HttpResponse:
+    # Shown once: taken out of the session as they are shown.
+    codes = request.session.pop(RECOVERY_CODES_SESSION_KEY, None)
+    return render(request, "accounts/mfa_recovery_codes.html", {"codes": codes})
+
+
+def mfa_verify(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if user.is_verified():
+        return redirect(_next_url(request))
+    if not actions.has_confirmed_device(user):
+        return redirect("accounts:mfa_setup")
+    form = (
+        CodeForm(request.POST, allow_recovery=True)
+        if request.method == "POST"
+        else CodeForm(allow_recovery=True)
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            device = actions.verify_second_factor(actor=user, token=form.cleaned_data["code"])
+        except actions.CodeNotAccepted:
+            record_denied(request, what="accounts.second_factor")
+            form.add_error(
+                "code",
+                "The code is not correct, has been used already or has expired. Enter the "
+                "6-digit code your authenticator app shows now",
+            )
+        else:
+            otp_login(request, device)
+            request.session.cycle_key()  # a new session key for the fully signed-in session
+            return redirect(_next_url(request))
+    return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@require_POST
+def keep_alive(request: HttpRequest) -> HttpResponse:
+    """Called by the idle warning's "Stay signed in": the request itself renews the
+    session (SESSION_SAVE_EVERY_REQUEST)."""
+    return HttpResponse(status=204)
+
+
+@login_not_required
+def locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """django-axes' lockout response: when this username may try again from here."""
+    username = get_client_username(request, credentials)
+    cool_off = get_cool_off(request) or datetime.timedelta(0)
+    last = (
+        AccessAttempt.objects.filter(username=username, ip_address=client_ip(request))
+        .order_by("-attempt_time")
+        .values_list("attempt_time", flat=True)
+        .first()
+    )
+    try_again = (last or timezone.now()) + cool_off
+    return render(
+        request,
+        "accounts/locked_out.html",
+        {"try_again": try_again, "minutes": int(cool_off.total_seconds() // 60)},
+        status=429,
+    )

@@ -6,6 +6,13 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import Resolver404, resolve
 
+from safeshare.accounts.permissions import (
+    can_administer,
+    can_view_access_report,
+    can_view_case_records,
+)
+from safeshare.requests.queries import queue_counts
+
 
 def service(request: HttpRequest) -> dict[str, Any]:
     """Service name, phase and the navigation for the header."""
@@ -16,11 +23,35 @@ def service(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     navigation: list[dict[str, Any]] = []
     if user is not None and user.is_authenticated:
-        navigation = [
-            {"text": "Home", "url": "core:home", "active": current == "core"},
-            {"text": "People", "url": "subjects:search", "active": current == "subjects"},
-            {"text": "Decisions", "url": "decisions:index", "active": current == "decisions"},
-        ]
+        navigation = [{"text": "Home", "url": "core:home", "active": current == "core"}]
+        if can_view_case_records(user):
+            navigation += [
+                {"text": "People", "url": "subjects:search", "active": current == "subjects"},
+                {
+                    "text": "Decisions",
+                    "url": "decisions:index",
+                    "active": current == "decisions",
+                },
+            ]
+        if can_view_case_records(user):
+            counts = queue_counts(user)
+            label = "Requests"
+            if counts["open"]:
+                label = f"Requests ({counts['open']} open{', ' + str(counts['overdue']) + ' overdue' if counts['overdue'] else ''})"
+            navigation.append(
+                {"text": label, "url": "requests:incoming", "active": current == "requests"}
+            )
+        if can_view_case_records(user) or can_administer(user):
+            navigation.append(
+                {"text": "Directory", "url": "directory:index", "active": current == "directory"}
+            )
+            navigation.append(
+                {"text": "Agreements", "url": "agreements:index", "active": current == "agreements"}
+            )
+        if can_view_access_report(user):
+            navigation.append(
+                {"text": "Access report", "url": "audit:report", "active": current == "audit"}
+            )
         if user.is_staff:
             navigation.append({"text": "Administration", "url": "admin:index", "active": False})
     return {
@@ -28,4 +59,6 @@ def service(request: HttpRequest) -> dict[str, Any]:
         "service_phase": settings.SAFESHARE_PHASE,
         "service_navigation": navigation,
         "demo_mode": settings.SAFESHARE_DEMO,
+        "session_idle_seconds": settings.SESSION_COOKIE_AGE,
+        "session_warning_seconds": settings.SESSION_WARNING_SECONDS,
     }

@@ -29,6 +29,9 @@ _CLASSES: dict[type[forms.Widget], tuple[str, str]] = {
 # C0/C1 control characters other than tab, newline and carriage return have no place in a
 # record that people will read years later; they can also hide text from a reviewer.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Markup has no place in a record either: it would be shown escaped, as gibberish, and it is
+# how script injection is attempted. "<5 years" or "a < b" stay allowed.
+_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
 
 
 class GovUKBoundField(BoundField):
@@ -80,6 +83,13 @@ class GovUKForm(forms.Form):
         cleaned = super().clean() or {}
         return cleaned
 
+    def require(self, data: dict[str, Any], *fields: tuple[str, str]) -> None:
+        """Fields a choice made elsewhere on the page makes necessary, each with the
+        message naming it; a field that already has an error keeps that one."""
+        for name, message in fields:
+            if data.get(name) in (None, "", []) and name not in self.errors:
+                self.add_error(name, message)
+
 
 class GovUKModelForm(forms.ModelForm):  # type: ignore[type-arg]
     bound_field_class = GovUKBoundField
@@ -93,6 +103,11 @@ def clean_text(value: str, label: str) -> str:
         raise ValidationError(
             f"{label} must not contain control characters; type or paste the text again",
             code="control_characters",
+        )
+    if _MARKUP.search(value):
+        raise ValidationError(
+            f"{label} must not contain HTML or other markup (text between < and >)",
+            code="markup",
         )
     return value.strip()
 
@@ -197,3 +212,34 @@ class GovUKDateField(forms.MultiValueField):
         if self.past_only and value > datetime.date.today():
             raise ValidationError(f"{label} must be today or in the past")
         return value
+
+
+class GovUKTimeField(forms.TimeField):
+    """A time typed as 14:30 (or 2:30pm), with GOV.UK style messages naming the field."""
+
+    input_formats = ["%H:%M", "%H.%M", "%I:%M%p", "%I:%M %p", "%I%p", "%I %p"]
+
+    def __init__(self, *, label: str, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "Use the 24-hour clock, for example 14:30")
+        super().__init__(
+            label=label,
+            error_messages={
+                "required": f"Enter {label.lower()}",
+                "invalid": f"{label} must be a real time, like 14:30",
+            },
+            widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "autocomplete": "off"}),
+            **kwargs,
+        )
+
+
+def choice_field(
+    *, label: str, choices: Any, required_message: str, radios: bool = True, **kwargs: Any
+) -> forms.ChoiceField:
+    """Radios (or a select) whose tampered values get a plain message, not the value echoed."""
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect if radios else forms.Select,
+        error_messages={"required": required_message, "invalid_choice": required_message},
+        **kwargs,
+    )

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from safeshare.accounts.permissions import can_add_person
+from safeshare.ledger.actions import append_entry
 from safeshare.subjects.models import Identifier, IdentifierKind, Person
 
 
@@ -41,4 +42,12 @@ def add_person(
             )
         if upn:
             Identifier.objects.create(person=person, kind=IdentifierKind.UPN, value=upn)
+        # Ids and counts only: the ledger never holds a name or an identifier's value.
+        append_entry(
+            event_type="subjects.person.added",
+            actor=actor,
+            organisation=actor.organisation,
+            obj=person,
+            payload={"kind": kind, "identifiers": bool(nhs_number) + bool(upn)},
+        )
     return person

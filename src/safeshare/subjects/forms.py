@@ -5,7 +5,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from safeshare.accounts.models import Organisation
 from safeshare.core.forms import GovUKDateField, GovUKForm, TextField
+from safeshare.decisions.models import Outcome
 from safeshare.subjects.identifiers import nhs_number_is_valid, normalise_nhs_number, upn_is_valid
 from safeshare.subjects.models import PersonKind
 
@@ -18,12 +20,43 @@ class SearchForm(GovUKForm):
     )
 
 
+class ChronologyFilterForm(GovUKForm):
+    """Filters in the address bar hold only codes, ids and dates, never personal data."""
+
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        required=False,
+        choices=[("", "Any outcome"), *Outcome.choices],
+        widget=forms.Select,
+        error_messages={"invalid_choice": "Select an outcome from the list"},
+    )
+    agency = forms.ModelChoiceField(
+        label="Agency",
+        required=False,
+        queryset=Organisation.objects.all(),
+        empty_label="Any agency",
+        error_messages={"invalid_choice": "Select an agency from the list"},
+    )
+    date_from = GovUKDateField(label="Decided from", required=False)
+    date_to = GovUKDateField(label="Decided to", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "Decided to must be the same as or after decided from")
+        return data
+
+
 class PersonForm(GovUKForm):
     kind = forms.ChoiceField(
         label="Who is this person?",
         choices=PersonKind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select whether this is a child or an adult family member"},
+        error_messages={
+            "required": "Select whether this is a child or an adult family member",
+            "invalid_choice": "Select whether this is a child or an adult family member",
+        },
     )
     given_names = TextField(
         label="Given names", required_message="Enter the person's given names", max_length=200

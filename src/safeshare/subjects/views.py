@@ -6,10 +6,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from safeshare.accounts.permissions import can_add_person, can_view_case_records
-from safeshare.decisions.queries import decisions_about_person
+from safeshare.accounts.permissions import (
+    can_add_person,
+    can_view_access_report,
+    can_view_case_records,
+)
+from safeshare.audit.actions import record_access, record_access_many
+from safeshare.decisions.queries import ChronologyFilter, decisions_about_person
 from safeshare.subjects import actions
-from safeshare.subjects.forms import PersonForm, SearchForm
+from safeshare.subjects.forms import ChronologyFilterForm, PersonForm, SearchForm
 from safeshare.subjects.queries import get_person_for_user, search_people
 
 
@@ -21,6 +26,7 @@ def search(request: HttpRequest) -> HttpResponse:
     results = None
     if form.is_bound and form.is_valid():
         results = list(search_people(request.user, form.cleaned_data["q"])[:50])
+        record_access_many(request, what="subjects.person.search", people=results)
     return render(
         request,
         "subjects/search.html",
@@ -30,13 +36,27 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def show(request: HttpRequest, person_id: UUID) -> HttpResponse:
     person = get_person_for_user(request.user, person_id)
+    record_access(request, what="subjects.person.show", person=person)
+    filters = ChronologyFilterForm(request.GET or None)
+    chosen = ChronologyFilter()
+    if filters.is_bound and filters.is_valid():
+        data = filters.cleaned_data
+        chosen = ChronologyFilter(
+            outcome=data["outcome"] or "",
+            organisation_id=str(data["agency"].pk) if data["agency"] else "",
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+        )
     return render(
         request,
         "subjects/show.html",
         {
             "person": person,
             "identifiers": list(person.identifiers.all()),
-            "decisions": decisions_about_person(request.user, person),
+            "decisions": list(decisions_about_person(request.user, person, chosen)),
+            "filters": filters,
+            "filtered": filters.is_bound,
+            "can_view_access_log": can_view_access_report(request.user),
         },
     )
 
@@ -47,5 +67,6 @@ def new(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST) if request.method == "POST" else PersonForm()
     if form.is_bound and form.is_valid():
         person = actions.add_person(actor=request.user, **form.cleaned_data)
+        record_access(request, what="subjects.person.new", person=person)
         return redirect("subjects:show", person_id=person.pk)
     return render(request, "subjects/new.html", {"form": form})

@@ -1,0 +1,167 @@
+"""Every change to an account's access: sessions, activation, second factor.
+
+A session is ended by raising the user's `session_epoch`, which is part of the session
+hash Django checks on each request. That works on any number of app servers, since the
+only state is the user row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from safeshare.accounts.models import User
+from safeshare.accounts.permissions import can_change_account_access, can_manage_account
+
+AUTHENTICATOR_NAME = "Authenticator app"
+RECOVERY_NAME = "Recovery codes"
+
+
+class CodeNotAccepted(Exception):
+    """The one-time code was wrong, already used, or tried too often."""
+
+
+def _ledger(event: str, actor: Any, user: User, **payload: str | None) -> None:
+    """User and role changes go into the tamper-evident ledger (issue 5), in the same
+    transaction as the change."""
+    from safeshare.ledger.actions import append_entry
+
+    append_entry(
+        event_type=f"accounts.user.{event}",
+        actor=actor,
+        organisation=user.organisation,
+        obj=user,
+        payload={"user": str(user.pk), **payload},
+    )
+
+
+def _bump_epoch(user: User) -> None:
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+
+
+def end_all_sessions(*, actor: Any, user: User) -> None:
+    """Sign the user out on every device."""
+    if not can_manage_account(actor, user):
+        raise PermissionDenied("You cannot sign this user out")
+    with transaction.atomic():
+        _bump_epoch(user)
+
+
+def set_active(*, actor: Any, user: User, active: bool) -> User:
+    """Disable (or re-enable) an account. Disabling ends every session it has; re-enabling
+    does not bring old sessions back."""
+    if not can_change_account_access(actor):
+        raise PermissionDenied("Only an administrator can disable or enable accounts")
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_active=active)
+        _bump_epoch(user)
+        user.refresh_from_db(fields=["is_active"])
+        _ledger("enabled" if active else "disabled", actor, user)
+    return user
+
+
+def access_changed(*, actor: Any, user: User) -> None:
+    """An administrator changed a role, organisation or staff status: old sessions held
+    the old access, so they end."""
+    if not can_change_account_access(actor):
+        raise PermissionDenied("Only an administrator can change a user's access")
+    with transaction.atomic():
+        _bump_epoch(user)
+        _ledger("access_changed", actor, user, role=user.role)
+
+
+def has_confirmed_device(user: Any) -> bool:
+    return bool(TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists())
+
+
+def start_totp_setup(*, actor: Any) -> TOTPDevice:
+    """The unconfirmed authenticator the set-up page shows, made once and reused until it
+    is confirmed, so that reloading the page does not change the QR code."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied("Sign in first")
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user_id=actor.pk, confirmed=False)
+            .order_by("-id")
+            .first()
+        )
+        if device is None:
+            device = TOTPDevice.objects.create(user=actor, name=AUTHENTICATOR_NAME, confirmed=False)
+    return device
+
+
+def confirm_totp_device(*, actor: Any, device: TOTPDevice, token: str) -> list[str]:
+    """Confirm the new authenticator with a code from it; it replaces any earlier one,
+    new recovery codes replace the old, and every other session of the user ends.
+
+    Returns the recovery codes, which are shown once and stored only as tokens."""
+    if device.user_id != actor.pk or not can_manage_account(actor, actor):
+        raise PermissionDenied("This is not your authenticator")
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        # A failed try is committed (it counts towards django-otp's throttling), so the
+        # refusal is raised after the transaction, not inside it.
+        accepted = not device.confirmed and device.verify_token(token)
+        if accepted:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            TOTPDevice.objects.filter(user_id=actor.pk).exclude(pk=device.pk).delete()
+            StaticDevice.objects.filter(user_id=actor.pk).delete()
+            recovery = StaticDevice.objects.create(user=actor, name=RECOVERY_NAME, confirmed=True)
+            codes = [StaticToken.random_token() for _ in range(settings.SAFESHARE_RECOVERY_CODES)]
+            StaticToken.objects.bulk_create(
+                [StaticToken(device=recovery, token=code) for code in codes]
+            )
+            _bump_epoch(actor)
+            _ledger("second_factor_set", actor, actor)
+    if not accepted:
+        raise CodeNotAccepted
+    return codes
+
+
+def verify_second_factor(*, actor: Any, token: str) -> TOTPDevice | StaticDevice:
+    """The device that accepts this code: the authenticator (a code is accepted once, as
+    TOTPDevice remembers the last time step used) or a recovery code (deleted once used)."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied("Sign in first")
+    token = "".join(token.split()).lower()
+    with transaction.atomic():
+        # Six digits go to the authenticator, anything else to the recovery codes, so a
+        # recovery code does not count as a failed authenticator code (and vice versa).
+        verified: TOTPDevice | StaticDevice | None = None
+        devices: list[TOTPDevice] | list[StaticDevice]
+        if len(token) == 6 and token.isdigit():
+            devices = list(
+                TOTPDevice.objects.select_for_update().filter(user_id=actor.pk, confirmed=True)
+            )
+        else:
+            devices = list(
+                StaticDevice.objects.select_for_update().filter(user_id=actor.pk, confirmed=True)
+            )
+        for device in devices:
+            if device.verify_token(token):
+                verified = device
+                break
+    if verified is None:
+        raise CodeNotAccepted
+    return verified
+
+
+def reset_second_factor(*, actor: Any, user: User) -> None:
+    """Remove the authenticator and recovery codes (a lost phone): the user sets up a new
+    one at next sign-in, and every session they have ends now."""
+    if not can_manage_account(actor, user):
+        raise PermissionDenied("You cannot reset this user's second factor")
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user_id=user.pk).delete()
+        StaticDevice.objects.filter(user_id=user.pk).delete()
+        _bump_epoch(user)
+        _ledger("second_factor_reset", actor, user)

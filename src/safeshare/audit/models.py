@@ -1,0 +1,61 @@
+"""Who looked at what, when and from where: one row per read of a person's data, and one
+per refused attempt. Rows are never changed or deleted (see core/immutability.py)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from safeshare.accounts.models import Organisation, User
+from safeshare.subjects.models import Person
+
+
+class Outcome(models.TextChoices):
+    SHOWN = "shown", "Shown"
+    DENIED = "denied", "Refused"
+
+
+class AccessRecordImmutable(Exception):
+    pass
+
+
+class AccessRecord(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # The user's organisation at the time: people move between agencies.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    # A namespaced code for the page or action, e.g. "subjects.person.show".
+    what = models.CharField(max_length=100)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.SHOWN)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["person", "-at"]),
+            models.Index(fields=["organisation", "-at"]),
+            models.Index(fields=["user", "-at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.what} {self.object_id} {self.outcome}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AccessRecordImmutable("An access record cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AccessRecordImmutable("An access record cannot be deleted")
