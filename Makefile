@@ -41,8 +41,12 @@ $(VAR)/secret_key:
 	@mkdir -p $(VAR)
 	@umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
-run: install $(VAR)/secret_key ## Migrate the SQLite database under var/, load demo data once, serve on http://127.0.0.1:8000
-	@export SECRET_KEY_FILE=$(VAR)/secret_key SAFESHARE_DEMO=$${SAFESHARE_DEMO:-true}; \
+$(VAR)/ledger_key: | $(VAR)/secret_key
+	@SECRET_KEY_FILE=$(VAR)/secret_key $(BIN)/safeshare ledger keygen --out $@ >/dev/null
+
+run: install $(VAR)/secret_key $(VAR)/ledger_key ## Migrate the SQLite database under var/, load demo data once, serve on http://127.0.0.1:8000
+	@export SECRET_KEY_FILE=$(VAR)/secret_key SAFESHARE_DEMO=$${SAFESHARE_DEMO:-true} \
+	  SAFESHARE_LEDGER_SIGNING_KEY_FILE=$${SAFESHARE_LEDGER_SIGNING_KEY_FILE:-$(VAR)/ledger_key}; \
 	  $(BIN)/safeshare migrate --no-input && \
 	  $(BIN)/safeshare collectstatic --no-input -v 0 && \
 	  $(BIN)/safeshare demo --if-empty && \

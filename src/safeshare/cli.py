@@ -1,8 +1,9 @@
 """The `safeshare` console command for operators.
 
 `safeshare guidance ...` runs the pure guidance engine without Django (other agencies script
-against it); `safeshare serve` runs gunicorn; everything else is a Django management command
-(`safeshare migrate`, `safeshare demo`, `safeshare createsuperuser`, ...).
+against it), and so does `safeshare ledger check-proof` (partners check proofs offline);
+`safeshare serve` runs gunicorn; everything else is a Django management command
+(`safeshare migrate`, `safeshare demo`, `safeshare createsuperuser`, `safeshare ledger`, ...).
 """
 
 from __future__ import annotations
@@ -41,6 +42,11 @@ def main(argv: list[str] | None = None) -> int:
         from safeshare.guidance.cli import main as guidance_main
 
         return guidance_main(argv[2:])
+    if command == "ledger" and argv[2:3] == ["check-proof"]:
+        # Partners check proofs with no settings, secret key or database of ours.
+        from safeshare.ledger.bundle import main as check_proof_main
+
+        return check_proof_main(argv[3:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeshare.settings")
     if command == "serve":
         _serve(argv[2:])

@@ -8,6 +8,11 @@ urlpatterns = [
     path("", include("safeshare.accounts.urls")),
     path("people/", include("safeshare.subjects.urls")),
     path("decisions/", include("safeshare.decisions.urls")),
+    path("requests/", include("safeshare.requests.urls")),
+    path("ledger/", include("safeshare.ledger.urls")),
+    path("access-records/", include("safeshare.audit.urls")),
+    path("directory/", include("safeshare.directory.urls")),
+    path("agreements/", include("safeshare.agreements.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -23,9 +24,19 @@ class Guard:
     old_condition: str
     new_condition: str | None = None  # for link tables: refuse new links to finalised records
     message: str = "a finalised record cannot be changed; record an amendment instead"
+    # Which changes old_condition refuses. The ledger head needs UPDATE (it grows) but
+    # never DELETE, so it guards the two with separate conditions.
+    operations: tuple[str, ...] = ("UPDATE", "DELETE")
 
 
 GUARDS: list[Guard] = [
+    # Who looked at a person's record is evidence: no row is ever changed or removed.
+    Guard(
+        name="access_record",
+        table="audit_accessrecord",
+        old_condition="1 = 1",
+        message="an access record cannot be changed or deleted",
+    ),
     Guard(
         name="decision",
         table="decisions_decision",
@@ -43,12 +54,58 @@ GUARDS: list[Guard] = [
             "AND d.status = 'finalised')"
         ),
     ),
+    Guard(
+        name="decision_items",
+        table="decisions_informationitem",
+        old_condition=(
+            "EXISTS (SELECT 1 FROM decisions_decision d WHERE d.id = OLD.decision_id "
+            "AND d.status = 'finalised')"
+        ),
+        new_condition=(
+            "EXISTS (SELECT 1 FROM decisions_decision d WHERE d.id = NEW.decision_id "
+            "AND d.status = 'finalised')"
+        ),
+    ),
+    # The ledger (docs/adr/0004-ledger-storage.md): entries, tree nodes and signed
+    # checkpoints are append-only; the single head row may only grow, never go.
+    Guard(
+        name="ledger_entry",
+        table="ledger_entry",
+        old_condition="1 = 1",
+        message="ledger entries are append-only",
+    ),
+    Guard(
+        name="ledger_node",
+        table="ledger_node",
+        old_condition="1 = 1",
+        message="ledger tree nodes are append-only",
+    ),
+    Guard(
+        name="ledger_checkpoint",
+        table="ledger_signedcheckpoint",
+        old_condition="1 = 1",
+        message="signed checkpoints are append-only",
+    ),
+    Guard(
+        name="ledger_head_delete",
+        table="ledger_ledgerhead",
+        old_condition="1 = 1",
+        message="the ledger head cannot be deleted",
+        operations=("DELETE",),
+    ),
+    Guard(
+        name="ledger_head_shrink",
+        table="ledger_ledgerhead",
+        old_condition="NEW.size <= OLD.size",
+        message="the ledger head can only grow",
+        operations=("UPDATE",),
+    ),
 ]
 
 
 def _sqlite_sql(guard: Guard) -> list[str]:
     statements = []
-    for op in ("UPDATE", "DELETE"):
+    for op in guard.operations:
         statements.append(
             f"CREATE TRIGGER IF NOT EXISTS immutable_{guard.name}_{op.lower()} BEFORE {op} "
             f"ON {guard.table} FOR EACH ROW WHEN {guard.old_condition} "
@@ -72,11 +129,12 @@ def _postgres_sql(guard: Guard) -> list[str]:
         else ""
     )
     function = f"immutable_{guard.name}_guard"
-    ops = "UPDATE OR DELETE OR INSERT" if guard.new_condition else "UPDATE OR DELETE"
+    refused = ", ".join(f"'{op}'" for op in guard.operations)
+    ops = " OR ".join((*guard.operations, "INSERT") if guard.new_condition else guard.operations)
     return [
         f"""CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP IN ('UPDATE', 'DELETE') AND {guard.old_condition} THEN
+  IF TG_OP IN ({refused}) AND {guard.old_condition} THEN
     RAISE EXCEPTION 'safeshare: {guard.message}' USING ERRCODE = 'restrict_violation';
   END IF;
   {new_check}
@@ -117,3 +175,24 @@ def remove(connection: BaseDatabaseWrapper, names: Iterable[str] | None = None) 
             else:
                 for op in ("update", "delete", "insert"):
                     cursor.execute(f"DROP TRIGGER IF EXISTS immutable_{guard.name}_{op}")
+
+
+def suspended_for_migration(*names: str) -> tuple[Any, Any]:
+    """Operations to put before and after a migration that rebuilds guarded tables.
+
+    SQLite alters a table by copying it into a new one and dropping the old, which the
+    guards (rightly) refuse and which breaks triggers that name the dropped table; so a
+    schema change drops the named guards first and installs them again afterwards.
+    """
+    from django.db import migrations
+
+    def drop(apps: Any, schema_editor: Any) -> None:
+        remove(schema_editor.connection, names)
+
+    def put_back(apps: Any, schema_editor: Any) -> None:
+        install(schema_editor.connection, names)
+
+    return (
+        migrations.RunPython(drop, put_back),
+        migrations.RunPython(put_back, drop),
+    )

@@ -1,0 +1,342 @@
+"""Ledger benchmarks and the concurrency check (results in docs/performance.md).
+
+    .venv/bin/python bench/bench_ledger.py                 # everything below, in turn
+    .venv/bin/python bench/bench_ledger.py appends [--count 3000]
+    .venv/bin/python bench/bench_ledger.py concurrency [--threads 16] [--appends 1000]
+    .venv/bin/python bench/bench_ledger.py verify [--entries 1000000] [--entries-per-record 4]
+
+Each runs in a scratch database: SQLite (a file, WAL, synchronous=FULL, as settings.py
+configures it), or a new PostgreSQL database beside DATABASE_URL when that is PostgreSQL
+(`concurrency` only; `appends` and `verify` are SQLite benchmarks).
+
+* appends: appends per second through append_entry, each in its own durable transaction,
+  against a bare durable SQLite insert loop (one row per committed transaction, same
+  pragmas) in the same run. Goal: at least half of it.
+* concurrency: N threads, each with its own connection, each appending M entries in its
+  own transactions; then no gaps, no duplicates, the right root, and verify passes.
+  Exits 1 otherwise (tests/ledger/test_concurrency.py runs a short version).
+* verify: bulk-builds a ledger of N entries about N / k person records (a fast path of
+  precomputed rows, not timed), then times `verify_ledger()` (goal: under 20 s for
+  1,000,000) and inclusion proofs and whole proof bundles at that size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from ledger_scratch import migrate, scratch_database, setup_django
+
+
+def _bare_insert_rate(count: int) -> float:
+    """A durable SQLite insert loop: the floor any append must pay (one fsync each)."""
+    with tempfile.TemporaryDirectory(prefix="safeshare-bare-") as folder:
+        db = sqlite3.connect(Path(folder) / "bare.sqlite3", isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, payload TEXT, digest BLOB)")
+        start = time.perf_counter()
+        for i in range(count):
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(
+                "INSERT INTO t (payload, digest) VALUES (?, ?)", (f"entry {i}", os.urandom(32))
+            )
+            db.execute("COMMIT")
+        elapsed = time.perf_counter() - start
+        db.close()
+    return count / elapsed
+
+
+def _fixtures() -> tuple[Any, Any, list[Any]]:
+    from safeshare.accounts.models import Organisation, User
+    from safeshare.subjects.models import Person
+
+    organisation = Organisation.objects.create(name="Bench School", kind="school")
+    user = User.objects.create(username="bench", organisation=organisation)
+    people = Person.objects.bulk_create(
+        Person(organisation=organisation, given_names=f"Child{i}", family_name="Bench")
+        for i in range(100)
+    )
+    return organisation, user, people
+
+
+def appends(args: argparse.Namespace) -> int:
+    with scratch_database() as url:
+        migrate(url)
+        setup_django(url)
+        from django.db import transaction
+
+        from safeshare.ledger.actions import append_entry
+
+        organisation, user, people = _fixtures()
+        rounds = []
+        for _ in range(args.rounds):
+            bare = _bare_insert_rate(args.count)
+            start = time.perf_counter()
+            for i in range(args.count):
+                with transaction.atomic(durable=True):
+                    append_entry(
+                        event_type="subjects.person.added",
+                        actor=user,
+                        organisation=organisation,
+                        obj=people[i % len(people)],
+                        payload={"kind": "child"},
+                    )
+            ledger = args.count / (time.perf_counter() - start)
+            rounds.append((bare, ledger))
+            print(
+                f"bare durable SQLite inserts: {bare:,.0f}/s; append_entry: {ledger:,.0f}/s; "
+                f"ratio {ledger / bare:.2f}"
+            )
+        ratio = statistics.median(ledger / bare for bare, ledger in rounds)
+        print(f"median ratio over {args.rounds} rounds of {args.count}: {ratio:.2f} (goal 0.5)")
+    return 0
+
+
+def concurrency(args: argparse.Namespace) -> int:
+    with scratch_database(os.environ.get("DATABASE_URL")) as url:
+        migrate(url)
+        setup_django(url)
+        from django.db import connection, transaction
+
+        from safeshare.ledger import merkle
+        from safeshare.ledger.actions import append_entry
+        from safeshare.ledger.models import Entry, LedgerHead
+        from safeshare.ledger.verify import verify_ledger
+
+        organisation, user, people = _fixtures()
+        connection.close()
+        failures: list[BaseException] = []
+
+        def writer(n: int) -> None:
+            try:
+                for i in range(args.appends):
+                    with transaction.atomic(durable=True):
+                        append_entry(
+                            event_type="subjects.person.added",
+                            actor=user,
+                            organisation=organisation,
+                            obj=people[(n * args.appends + i) % len(people)],
+                            payload={"writer": n, "append": i},
+                        )
+            except BaseException as exc:  # reported below, after every thread ends
+                failures.append(exc)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=writer, args=(n,)) for n in range(args.threads)]
+        start = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - start
+        total = args.threads * args.appends
+        sequences = list(Entry.objects.order_by("sequence").values_list("sequence", flat=True))
+        leaves = [
+            bytes(h) for h in Entry.objects.order_by("sequence").values_list("leaf_hash", flat=True)
+        ]
+        head = LedgerHead.objects.get()
+        report = verify_ledger()
+        ok = (
+            not failures
+            and sequences == list(range(total))
+            and head.size == total
+            and bytes(head.root) == merkle.tree_root(leaves)
+            and report.ok
+        )
+        print(
+            f"{connection.vendor}: {args.threads} threads x {args.appends} appends = "
+            f"{len(sequences)} entries in {elapsed:.1f} s ({len(sequences) / elapsed:,.0f}/s); "
+            f"gaps or duplicates: {'none' if sequences == list(range(total)) else 'YES'}; "
+            f"root matches RFC 9162 over all leaves: {bytes(head.root) == merkle.tree_root(leaves)}; "
+            f"verify: {'passed' if report.ok else report.lines()}; errors: {failures[:3]}"
+        )
+        connection.close()
+    return 0 if ok else 1
+
+
+def _build(entries: int, per_record: int) -> None:
+    """Fast path: precomputed rows written with executemany, as append_entry would."""
+    import datetime
+    import json
+    import uuid
+
+    from django.db import connection
+
+    from safeshare.ledger import merkle
+    from safeshare.ledger.bundle import format_time, leaf_bytes
+    from safeshare.ledger.digest import record_digests
+    from safeshare.ledger.models import node_key
+    from safeshare.subjects.models import Person
+
+    organisation, user, _ = _fixtures()
+    records = max(1, entries // per_record)
+    base = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    Person.objects.bulk_create(
+        (
+            Person(
+                id=uuid.UUID(int=i + 1),
+                organisation=organisation,
+                given_names=f"Child{i}",
+                family_name="Bench",
+                created_by=user,
+            )
+            for i in range(records)
+        ),
+        batch_size=2000,
+    )
+    # Digests through the same code as append_entry (one batch query per 2,000 records).
+    digests: list[str] = []
+    for start in range(0, records, 2000):
+        ids = [uuid.UUID(int=i + 1) for i in range(start, min(records, start + 2000))]
+        batch = record_digests(Person, ids)
+        digests.extend(batch[str(pk)] for pk in ids)
+    frontier: merkle.Frontier = []
+    entry_rows: list[tuple[Any, ...]] = []
+    node_rows: list[tuple[Any, ...]] = []
+    cursor = connection.cursor()
+
+    def flush() -> None:
+        cursor.executemany(
+            "INSERT INTO ledger_entry (sequence, uuid, time, event_type, actor_id, "
+            "organisation_id, object_type, object_id, record_digest, payload, leaf_hash) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            entry_rows,
+        )
+        cursor.executemany(
+            'INSERT INTO ledger_node (key, level, "index", hash) VALUES (%s, %s, %s, %s)', node_rows
+        )
+        entry_rows.clear()
+        node_rows.clear()
+
+    with connection.cursor() as c:
+        c.execute("PRAGMA synchronous=OFF")  # building only; the timed verify only reads
+    for seq in range(entries):
+        record = seq % records
+        moment = base + datetime.timedelta(milliseconds=seq)
+        payload = {"kind": "child"}
+        fields = {
+            "sequence": seq,
+            "time": format_time(moment),
+            "event_type": "subjects.person.added",
+            "actor": str(user.pk),
+            "organisation": str(organisation.pk),
+            "object_type": "subjects.person",
+            "object_id": str(uuid.UUID(int=record + 1)),
+            # Only a record's latest entry is compared with it, so earlier ones may differ.
+            "record_digest": digests[record],
+            "payload": payload,
+        }
+        leaf = merkle.leaf_hash(leaf_bytes(fields))
+        frontier, created = merkle.frontier_append(frontier, leaf)
+        entry_rows.append(
+            (
+                seq,
+                uuid.uuid4().hex,
+                moment.strftime("%Y-%m-%d %H:%M:%S.%f"),
+                fields["event_type"],
+                user.pk.hex,
+                organisation.pk.hex,
+                "subjects.person",
+                fields["object_id"],
+                digests[record],
+                json.dumps(payload),
+                leaf,
+            )
+        )
+        node_rows.extend((node_key(lv, ix), lv, ix, h) for lv, ix, h in created if lv)
+        if len(entry_rows) >= 50_000:
+            flush()
+    flush()
+    cursor.execute(
+        "INSERT INTO ledger_ledgerhead (id, size, frontier, root) VALUES (1, %s, %s, %s)",
+        [entries, b"".join(h for _, h in frontier), merkle.frontier_root(frontier)],
+    )
+    cursor.close()
+
+
+def verify(args: argparse.Namespace) -> int:
+    with scratch_database() as url:
+        migrate(url)
+        setup_django(url)
+        from django.db import connection
+
+        from safeshare.ledger import keys, queries
+        from safeshare.ledger.actions import sign_checkpoint
+        from safeshare.ledger.models import Entry
+        from safeshare.ledger.verify import verify_ledger
+
+        start = time.perf_counter()
+        _build(args.entries, args.entries_per_record)
+        print(
+            f"built {args.entries:,} entries in {time.perf_counter() - start:.0f} s (not timed below)"
+        )
+        stored = sign_checkpoint()
+        connection.close()
+        start = time.perf_counter()
+        report = verify_ledger()
+        seconds = time.perf_counter() - start
+        print(
+            f"verify: {report.size:,} entries, {report.records_checked:,} records: "
+            f"{'passed' if report.ok else report.lines()[:3]} in {seconds:.1f} s (goal < 20 s)"
+        )
+        rng = random.Random(1)
+        picks = [rng.randrange(args.entries) for _ in range(args.proofs)]
+        key = keys.verifier().key_string()
+        proof_times, bundle_times = [], []
+        for seq in picks:
+            start = time.perf_counter()
+            queries.inclusion_proof(seq, stored.size)
+            proof_times.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            queries.proof_bundle(Entry.objects.get(sequence=seq), stored, key)
+            bundle_times.append(time.perf_counter() - start)
+        for label, samples in (
+            ("inclusion proof from the node table", proof_times),
+            ("whole proof bundle (entry, proof, checkpoint)", bundle_times),
+        ):
+            p99 = sorted(samples)[int(len(samples) * 0.99) - 1]
+            print(f"{label}: mean {statistics.fmean(samples) * 1e3:.2f} ms, p99 {p99 * 1e3:.2f} ms")
+        return 0 if report.ok else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command")
+    p = sub.add_parser("appends")
+    p.add_argument("--count", type=int, default=3000)
+    p.add_argument("--rounds", type=int, default=3)
+    p = sub.add_parser("concurrency")
+    p.add_argument("--threads", type=int, default=16)
+    p.add_argument("--appends", type=int, default=1000)
+    p = sub.add_parser("verify")
+    p.add_argument("--entries", type=int, default=1_000_000)
+    p.add_argument("--entries-per-record", type=int, default=4)
+    p.add_argument("--proofs", type=int, default=1000)
+    args = parser.parse_args()
+    if args.command is None:
+        code = 0
+        for command in ("appends", "concurrency", "verify"):
+            print(f"== {command}", flush=True)
+            # This script itself, with fixed arguments.
+            run = subprocess.run([sys.executable, __file__, command], check=False)  # noqa: S603
+            code |= run.returncode
+        return code
+    return {"appends": appends, "concurrency": concurrency, "verify": verify}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""`safeshare ledger keygen|checkpoint|verify|prove|check-proof` for operators."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from safeshare.ledger import actions, bundle, keys, queries
+from safeshare.ledger.checkpoint import KeyFormatError, generate_signer_key
+from safeshare.ledger.models import SignedCheckpoint
+from safeshare.ledger.verify import VerifyError, verify_ledger
+
+
+class Command(BaseCommand):
+    help = "The tamper-evident ledger: make a key, sign and show checkpoints, verify, prove."
+    # Verification must run against a damaged or half-upgraded deployment, and keygen
+    # before one is set up: neither depends on what Django's system checks inspect.
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True, metavar="SUBCOMMAND")
+        keygen = sub.add_parser("keygen", help="make a checkpoint signing key")
+        keygen.add_argument("--name", help="key name (default: SAFESHARE_LEDGER_ORIGIN)")
+        keygen.add_argument("--out", help="write the signer key to this file (mode 0600)")
+        keygen.add_argument("--force", action="store_true", help="replace an existing --out")
+        checkpoint = sub.add_parser(
+            "checkpoint", help="sign the tree if it grew and print the latest signed checkpoint"
+        )
+        checkpoint.add_argument("--size", type=int, help="print the stored checkpoint of this size")
+        verify = sub.add_parser("verify", help="recompute and check the whole ledger")
+        verify.add_argument(
+            "--against", metavar="CHECKPOINT", help="a signed checkpoint file held elsewhere"
+        )
+        verify.add_argument("--key", help="verifier key, or a file holding one")
+        prove = sub.add_parser("prove", help="write the proof bundle of one entry")
+        prove.add_argument("id", metavar="ID", help="entry UUID or sequence number")
+        prove.add_argument("--out", help="write the bundle here instead of standard output")
+        check = sub.add_parser("check-proof", help="check a proof bundle (no database)")
+        check.add_argument("bundle", metavar="BUNDLE")
+        check.add_argument("--key", required=True, help="verifier key, or a file holding one")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        handler = getattr(self, "_" + options["subcommand"].replace("-", "_"))
+        handler(options)
+
+    def _keygen(self, options: dict[str, Any]) -> None:
+        name = options["name"] or keys.origin()
+        try:
+            signer_key, verifier_key = generate_signer_key(name)
+        except KeyFormatError as exc:
+            raise CommandError(f"Cannot make a key named {name!r}: {exc}") from exc
+        out = options["out"]
+        if out is None:
+            self.stdout.write(f"Signer key (secret):\n{signer_key}\n")
+        else:
+            path = Path(out)
+            if path.exists() and not options["force"]:
+                raise CommandError(f"{out} already exists; use --force to replace it")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                handle.write(signer_key + "\n")
+            os.chmod(path, 0o600)
+            self.stdout.write(f"Signer key written to {out}")
+        self.stdout.write(f"Verifier key (public, give it to witnesses):\n{verifier_key}")
+
+    def _checkpoint(self, options: dict[str, Any]) -> None:
+        if options["size"] is not None:
+            stored = SignedCheckpoint.objects.filter(size=options["size"]).first()
+            if stored is None:
+                raise CommandError(f"No checkpoint of size {options['size']} has been signed")
+        else:
+            try:
+                stored = actions.sign_checkpoint()
+            except keys.SigningKeyMissing as exc:
+                raise CommandError(str(exc)) from exc
+            except actions.InconsistentCheckpoint as exc:
+                raise CommandError(str(exc)) from exc
+        self.stdout.write(stored.note, ending="")
+
+    def _verifier(self, key: str | None) -> Any:
+        if key:
+            try:
+                return bundle.load_verifier(key)
+            except bundle.ProofError as exc:
+                raise CommandError(str(exc)) from exc
+        if keys.has_signer():
+            try:
+                return keys.verifier()
+            except keys.SigningKeyMissing as exc:
+                raise CommandError(str(exc)) from exc
+        return None
+
+    def _verify(self, options: dict[str, Any]) -> None:
+        against = None
+        if options["against"]:
+            try:
+                against = Path(options["against"]).read_text(encoding="utf-8")
+            except OSError as exc:
+                raise CommandError(f"Cannot read {options['against']}: {exc.strerror}") from exc
+        started = time.perf_counter()
+        try:
+            report = verify_ledger(against=against, verifier=self._verifier(options["key"]))
+        except VerifyError as exc:
+            raise CommandError(str(exc)) from exc
+        seconds = time.perf_counter() - started
+        if not report.ok:
+            raise CommandError(
+                "Ledger verification FAILED:\n" + "\n".join(report.lines()), returncode=1
+            )
+        root = "" if report.root is None else base64.b64encode(report.root).decode("ascii")
+        lines = [
+            f"Ledger verified: {report.size} entries, root {root}, "
+            f"{report.records_checked} records and {report.checkpoints_checked} signed "
+            f"checkpoints checked in {seconds:.1f} s."
+        ]
+        if report.against is not None:
+            lines.append(
+                f"Consistent with the checkpoint held elsewhere at size {report.against.size}."
+            )
+        self.stdout.write("\n".join(lines))
+
+    def _prove(self, options: dict[str, Any]) -> None:
+        try:
+            entry = queries.find_entry(options["id"])
+            stored = actions.sign_checkpoint()
+            verifier_key = keys.verifier().key_string()
+        except (LookupError, keys.SigningKeyMissing, actions.InconsistentCheckpoint) as exc:
+            raise CommandError(str(exc)) from exc
+        text = json.dumps(queries.proof_bundle(entry, stored, verifier_key), indent=2)
+        if options["out"]:
+            Path(options["out"]).write_text(text + "\n", encoding="utf-8")
+            self.stdout.write(f"Proof of entry {entry.sequence} written to {options['out']}")
+        else:
+            self.stdout.write(text)
+
+    def _check_proof(self, options: dict[str, Any]) -> None:
+        code = bundle.main([options["bundle"], "--key", options["key"]])
+        sys.stdout.flush()
+        if code != 0:
+            raise CommandError("The proof is not valid", returncode=code)

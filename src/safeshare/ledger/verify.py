@@ -1,0 +1,498 @@
+"""Recompute the whole ledger from its rows and say exactly what, if anything, is wrong.
+
+One streaming pass in sequence order (entries and nodes read side by side in chunks, the
+frontier rebuilt as it goes, never all leaves in memory) checks that
+
+* every entry's stored leaf hash is the hash of its content, with no sequence missing;
+* every stored node is the hash of its two stored children (so one bad row is named
+  once, not again at every ancestor) and no node is missing or extra;
+* the root at every stored checkpoint's size, and at the size of a checkpoint held
+  elsewhere (`against`), is the root the checkpoint signed;
+* the head's root and frontier are those of the rebuilt tree;
+
+then, per object type in batches, that every record's current digest is the digest in
+its latest entry (a legitimate change always appends its own entry).
+
+The tree size is fixed from the head when verification starts, so appends made meanwhile
+are ignored rather than misreported.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import connection, models
+
+from safeshare.ledger import merkle
+from safeshare.ledger.bundle import leaf_bytes
+from safeshare.ledger.checkpoint import Checkpoint, CheckpointError, NoteError, Verifier
+from safeshare.ledger.digest import object_id, record_digests
+from safeshare.ledger.models import Entry, LedgerHead, Node, SignedCheckpoint, node_key
+from safeshare.ledger.queries import note_body
+
+__all__ = ["Problem", "Report", "VerifyError", "verify_ledger"]
+
+# How far from its place a moved entry is looked for when its leaf does not match.
+_MOVED_WINDOW = 64
+_LEAF_PREFIX = b"\x00"
+_NODE_PREFIX = b"\x01"
+_sha256 = hashlib.sha256
+
+
+class VerifyError(Exception):
+    """Verification could not run (for example, a checkpoint file that is not one)."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    sequence: int  # the entry (or tree size) where it shows, so reports read in order
+    message: str
+
+
+@dataclass
+class Report:
+    size: int = 0
+    root: bytes | None = None
+    records_checked: int = 0
+    checkpoints_checked: int = 0
+    against: Checkpoint | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def add(self, sequence: int, message: str) -> None:
+        self.problems.append(Problem(sequence, message))
+
+    def lines(self, limit: int = 50) -> list[str]:
+        ordered = sorted(self.problems)
+        lines = [p.message for p in ordered[:limit]]
+        if len(ordered) > limit:
+            lines.append(f"... and {len(ordered) - limit} more problems")
+        return lines
+
+
+def _b64(h: bytes | None) -> str:
+    return "(unknown)" if h is None else base64.b64encode(h).decode("ascii")
+
+
+@dataclass
+class _Target:
+    """A root the tree must have at `size`: a signed checkpoint's."""
+
+    size: int
+    root: bytes
+    label: str
+
+
+class _Tree:
+    """The frontier being rebuilt, checked against the stored nodes as they complete."""
+
+    def __init__(self, nodes: Iterator[tuple[int, int, int, Any]], report: Report) -> None:
+        # (level, hash or None when entries under it are missing, tainted): tainted marks
+        # a subtree with a problem already reported, so its ancestors are not reported too.
+        self.frontier: list[tuple[int, bytes | None, bool]] = []
+        self.nodes = nodes
+        self.report = report
+        self.next_node = next(nodes, None)
+
+    def _stored(self, key: int, level: int, index: int, sequence: int) -> bytes | None:
+        while self.next_node is not None and self.next_node[0] < key:
+            stray = self.next_node
+            self.report.add(
+                sequence,
+                f"node ({stray[1]}, {stray[2]}) stored under key {stray[0]} does not belong "
+                "to the tree: inserted or moved behind the application's back",
+            )
+            self.next_node = next(self.nodes, None)
+        if self.next_node is None or self.next_node[0] != key:
+            return None
+        _, stored_level, stored_index, h = self.next_node
+        self.next_node = next(self.nodes, None)
+        if (stored_level, stored_index) != (level, index):
+            self.report.add(sequence, f"node ({level}, {index}): its level or index was edited")
+        return bytes(h)
+
+    def append(self, sequence: int, leaf: bytes | None, tainted: bool = False) -> None:
+        level, h = 0, leaf
+        frontier = self.frontier
+        while frontier and frontier[-1][0] == level:
+            _, left, left_tainted = frontier.pop()
+            tainted = tainted or left_tainted
+            level += 1
+            index = ((sequence + 1) >> level) - 1
+            computed = (
+                None if left is None or h is None else _sha256(_NODE_PREFIX + left + h).digest()
+            )
+            stored = self._stored(node_key(level, index), level, index, sequence)
+            if stored is None:
+                self.report.add(sequence, f"node ({level}, {index}) missing from the tree")
+                h = computed
+            else:
+                if computed is not None and stored != computed:
+                    if not tainted:
+                        first = index << level
+                        self.report.add(
+                            sequence,
+                            f"node ({level}, {index}) edited: its hash does not match the "
+                            f"entries under it ({first} to {first + (1 << level) - 1})",
+                        )
+                    tainted = True
+                # Go on from the stored node: a node edited alone leaves its ancestors
+                # consistent with it, so the one bad row is the one reported.
+                h = stored
+        frontier.append((level, h, tainted))
+
+    def root(self) -> bytes | None:
+        if not self.frontier:
+            return merkle.EMPTY_ROOT
+        root = self.frontier[-1][1]
+        for _, h, _ in reversed(self.frontier[:-1]):
+            if h is None or root is None:
+                return None
+            root = _sha256(_NODE_PREFIX + h + root).digest()
+        return root
+
+    def finish(self, size: int) -> None:
+        while self.next_node is not None:
+            stray = self.next_node
+            self.report.add(
+                size,
+                f"node ({stray[1]}, {stray[2]}) does not belong to the tree: inserted "
+                "behind the application's back",
+            )
+            self.next_node = next(self.nodes, None)
+
+
+def _time(value: Any) -> str:
+    """The leaf's time text (as bundle.format_time writes it) from a stored value: SQLite
+    gives a naive UTC datetime (or Django's UTC text), PostgreSQL an aware datetime."""
+    if isinstance(value, str):
+        fraction = value[20:26] if len(value) > 19 else "000000"
+        return f"{value[:10]}T{value[11:19]}.{fraction:0<6}Z"
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.UTC).replace(tzinfo=None)
+    # isoformat is several times faster than strftime; it drops a zero fraction.
+    text: str = value.isoformat()
+    return f"{text}.000000Z" if len(text) == 19 else f"{text}Z"
+
+
+def _uuid(value: Any) -> str | None:
+    """A stored UUID as canonical text: SQLite keeps 32 hex digits, PostgreSQL a UUID."""
+    if value is None:
+        return None
+    if isinstance(value, str) and len(value) == 32:
+        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+    return object_id(value)
+
+
+def _leaf_fields(row: tuple[Any, ...]) -> dict[str, Any]:
+    sequence, time, event_type, actor, organisation, otype, oid, digest, payload = row[:9]
+    return {
+        "sequence": sequence,
+        "time": _time(time),
+        "event_type": event_type,
+        "actor": _uuid(actor),
+        "organisation": _uuid(organisation),
+        "object_type": otype,
+        "object_id": oid,
+        "record_digest": digest,
+        "payload": json.loads(payload) if isinstance(payload, str) else payload,
+    }
+
+
+def _pages(table: str, columns: str, key: str, end: int, chunk: int) -> Iterator[Any]:
+    """Rows with key < end in key order, a page at a time (keyset pagination), in plain
+    SQL: the ORM's per-value converters cost more than all the hashing (a UUID object
+    made and turned back into text, a datetime parsed and formatted again)."""
+    quote = connection.ops.quote_name
+    sql = (
+        f"SELECT {columns} FROM {quote(table)} WHERE {quote(key)} >= %s "  # noqa: S608
+        f"AND {quote(key)} < %s ORDER BY {quote(key)} LIMIT %s"
+    )
+    start = -1 << 62
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [start, end, chunk])
+            rows = cursor.fetchall()
+        yield from rows
+        if len(rows) < chunk:
+            return
+        start = rows[-1][0] + 1
+
+
+def _moved_from(fields: dict[str, Any], stored: bytes) -> int | None:
+    """The sequence an entry's leaf was written with, when only its position changed."""
+    sequence: int = fields["sequence"]
+    for offset in range(1, _MOVED_WINDOW + 1):
+        for candidate in (sequence - offset, sequence + offset):
+            if candidate >= 0:
+                trial = leaf_bytes({**fields, "sequence": candidate})
+                if merkle.leaf_hash(trial) == stored:
+                    return candidate
+    return None
+
+
+def _targets(
+    report: Report, size: int, against: str | None, verifier: Verifier | None
+) -> dict[int, list[_Target]]:
+    from safeshare.ledger.checkpoint import verify_checkpoint
+
+    targets: dict[int, list[_Target]] = {}
+    latest: SignedCheckpoint | None = None
+    for stored in SignedCheckpoint.objects.order_by("size").iterator(chunk_size=2000):
+        latest = stored
+        try:
+            cp = Checkpoint.parse(note_body(stored.note))
+        except CheckpointError as exc:
+            report.add(stored.size, f"checkpoint {stored.size} damaged: {exc}")
+            continue
+        if cp.size != stored.size or cp.root_hash != bytes(stored.root):
+            report.add(
+                stored.size, f"checkpoint {stored.size} edited: its row differs from its note"
+            )
+        targets.setdefault(cp.size, []).append(
+            _Target(cp.size, cp.root_hash, f"signed checkpoint {cp.size}")
+        )
+        report.checkpoints_checked += 1
+    if latest is not None and verifier is not None:
+        try:
+            verify_checkpoint(latest.note, verifier)
+        except (NoteError, CheckpointError) as exc:
+            report.add(
+                latest.size,
+                f"checkpoint {latest.size}: signature does not verify with key "
+                f"{verifier.name}: {exc}",
+            )
+    if against is not None:
+        if verifier is None:
+            raise VerifyError(
+                "checking against a checkpoint needs the ledger's verifier key: give --key "
+                "or configure SAFESHARE_LEDGER_SIGNING_KEY"
+            )
+        try:
+            cp = verify_checkpoint(against, verifier)
+        except (NoteError, CheckpointError) as exc:
+            raise VerifyError(f"the checkpoint given does not verify: {exc}") from exc
+        report.against = cp
+        targets.setdefault(cp.size, []).append(
+            _Target(cp.size, cp.root_hash, "the checkpoint held elsewhere")
+        )
+    for target_size in sorted(targets):
+        if target_size > size:
+            for target in targets[target_size]:
+                report.add(
+                    size,
+                    f"root mismatch: {target.label} covers {target_size} entries but the "
+                    f"ledger holds {size}: entries have been removed or the ledger rolled back",
+                )
+    return targets
+
+
+def _check_target(report: Report, tree: _Tree, size: int, targets: list[_Target]) -> None:
+    root = tree.root()
+    for target in targets:
+        if root is None:
+            report.add(size - 1, f"cannot check {target.label}: entries under it are missing")
+        elif root != target.root:
+            report.add(
+                size - 1,
+                f"root mismatch: {target.label} has root {_b64(target.root)} at size {size}, "
+                f"but the ledger's first {size} entries give {_b64(root)}",
+            )
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return str(field.column)
+
+
+def _stream_tree(report: Report, size: int, targets: dict[int, list[_Target]], chunk: int) -> _Tree:
+    quote = connection.ops.quote_name
+    entry_columns = ", ".join(
+        quote(_column(Entry, name))
+        for name in (
+            "sequence",
+            "time",
+            "event_type",
+            "actor",
+            "organisation",
+            "object_type",
+            "object_id",
+            "record_digest",
+            "payload",
+            "leaf_hash",
+        )
+    )
+    entries = _pages(Entry._meta.db_table, entry_columns, "sequence", size, chunk)
+    node_columns = ", ".join(quote(name) for name in ("key", "level", "index", "hash"))
+    nodes = _pages(Node._meta.db_table, node_columns, "key", size << 6, chunk)
+    tree = _Tree(nodes, report)
+    if 0 in targets:
+        _check_target(report, tree, 0, targets[0])
+    expected = 0
+    for row in entries:
+        sequence = row[0]
+        if sequence != expected:
+            gap = f"{expected}" if sequence == expected + 1 else f"{expected} to {sequence - 1}"
+            report.add(
+                expected,
+                f"entry {gap} missing (sequence jumps from {expected - 1} to {sequence})",
+            )
+            for missing in range(expected, sequence):
+                tree.append(missing, None)
+                if missing + 1 in targets:
+                    _check_target(report, tree, missing + 1, targets[missing + 1])
+        fields = _leaf_fields(row)
+        stored = bytes(row[9])
+        edited = _sha256(_LEAF_PREFIX + leaf_bytes(fields)).digest() != stored
+        if edited:
+            moved = _moved_from(fields, stored)
+            if moved is not None:
+                report.add(
+                    sequence,
+                    f"entries out of order: entry {sequence} holds the entry written as "
+                    f"entry {moved}",
+                )
+            else:
+                report.add(
+                    sequence,
+                    f"entry {sequence}: entry edited (leaf hash does not match its content)",
+                )
+        tree.append(sequence, stored, edited)
+        expected = sequence + 1
+        if expected in targets:
+            _check_target(report, tree, expected, targets[expected])
+    if expected < size:
+        report.add(
+            expected,
+            f"entry {expected} missing (the log ends at {expected - 1} but the head says "
+            f"{size} entries)",
+        )
+        for missing in range(expected, size):
+            tree.append(missing, None)
+            if missing + 1 in targets:
+                _check_target(report, tree, missing + 1, targets[missing + 1])
+    tree.finish(size)
+    report.root = tree.root()
+    return tree
+
+
+def _check_head(report: Report, size: int, head: tuple[Any, ...] | None, tree: _Tree) -> None:
+    if head is None:
+        return
+    root = report.root
+    if root is not None and bytes(head[2]) != root:
+        report.add(
+            max(size - 1, 0),
+            f"root mismatch: the ledger head says root {_b64(bytes(head[2]))} at size {size}, "
+            f"but the entries give {_b64(root)}",
+        )
+    if None not in (h for _, h, _ in tree.frontier) and bytes(head[1]) != b"".join(
+        h or b"" for _, h, _ in tree.frontier
+    ):
+        report.add(max(size - 1, 0), "ledger head edited: its frontier is not the tree's")
+
+
+_LATEST_SQL = """
+SELECT e.object_id, e.sequence, e.record_digest FROM {entry} e
+JOIN (SELECT object_id, MAX(sequence) AS latest FROM {entry}
+      WHERE object_type = %s AND object_id > %s AND sequence < %s
+      GROUP BY object_id ORDER BY object_id LIMIT %s) m ON e.sequence = m.latest
+ORDER BY e.object_id
+"""
+
+
+def _check_records(report: Report, size: int, batch: int) -> None:
+    entry_table = connection.ops.quote_name(Entry._meta.db_table)
+    sql = _LATEST_SQL.format(entry=entry_table)
+    types = (
+        Entry.objects.filter(sequence__lt=size)
+        .order_by("object_type")
+        .values_list("object_type", flat=True)
+        .distinct()
+    )
+    suspects: list[tuple[str, str, int, str]] = []
+    for object_type in list(types):
+        try:
+            model: type[models.Model] = apps.get_model(object_type)
+        except (LookupError, ValueError):
+            report.add(0, f"records of type {object_type} cannot be checked: unknown type")
+            continue
+        pk_field = model._meta.pk
+        assert pk_field is not None
+        after = ""
+        while True:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [object_type, after, size, batch])
+                rows = cursor.fetchall()
+            if not rows:
+                break
+            pks = []
+            for oid, _, _ in rows:
+                try:
+                    pks.append(pk_field.to_python(oid))
+                except ValidationError:
+                    continue
+            current = record_digests(model, pks)
+            for oid, sequence, digest in rows:
+                now = current.get(oid)
+                report.records_checked += 1
+                if now is None:
+                    suspects.append((object_type, oid, sequence, "missing"))
+                elif now != digest:
+                    suspects.append((object_type, oid, sequence, "edited"))
+            after = rows[-1][0]
+    for object_type, oid, sequence, what in suspects:
+        # Changed legitimately since verification started: its own later entry says so.
+        if Entry.objects.filter(
+            object_type=object_type, object_id=oid, sequence__gte=size
+        ).exists():
+            continue
+        if what == "missing":
+            report.add(
+                sequence,
+                f"record {object_type} {oid} missing (deleted after entry {sequence})",
+            )
+        else:
+            report.add(sequence, f"record {object_type} {oid} edited after entry {sequence}")
+
+
+def verify_ledger(
+    *,
+    against: str | None = None,
+    verifier: Verifier | None = None,
+    chunk_size: int = 20_000,
+    record_batch: int = 2_000,
+) -> Report:
+    """Check everything; `against` is a signed checkpoint note held outside the database."""
+    report = Report()
+    head = LedgerHead.objects.filter(pk=1).values_list("size", "frontier", "root").first()
+    size = 0 if head is None else int(head[0])
+    report.size = size
+    targets = _targets(report, size, against, verifier)
+    tree = _stream_tree(report, size, targets, chunk_size)
+    _check_head(report, size, head, tree)
+    _check_records(report, size, record_batch)
+    # Entries first, then the head: an append commits both at once, so an entry seen here
+    # that the head read afterwards does not cover was not written by an append.
+    beyond = Entry.objects.filter(sequence__gte=size).order_by("sequence").first()
+    if beyond is not None:
+        head_now = LedgerHead.objects.filter(pk=1).values_list("size", flat=True).first() or 0
+        if beyond.sequence >= head_now:
+            report.add(
+                beyond.sequence,
+                f"entry {beyond.sequence} is beyond the ledger head (size {head_now}): "
+                "written behind the application's back",
+            )
+    return report

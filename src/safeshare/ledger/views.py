@@ -1,0 +1,67 @@
+"""Public checkpoints and key (for witnesses), and proof bundles for the organisation's users.
+
+The checkpoint and key URLs are public by design: a checkpoint holds only the ledger's
+origin, size and root hash, and the key is the public half. Neither reveals any record.
+"""
+
+from __future__ import annotations
+
+import json
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+
+from safeshare.ledger import actions, keys, queries
+from safeshare.ledger.models import SignedCheckpoint
+
+TEXT = "text/plain; charset=utf-8"
+
+
+def _unavailable(message: str) -> HttpResponse:
+    return HttpResponse(message + "\n", content_type=TEXT, status=503)
+
+
+@login_not_required
+def checkpoint(request: HttpRequest) -> HttpResponse:
+    """The latest signed checkpoint, signing a new one first if the tree has grown."""
+    if not keys.has_signer():
+        return _unavailable(keys.MISSING_KEY_MESSAGE)
+    try:
+        stored = actions.sign_checkpoint()
+    except (keys.SigningKeyMissing, actions.InconsistentCheckpoint) as exc:
+        return _unavailable(str(exc))
+    return HttpResponse(stored.note, content_type=TEXT)
+
+
+@login_not_required
+def checkpoint_at(request: HttpRequest, size: int) -> HttpResponse:
+    stored = SignedCheckpoint.objects.filter(size=size).first()
+    if stored is None:
+        raise Http404("No checkpoint of that size")
+    return HttpResponse(stored.note, content_type=TEXT)
+
+
+@login_not_required
+def key(request: HttpRequest) -> HttpResponse:
+    """The verifier key witnesses and check-proof use (the public half only)."""
+    try:
+        return HttpResponse(keys.verifier().key_string() + "\n", content_type=TEXT)
+    except keys.SigningKeyMissing as exc:
+        return _unavailable(str(exc))
+
+
+def proof(request: HttpRequest, entry_id: UUID) -> HttpResponse:
+    """The proof bundle of one entry, for users of the entry's organisation."""
+    entry = queries.get_entry_for_user(request.user, entry_id)
+    try:
+        stored = actions.sign_checkpoint()
+        verifier_key = keys.verifier().key_string()
+    except (keys.SigningKeyMissing, actions.InconsistentCheckpoint) as exc:
+        return _unavailable(str(exc))
+    bundle = queries.proof_bundle(entry, stored, verifier_key)
+    response = HttpResponse(json.dumps(bundle, indent=2) + "\n", content_type="application/json")
+    response["Content-Disposition"] = (
+        f'attachment; filename="safeshare-ledger-entry-{entry.sequence}.json"'
+    )
+    return response
