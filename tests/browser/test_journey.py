@@ -53,37 +53,46 @@ def test_a_practitioner_records_a_decision_and_sees_it_in_the_history(
     page.get_by_role("button", name="Record an information sharing decision").click()
 
     # Nothing typed is lost on an error; the error summary links to the field.
-    page.get_by_role("button", name="Continue").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the purpose of sharing")
-    assert_accessible(page)
-    page.get_by_label("What is the purpose of sharing, or of the request?").fill(
-        "Section 47 enquiry by children's social care"
+    page.get_by_label("Describe the purpose").fill("A caller asked for Lily's attendance record")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select the purpose of sharing")
+    expect(page.get_by_label("Describe the purpose")).to_have_value(
+        "A caller asked for Lily's attendance record"
     )
-    page.get_by_role("button", name="Continue").click()
+    assert_accessible(page)
+    page.get_by_label("Sharing on my own initiative").check()
+    page.get_by_label("Other", exact=True).check()
+    page.get_by_label("Standard").check()
+    page.get_by_role("button", name="Save and continue").click()
 
     answer(page, "Is a child at immediate risk of significant harm?", "No")
-    answer(page, "Is there a clear and legitimate purpose for sharing the information?", "Yes")
-    answer(page, "Does the information identify a person?", "Yes")
-    answer(page, "Are you relying on consent to share?", "No, I am relying on another lawful basis")
-    answer(page, "Is any of the information special category data?", "No")
-    answer(page, "Which lawful bases apply to sharing this information?", "Public task")
-
+    answer(page, "Is there a clear and legitimate purpose for sharing the information?", "No")
+    expect(page.locator("#outcome")).to_have_text("Outcome: Do not share")
+    expect(page.locator("#main-content")).to_contain_text("Why")
+    assert_accessible(page)
+    page.get_by_role("button", name="Continue to the rest of the record").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Reasons for not sharing").click()
+    page.get_by_label("Why are you not sharing?").fill(
+        "No purpose was given for wanting the record."
+    )
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("button", name="Check your answers").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Check your answers before recording the decision"
     )
-    expect(page.locator("#main-content")).to_contain_text("Outcome: Share without consent")
     assert_accessible(page)
     page.get_by_role("button", name="Record decision").click()
 
-    expect(page.locator(".govuk-panel__title")).to_have_text("Share without consent")
+    expect(page.locator(".govuk-panel__title")).to_have_text("Do not share")
     assert_accessible(page)
-    page.get_by_role("link", name="Lily Morgan").click()
+    page.get_by_role("link", name="Lily Morgan").first.click()
     first_row = page.locator("table.govuk-table tbody tr").first
-    expect(first_row).to_contain_text("Share without consent")
+    expect(first_row).to_contain_text("Do not share")
+    expect(first_row).to_contain_text("Not shared: No purpose was given")
     expect(first_row).to_contain_text("Amira Khan")
     decision = Decision.objects.get()
-    assert decision.outcome == "share_without_consent"
-    assert str(decision.pk) not in ("Lily", "Morgan")
+    assert decision.outcome == "do_not_share"
 
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("You have signed out")
@@ -96,17 +105,25 @@ def test_the_questions_work_with_the_keyboard_alone(page: Page, school: Organisa
     sign_in(page)
     lily = school.people.get(given_names="Lily")
     page.goto(f"/people/{lily.pk}/")
-    button = page.get_by_role("button", name="Record an information sharing decision")
-    button.focus()
+    page.get_by_role("button", name="Record an information sharing decision").focus()
     page.keyboard.press("Enter")
-    page.get_by_label("What is the purpose of sharing, or of the request?").focus()
+    expect(page.get_by_role("heading", name="The request or reason for sharing")).to_be_visible()
+    # Radios: Tab reaches a group, Space selects, arrows move within it.
+    page.get_by_label("Responding to a request for information").focus()
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_label("Sharing on my own initiative")).to_be_checked()
+    page.get_by_label("Section 47 enquiry (child protection)").focus()
+    page.keyboard.press("Space")
+    page.get_by_label("Describe the purpose").focus()
     page.keyboard.type("Early help assessment")
-    page.keyboard.press("Tab")  # to the Continue button
+    page.get_by_label("Immediate: a child may be at risk of harm now").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Save and continue").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Is a child at immediate risk of significant harm?"
     )
-    # From the back link, Tab reaches the first radio; arrow keys move between radios.
+    # From the back link, Tab reaches the first radio.
     page.locator(".govuk-back-link").focus()
     page.keyboard.press("Tab")
     page.keyboard.press("Space")
@@ -114,10 +131,7 @@ def test_the_questions_work_with_the_keyboard_alone(page: Page, school: Organisa
     page.keyboard.press("Tab")  # past the radios to the details summary
     page.keyboard.press("Tab")  # to the Continue button
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Check your answers before recording the decision"
-    )
-    expect(page.locator("#main-content")).to_contain_text("Outcome: Share urgently")
+    expect(page.locator("#outcome")).to_have_text("Outcome: Share urgently")
 
 
 def test_a_page_of_another_organisation_is_not_found(page: Page, school: Organisation) -> None:

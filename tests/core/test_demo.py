@@ -29,6 +29,14 @@ def test_it_loads_a_believable_partnership_once() -> None:
         nhs_number_is_valid(i.value) and i.value.startswith("999") for i in Identifier.objects.all()
     )
     assert "school.teacher" in out.getvalue()
+    from safeshare.decisions.models import Decision
+
+    assert set(Decision.objects.values_list("outcome", flat=True)) == {
+        "share_without_consent",
+        "do_not_share",
+        "seek_advice",
+    }
+    call_command("ledger", "verify", stdout=StringIO())  # the demo's events all verify
     counts = (Organisation.objects.count(), User.objects.count(), Person.objects.count())
     call_command("demo", "--if-empty", stdout=StringIO())
     assert (Organisation.objects.count(), User.objects.count(), Person.objects.count()) == counts

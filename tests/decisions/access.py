@@ -1,34 +1,91 @@
+from typing import Any
+
 from django.urls import reverse
 
-from tests.access import Rule
+from safeshare.decisions import actions
+from tests.access import Rule, World
+
+# An IG lead can read case records but does not record decisions (docs/permissions.md).
+CANNOT_RECORD = {"ig_lead": 403}
+
+
+def extra(world: World) -> dict[str, Any]:
+    item = actions.save_item(
+        actor=world.decision.started_by,
+        decision=world.decision,
+        values={
+            "text": "Lily was late",
+            "nature": "fact",
+            "currency": "current",
+            "source": "Register",
+        },
+    )
+    return {"item": item}
+
+
+def _url(name: str, *extra: str):  # type: ignore[no-untyped-def]
+    return lambda w: reverse(f"decisions:{name}", args=[w.decision.pk, *extra])
+
 
 RULES = {
     "decisions:index": [Rule("get", lambda w: reverse("decisions:index"), 200, 200)],
     "decisions:start": [
-        Rule("post", lambda w: reverse("decisions:start", args=[w.person.pk]), 302, 404)
-    ],
-    "decisions:show": [
-        Rule("get", lambda w: reverse("decisions:show", args=[w.decision.pk]), 302, 404)
-    ],
-    "decisions:purpose": [
-        Rule("get", lambda w: reverse("decisions:purpose", args=[w.decision.pk]), 200, 404),
-        Rule("post", lambda w: reverse("decisions:purpose", args=[w.decision.pk]), 200, 404),
-    ],
-    "decisions:question": [
-        Rule(
-            "get",
-            lambda w: reverse("decisions:question", args=[w.decision.pk, "immediate_risk"]),
-            200,
-            404,
-        ),
         Rule(
             "post",
-            lambda w: reverse("decisions:question", args=[w.decision.pk, "immediate_risk"]),
+            lambda w: reverse("decisions:start", args=[w.person.pk]),
+            302,
+            404,
+            roles=CANNOT_RECORD,
+        )
+    ],
+    # A draft: its record page sends its own organisation to the task list.
+    "decisions:show": [Rule("get", _url("show"), 302, 404)],
+    "decisions:print": [Rule("get", _url("print"), 404, 404)],
+    "decisions:amend": [Rule("post", _url("amend"), 302, 404, roles=CANNOT_RECORD)],
+    "decisions:reconsider": [Rule("get", _url("reconsider"), 404, 404)],
+    "decisions:tasks": [Rule("get", _url("tasks"), 200, 404)],
+    "decisions:people": [
+        Rule("get", _url("people"), 200, 404),
+        Rule("post", _url("people"), 200, 404, roles=CANNOT_RECORD),
+    ],
+    "decisions:section": [
+        Rule("get", _url("section", "about"), 200, 404),
+        Rule("post", _url("section", "about"), 200, 404, roles=CANNOT_RECORD),
+        Rule("get", _url("section", "principles"), 200, 404),
+    ],
+    "decisions:question": [
+        Rule("get", _url("question", "immediate_risk"), 200, 404),
+        Rule("post", _url("question", "immediate_risk"), 200, 404, roles=CANNOT_RECORD),
+    ],
+    "decisions:outcome": [Rule("get", _url("outcome"), 302, 404)],
+    "decisions:items": [Rule("get", _url("items"), 200, 404)],
+    "decisions:item_new": [
+        Rule("get", _url("item_new"), 200, 404),
+        Rule("post", _url("item_new"), 200, 404, roles=CANNOT_RECORD),
+    ],
+    "decisions:item": [
+        Rule(
+            "get",
+            lambda w: reverse("decisions:item", args=[w.decision.pk, w.extra["item"].pk]),
             200,
             404,
-        ),
+        )
+    ],
+    "decisions:item_remove": [
+        Rule(
+            "post",
+            lambda w: reverse("decisions:item_remove", args=[w.decision.pk, w.extra["item"].pk]),
+            302,
+            404,
+            roles=CANNOT_RECORD,
+        )
     ],
     "decisions:check": [
-        Rule("get", lambda w: reverse("decisions:check", args=[w.decision.pk]), 302, 404)
+        Rule("get", _url("check"), 200, 404),
+        Rule("post", _url("check"), 200, 404, roles=CANNOT_RECORD),
+    ],
+    # Only the person who started a draft may discard it.
+    "decisions:discard": [
+        Rule("post", _url("discard"), 302, 404, roles={"manager": 403, "ig_lead": 403})
     ],
 }

@@ -5,8 +5,9 @@ from django.test import Client
 from django.urls import reverse
 
 from safeshare.accounts.models import User
-from safeshare.decisions.models import Decision, DecisionStatus
+from safeshare.decisions.models import Decision, DecisionStatus, InformationItem, Purpose
 from safeshare.subjects.models import Person
+from tests.decisions.builders import complete, draft_for
 
 pytestmark = pytest.mark.django_db
 
@@ -14,18 +15,27 @@ pytestmark = pytest.mark.django_db
 def start(client: Client, person: Person) -> Decision:
     response = client.post(reverse("decisions:start", args=[person.pk]))
     decision = Decision.objects.get()
-    assert response["Location"] == reverse("decisions:purpose", args=[decision.pk])
+    assert response["Location"] == reverse("decisions:section", args=[decision.pk, "about"])
     return decision
 
 
-def test_the_guided_journey_records_a_decision(
+def about_data(**extra: str) -> dict[str, str]:
+    data = {
+        "kind": "proactive",
+        "purpose_category": str(Purpose.objects.get(name="Early help assessment").pk),
+        "purpose": "Early help assessment",
+        "urgency": "standard",
+    }
+    data.update(extra)
+    return data
+
+
+def test_the_guided_questions_lead_to_an_explained_outcome(
     client: Client, practitioner: User, person: Person
 ) -> None:
     client.force_login(practitioner)
     decision = start(client, person)
-    response = client.post(
-        reverse("decisions:purpose", args=[decision.pk]), {"purpose": "Early help assessment"}
-    )
+    response = client.post(reverse("decisions:section", args=[decision.pk, "about"]), about_data())
     assert response["Location"] == reverse(
         "decisions:question", args=[decision.pk, "immediate_risk"]
     )
@@ -36,24 +46,36 @@ def test_the_guided_journey_records_a_decision(
         ("consent", "given", None),
     ]:
         url = reverse("decisions:question", args=[decision.pk, question_id])
-        page = client.get(url).content.decode()
-        assert 'class="govuk-back-link"' in page
+        assert 'class="govuk-back-link"' in client.get(url).content.decode()
         response = client.post(url, {"answer": answer})
         expected = (
             reverse("decisions:question", args=[decision.pk, next_page])
             if next_page
-            else reverse("decisions:check", args=[decision.pk])
+            else reverse("decisions:outcome", args=[decision.pk])
         )
         assert response["Location"] == expected
-    check = client.get(reverse("decisions:check", args=[decision.pk])).content.decode()
-    assert "Check your answers before recording the decision" in check
-    assert "Share with consent" in check
-    response = client.post(reverse("decisions:check", args=[decision.pk]))
-    assert response["Location"] == reverse("decisions:show", args=[decision.pk])
+    page = client.get(reverse("decisions:outcome", args=[decision.pk])).content.decode()
+    assert "Outcome: Share with consent" in page
+    tasks = client.get(reverse("decisions:tasks", args=[decision.pk])).content.decode()
+    assert "Share with consent" in tasks
+    assert "Information to share" in tasks
+    assert "Reasons for not sharing" not in tasks
+
+
+def test_the_about_page_names_each_missing_field_for_a_request(
+    client: Client, practitioner: User, person: Person
+) -> None:
+    client.force_login(practitioner)
+    decision = start(client, person)
+    page = client.post(
+        reverse("decisions:section", args=[decision.pk, "about"]),
+        about_data(kind="request", purpose="Kept text"),
+    ).content.decode()
+    assert "Enter the name of the person who asked for the information" in page
+    assert "Enter how you checked the requester&#x27;s identity" in page
+    assert "Kept text" in page  # nothing typed is lost
     decision.refresh_from_db()
-    assert decision.status == DecisionStatus.FINALISED
-    history = client.get(reverse("subjects:show", args=[person.pk])).content.decode()
-    assert "Share with consent" in history
+    assert decision.kind == ""
 
 
 def test_a_missing_answer_is_named_and_nothing_is_saved(
@@ -61,10 +83,8 @@ def test_a_missing_answer_is_named_and_nothing_is_saved(
 ) -> None:
     client.force_login(practitioner)
     decision = start(client, person)
-    url = reverse("decisions:question", args=[decision.pk, "immediate_risk"])
-    response = client.post(url, {})
+    response = client.post(reverse("decisions:question", args=[decision.pk, "immediate_risk"]), {})
     page = response.content.decode()
-    assert response.status_code == 200
     assert "There is a problem" in page
     assert 'href="#id_answer_0"' in page
     decision.refresh_from_db()
@@ -74,12 +94,12 @@ def test_a_missing_answer_is_named_and_nothing_is_saved(
 def test_a_tampered_answer_is_refused(client: Client, practitioner: User, person: Person) -> None:
     client.force_login(practitioner)
     decision = start(client, person)
-    url = reverse("decisions:question", args=[decision.pk, "immediate_risk"])
-    page = client.post(url, {"answer": "<script>x</script>"}).content.decode()
+    page = client.post(
+        reverse("decisions:question", args=[decision.pk, "immediate_risk"]),
+        {"answer": "<script>x</script>"},
+    ).content.decode()
     assert "<script>x</script>" not in page
     assert "Select one of the answers shown" in page
-    decision.refresh_from_db()
-    assert decision.answers == {}
 
 
 def test_not_sure_leads_to_seeking_advice(
@@ -88,61 +108,236 @@ def test_not_sure_leads_to_seeking_advice(
     client.force_login(practitioner)
     decision = start(client, person)
     client.post(
-        reverse("decisions:purpose", args=[decision.pk]),
-        {"purpose": "Concern raised by class teacher"},
-    )
-    client.post(
         reverse("decisions:question", args=[decision.pk, "immediate_risk"]), {"answer": "no"}
     )
     response = client.post(
         reverse("decisions:question", args=[decision.pk, "legitimate_purpose"]),
         {"answer": "unsure"},
     )
-    assert response["Location"] == reverse("decisions:check", args=[decision.pk])
+    assert response["Location"] == reverse("decisions:outcome", args=[decision.pk])
     assert "Seek advice" in client.get(response["Location"]).content.decode()
 
 
-def test_an_unknown_question_is_not_found(
+def item_data(**extra: str) -> dict[str, str]:
+    data = {
+        "text": "Lily said she was hungry most mornings.",
+        "nature": "fact",
+        "currency": "current",
+        "source": "Class teacher",
+        "identifies_third_party": "no",
+    }
+    data.update(extra)
+    return data
+
+
+def test_an_item_marked_fact_with_opinion_words_asks_once_then_accepts(
     client: Client, practitioner: User, person: Person
 ) -> None:
     client.force_login(practitioner)
     decision = start(client, person)
-    assert client.get(reverse("decisions:question", args=[decision.pk, "nope"])).status_code == 404
-
-
-def test_a_draft_resumes_where_it_was_left(
-    client: Client, practitioner: User, person: Person
-) -> None:
-    client.force_login(practitioner)
-    decision = start(client, person)
-    client.post(
-        reverse("decisions:purpose", args=[decision.pk]), {"purpose": "Early help assessment"}
-    )
-    client.post(
-        reverse("decisions:question", args=[decision.pk, "immediate_risk"]), {"answer": "no"}
-    )
-    index = client.get(reverse("decisions:index")).content.decode()
-    assert "Continue the decision about Lily Morgan" in index
-    response = client.get(reverse("decisions:show", args=[decision.pk]))
-    assert response["Location"] == reverse(
-        "decisions:question", args=[decision.pk, "legitimate_purpose"]
-    )
-
-
-def test_a_finalised_decision_cannot_be_reopened_in_the_wizard(
-    client: Client, practitioner: User, person: Person
-) -> None:
-    client.force_login(practitioner)
-    decision = start(client, person)
-    client.post(reverse("decisions:purpose", args=[decision.pk]), {"purpose": "Urgent concern"})
-    client.post(
-        reverse("decisions:question", args=[decision.pk, "immediate_risk"]), {"answer": "yes"}
-    )
-    client.post(reverse("decisions:check", args=[decision.pk]))
+    url = reverse("decisions:item_new", args=[decision.pk])
+    page = client.post(url, item_data(text="Lily appears to be underweight.")).content.decode()
+    assert "uses words that often signal opinion (‘appears’)" in page
+    assert not InformationItem.objects.exists()
+    page = client.post(
+        url, item_data(text="Lily appears to be underweight.", opinion_checked="1")
+    ).content.decode()
+    assert "Confirm this is a fact, or mark it as opinion" in page
     response = client.post(
-        reverse("decisions:question", args=[decision.pk, "immediate_risk"]), {"answer": "no"}
+        url,
+        item_data(text="Lily appears to be underweight.", opinion_checked="1", confirm_fact="on"),
     )
+    assert response.status_code == 302
+    assert InformationItem.objects.get().nature == "fact"
+
+
+def test_an_item_naming_someone_else_asks_about_protecting_them(
+    client: Client, practitioner: User, person: Person
+) -> None:
+    client.force_login(practitioner)
+    decision = start(client, person)
+    url = reverse("decisions:item_new", args=[decision.pk])
+    text = "Lily is collected by Darren Price, 07700 900123."
+    page = client.post(url, item_data(text=text)).content.decode()
+    assert "‘Darren Price’" in page
+    assert "Check whether the information identifies anyone else" in page
+    page = client.post(url, item_data(text=text, identifies_third_party="yes")).content.decode()
+    assert "Select whether their details were removed or are needed" in page
+    response = client.post(
+        url,
+        item_data(
+            text=text,
+            identifies_third_party="yes",
+            third_party_action="justified",
+            third_party_justification="The recipient needs to know who collects Lily.",
+        ),
+    )
+    assert response.status_code == 302
+    assert InformationItem.objects.get().identifies_third_party
+
+
+def test_an_opinion_needs_whose_it_is(client: Client, practitioner: User, person: Person) -> None:
+    client.force_login(practitioner)
+    decision = start(client, person)
+    page = client.post(
+        reverse("decisions:item_new", args=[decision.pk]), item_data(nature="opinion")
+    ).content.decode()
+    assert "Enter whose opinion it is" in page
+
+
+def test_check_lists_what_is_missing_and_records_when_complete(
+    client: Client, practitioner: User, person: Person
+) -> None:
+    client.force_login(practitioner)
+    incomplete = start(client, person)
+    page = client.get(reverse("decisions:check", args=[incomplete.pk])).content.decode()
+    assert "Before you can record this decision" in page
+    assert "Answer the guided questions" in page
+    decision = draft_for("share_without_consent", practitioner, person)
+    url = reverse("decisions:check", args=[decision.pk])
+    page = client.get(url).content.decode()
+    assert "Check your answers before recording the decision" in page
+    assert "Public task" in page
+    response = client.post(url, {"decided_by": str(practitioner.pk)})
     assert response["Location"] == reverse("decisions:show", args=[decision.pk])
     decision.refresh_from_db()
+    assert decision.status == DecisionStatus.FINALISED
+    record = client.get(response["Location"]).content.decode()
+    assert "OFFICIAL-SENSITIVE" in record
+    assert "Tom Barker" in record
+
+
+def test_a_decision_maker_from_elsewhere_is_refused(
+    client: Client, practitioner: User, outsider: User, person: Person
+) -> None:
+    client.force_login(practitioner)
+    decision = draft_for("share", practitioner, person)
+    page = client.post(
+        reverse("decisions:check", args=[decision.pk]), {"decided_by": str(outsider.pk)}
+    ).content.decode()
+    assert "Select who made this decision" in page
+    decision.refresh_from_db()
+    assert decision.status == DecisionStatus.DRAFT
+
+
+def test_a_finalised_decision_cannot_be_reopened_in_any_page(
+    client: Client, practitioner: User, person: Person
+) -> None:
+    client.force_login(practitioner)
+    decision = complete("share_urgently", practitioner, person)
+    show = reverse("decisions:show", args=[decision.pk])
+    for url in [
+        reverse("decisions:question", args=[decision.pk, "immediate_risk"]),
+        reverse("decisions:section", args=[decision.pk, "about"]),
+        reverse("decisions:items", args=[decision.pk]),
+        reverse("decisions:item_new", args=[decision.pk]),
+        reverse("decisions:people", args=[decision.pk]),
+        reverse("decisions:check", args=[decision.pk]),
+        reverse("decisions:tasks", args=[decision.pk]),
+    ]:
+        response = client.post(url, {"answer": "no", "purpose": "changed", "text": "changed"})
+        assert response["Location"] == show, url
+    decision.refresh_from_db()
     assert decision.answers["immediate_risk"] is True
-    assert decision.outcome == "share_urgently"
+    assert decision.purpose == "Early help assessment for the family"
+
+
+def test_print_view_is_marked_official_sensitive(
+    client: Client, practitioner: User, person: Person
+) -> None:
+    client.force_login(practitioner)
+    decision = complete("share_with_consent", practitioner, person)
+    page = client.get(reverse("decisions:print", args=[decision.pk])).content.decode()
+    assert page.count("OFFICIAL-SENSITIVE") >= 2
+    assert "Kerry Morgan, mother" in page
+    assert "print.css" in page
+
+
+def test_correcting_a_decision_keeps_both(
+    client: Client, practitioner: User, person: Person
+) -> None:
+    client.force_login(practitioner)
+    original = complete("share_with_consent", practitioner, person)
+    response = client.post(reverse("decisions:amend", args=[original.pk]))
+    draft = Decision.objects.get(supersedes=original)
+    assert response["Location"] == reverse("decisions:section", args=[draft.pk, "amendment"])
+    client.post(response["Location"], {"amendment_reason": "Recipient's role was wrong"})
+    client.post(reverse("decisions:check", args=[draft.pk]), {"decided_by": str(practitioner.pk)})
+    draft.refresh_from_db()
+    assert draft.status == DecisionStatus.FINALISED
+    old = client.get(reverse("decisions:show", args=[original.pk])).content.decode()
+    assert "This decision has been corrected." in old
+    history = client.get(reverse("subjects:show", args=[person.pk])).content.decode()
+    assert history.count("Share with consent</strong>") == 2
+    assert "Corrected" in history
+
+
+def test_reconsidering_a_refusal_starts_a_linked_decision(
+    client: Client, practitioner: User, person: Person
+) -> None:
+    client.force_login(practitioner)
+    refusal = complete("do_not_share", practitioner, person, kind="request")
+    url = reverse("decisions:reconsider", args=[refusal.pk])
+    assert "Enter the new information" in client.post(url, {"new_information": ""}).content.decode()
+    response = client.post(url, {"new_information": "A section 47 enquiry has now been opened."})
+    draft = Decision.objects.get(reconsiders=refusal)
+    assert response["Location"] == reverse("decisions:tasks", args=[draft.pk])
+
+
+def test_only_a_refusal_offers_reconsideration(
+    client: Client, practitioner: User, person: Person
+) -> None:
+    client.force_login(practitioner)
+    shared = complete("share", practitioner, person)
+    assert client.get(reverse("decisions:reconsider", args=[shared.pk])).status_code == 404
+
+
+def test_the_chronology_shows_what_was_shared_with_whom_and_filters(
+    client: Client, practitioner: User, person: Person
+) -> None:
+    client.force_login(practitioner)
+    complete("share_with_consent", practitioner, person)
+    complete("do_not_share", practitioner, person)
+    url = reverse("subjects:show", args=[person.pk])
+    page = client.get(url).content.decode()
+    assert "Shared 1 item with Tom Barker, Social worker" in page
+    assert "Not shared: No clear purpose was given for the request." in page
+    filtered = client.get(url, {"outcome": "do_not_share"}).content.decode()
+    assert "Not shared" in filtered
+    assert "Shared 1 item" not in filtered
+    bad = client.get(url, {"outcome": "<b>x</b>"}).content.decode()
+    assert "Select an outcome from the list" in bad
+    assert "<b>x</b>" not in bad
+
+
+def test_a_draft_is_discarded_only_by_who_started_it(
+    client: Client, practitioner: User, person: Person
+) -> None:
+    from tests.factories import UserFactory
+
+    decision = draft_for("share", practitioner, person)
+    colleague = UserFactory.create(organisation=practitioner.organisation)
+    client.force_login(colleague)
+    assert client.post(reverse("decisions:discard", args=[decision.pk])).status_code == 403
+    client.force_login(practitioner)
+    assert client.post(reverse("decisions:discard", args=[decision.pk])).status_code == 302
+    assert not Decision.objects.filter(pk=decision.pk).exists()
+
+
+def test_the_record_shows_its_ledger_receipt_and_the_ledger_verifies(
+    client: Client, practitioner: User, person: Person
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from safeshare.ledger.models import Entry
+
+    client.force_login(practitioner)
+    decision = complete("share_with_consent", practitioner, person)
+    entry = Entry.objects.get(event_type="decisions.decision.finalised")
+    page = client.get(reverse("decisions:show", args=[decision.pk])).content.decode()
+    assert "Ledger receipt" in page
+    assert bytes(entry.leaf_hash).hex() in page
+    # Every event so far (person added, decision finalised) verifies, records included.
+    call_command("ledger", "verify", stdout=StringIO())

@@ -6,20 +6,113 @@ transaction, so a failure part-way leaves nothing half-written.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
+from safeshare.accounts.models import User
 from safeshare.accounts.permissions import can_record_decision
-from safeshare.decisions import flow
-from safeshare.decisions.models import Decision, DecisionStatus, FinalisedRecordError
+from safeshare.decisions import completeness, flow
+from safeshare.decisions.models import (
+    Decision,
+    DecisionStatus,
+    FinalisedRecordError,
+    InformationItem,
+    Outcome,
+)
+from safeshare.ledger.actions import append_entry
 from safeshare.subjects.models import Person
 
 
 class DecisionIncomplete(Exception):
-    """The guided questions do not yet lead to an outcome."""
+    """The record lacks what the outcome needs; `problems` says what, section by section."""
+
+    def __init__(self, problems: list[completeness.Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(p.message for p in problems))
+
+
+# What each page may change: a tampered form cannot reach any other field.
+SECTION_FIELDS: dict[str, tuple[str, ...]] = {
+    "about": (
+        "kind",
+        "requester_name",
+        "requester_role",
+        "requester_organisation",
+        "request_method",
+        "request_received_at",
+        "requester_verification",
+        "purpose_category",
+        "purpose",
+        "urgency",
+    ),
+    "amendment": ("amendment_reason",),
+    "reconsideration": ("new_information",),
+    "consent": (
+        "consent_status",
+        "consent_from",
+        "consent_asked_on",
+        "consent_method",
+        "consent_scope",
+        "consent_not_sought_reason",
+        "consent_detail",
+    ),
+    "principles": tuple(key for key, _t, _h in completeness.PRINCIPLES),
+    "recipient": (
+        "recipient_organisation",
+        "recipient_organisation_name",
+        "recipient_name",
+        "recipient_role",
+        "recipient_contact",
+        "recipient_verification",
+        "recipient_verification_detail",
+        "channel",
+        "shared_at",
+        "shares_all_requested",
+        "no_agreement_justification",
+    ),
+    "transparency": (
+        "subject_informed",
+        "informed_on",
+        "informed_method",
+        "informed_by",
+        "not_informed_reason",
+        "not_informed_detail",
+        "inform_review_on",
+    ),
+    "advice": (
+        "advice_sought",
+        "adviser_name",
+        "adviser_role",
+        "adviser_organisation",
+        "advised_on",
+        "advice",
+    ),
+    "not_sharing": (
+        "not_sharing_reasons",
+        "discussed_on",
+        "discussion_method",
+        "requester_response",
+    ),
+}
+
+ITEM_FIELDS = (
+    "text",
+    "nature",
+    "opinion_of",
+    "currency",
+    "relates_to",
+    "source",
+    "about",
+    "special_category",
+    "identifies_third_party",
+    "third_party_action",
+    "third_party_justification",
+)
 
 
 def _check_can_edit(actor: Any, decision: Decision) -> None:
@@ -29,9 +122,25 @@ def _check_can_edit(actor: Any, decision: Decision) -> None:
         raise FinalisedRecordError("A finalised decision cannot be changed; record an amendment")
 
 
+def _locked(actor: Any, decision: Decision) -> Decision:
+    """The draft, locked for this transaction: two tabs saving at once queue, not clash."""
+    _check_can_edit(actor, decision)
+    locked = Decision.objects.select_for_update().get(pk=decision.pk)
+    _check_can_edit(actor, locked)
+    return locked
+
+
+def _check_subjects(actor: Any, people: Iterable[Person]) -> list[Person]:
+    people = list(people)
+    if any(p.organisation_id != actor.organisation_id for p in people):
+        raise PermissionDenied("You can only record decisions about your organisation's people")
+    return people
+
+
 def start_decision(*, actor: Any, subject: Person) -> Decision:
-    if not can_record_decision(actor) or subject.organisation_id != actor.organisation_id:
-        raise PermissionDenied("You cannot record decisions about this person")
+    if not can_record_decision(actor):
+        raise PermissionDenied("Your role cannot record decisions")
+    _check_subjects(actor, [subject])
     policy = flow.current_policy()
     with transaction.atomic():
         decision = Decision.objects.create(
@@ -45,56 +154,270 @@ def start_decision(*, actor: Any, subject: Person) -> Decision:
     return decision
 
 
-def set_purpose(*, actor: Any, decision: Decision, purpose: str) -> Decision:
-    _check_can_edit(actor, decision)
+def set_subjects(*, actor: Any, decision: Decision, people: Iterable[Person]) -> Decision:
+    people = _check_subjects(actor, people)
+    if not people:
+        raise ValueError("A decision is about at least one person")
     with transaction.atomic():
-        locked = Decision.objects.select_for_update().get(pk=decision.pk)
-        _check_can_edit(actor, locked)
-        locked.purpose = purpose
-        locked.save(update_fields=["purpose", "updated_at"])
+        locked = _locked(actor, decision)
+        locked.subjects.set(people)
+        locked.save(update_fields=["updated_at"])
     return locked
+
+
+def update_section(
+    *, actor: Any, decision: Decision, section: str, values: Mapping[str, Any]
+) -> Decision:
+    """Save one page of the record; only that page's fields can change."""
+    allowed = SECTION_FIELDS[section]
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise ValueError(f"Fields not on the {section} page: {sorted(unknown)}")
+    with transaction.atomic():
+        locked = _locked(actor, decision)
+        if section == "principles":
+            locked.principles = {key: values.get(key, "") for key in allowed}
+            locked.save(update_fields=["principles", "updated_at"])
+        else:
+            for name, value in values.items():
+                setattr(locked, name, "" if value is None and _is_text(name) else value)
+            fields = [*values.keys(), "updated_at"]
+            if section == "recipient":
+                check_recipient(locked)
+                fields += ["agreement", "recipient_in_directory"]
+            locked.save(update_fields=fields)
+    return locked
+
+
+def recipient_checks(decision: Decision) -> tuple[list[Any], bool]:
+    """Agreements covering this recipient and purpose today, and whether the contact used is
+    verified in the partnership directory (issue 7: every recipient is checked)."""
+    from safeshare.agreements.queries import covering
+    from safeshare.directory.queries import is_verified_contact
+
+    organisation = decision.recipient_organisation
+    if organisation is None:
+        return [], False
+    agreements = (
+        covering(
+            decision.organisation, organisation, decision.purpose_category, timezone.localdate()
+        )
+        if decision.purpose_category_id
+        else []
+    )
+    verified = bool(decision.recipient_contact) and is_verified_contact(
+        organisation, decision.recipient_contact
+    )
+    return agreements, verified
+
+
+def check_recipient(decision: Decision) -> None:
+    agreements, verified = recipient_checks(decision)
+    decision.agreement = agreements[0] if agreements else None
+    decision.recipient_in_directory = verified
+
+
+def _is_text(name: str) -> bool:
+    field = Decision._meta.get_field(name)
+    return field.get_internal_type() in {"CharField", "TextField"}
 
 
 def answer_question(
     *, actor: Any, decision: Decision, question_id: str, submitted: str | list[str]
 ) -> Decision:
-    """Store one answer. Raises flow.AnswerError, naming the question, on a bad value."""
-    _check_can_edit(actor, decision)
+    """Store one guided answer. Raises flow.AnswerError, naming the question, on a bad value."""
     policy = flow.policy_named(decision.policy_id)
     with transaction.atomic():
-        locked = Decision.objects.select_for_update().get(pk=decision.pk)
-        _check_can_edit(actor, locked)
+        locked = _locked(actor, decision)
         locked.answers = flow.apply_answer(policy, locked.answers, question_id, submitted)
         locked.save(update_fields=["answers", "updated_at"])
     return locked
 
 
-def finalise_decision(*, actor: Any, decision: Decision) -> Decision:
-    """Evaluate the answers once more and freeze the outcome, reasons and policy."""
-    _check_can_edit(actor, decision)
+def save_item(
+    *,
+    actor: Any,
+    decision: Decision,
+    values: Mapping[str, Any],
+    item: InformationItem | None = None,
+) -> InformationItem:
+    unknown = set(values) - set(ITEM_FIELDS)
+    if unknown:
+        raise ValueError(f"Not item fields: {sorted(unknown)}")
+    about = values.get("about")
+    with transaction.atomic():
+        locked = _locked(actor, decision)
+        if about is not None and not locked.subjects.filter(pk=about.pk).exists():
+            raise PermissionDenied("An item can only be about a person the decision is about")
+        if item is None:
+            last = locked.items.aggregate(last=Max("position"))["last"]
+            item = InformationItem(decision=locked, position=(last or 0) + 1)
+        elif item.decision_id != locked.pk:
+            raise PermissionDenied("That item belongs to another decision")
+        for name, value in values.items():
+            setattr(item, name, value)
+        item.full_clean(exclude=["decision"])
+        item.save()
+        locked.save(update_fields=["updated_at"])
+    return item
+
+
+def remove_item(*, actor: Any, decision: Decision, item: InformationItem) -> None:
+    with transaction.atomic():
+        locked = _locked(actor, decision)
+        if item.decision_id != locked.pk:
+            raise PermissionDenied("That item belongs to another decision")
+        item.delete()
+        locked.save(update_fields=["updated_at"])
+
+
+def explain(policy: flow.Policy, evaluation: flow.Evaluation) -> dict[str, Any]:
+    """The engine's explanation, with the questions as worded when answered: the policy
+    file may be corrected later, and the record must still read as the practitioner saw it."""
+    result = evaluation.to_json()
+    result["answered"] = [
+        {"question": policy.questions[step.question_id].text, "answer": step.answer_label}
+        for step in evaluation.path
+    ]
+    return result
+
+
+def current_outcome(decision: Decision) -> str:
+    """The outcome the guided answers lead to so far ("" until they are complete)."""
+    evaluation = flow.next_step(flow.policy_named(decision.policy_id), decision.answers)
+    return "" if evaluation.outcome == "incomplete" else evaluation.outcome
+
+
+def problems_for(decision: Decision) -> list[completeness.Problem]:
+    outcome = current_outcome(decision)
+    return completeness.problems(
+        decision, outcome, list(decision.items.all()), decision.subjects.count()
+    )
+
+
+def finalise_decision(
+    *, actor: Any, decision: Decision, decided_by: User | None = None
+) -> Decision:
+    """Check the record is complete for its outcome, then freeze it with the engine's
+    explanation and the policy that produced it."""
+    decided_by = decided_by or actor
+    if decided_by.organisation_id != actor.organisation_id:
+        raise PermissionDenied("The decision maker must belong to your organisation")
     policy = flow.policy_named(decision.policy_id)
     with transaction.atomic():
-        locked = Decision.objects.select_for_update().get(pk=decision.pk)
-        _check_can_edit(actor, locked)
-        if not locked.purpose:
-            raise DecisionIncomplete("Enter the purpose of sharing")
+        locked = _locked(actor, decision)
+        found = problems_for(locked)
         evaluation = flow.next_step(policy, locked.answers)
-        if evaluation.outcome == "incomplete":
-            raise DecisionIncomplete("Answer all the questions before you confirm the decision")
-        result = evaluation.to_json()
-        # Freeze the questions as worded when answered: the policy file may be corrected later.
-        result["answered"] = [
-            {"question": policy.questions[step.question_id].text, "answer": step.answer_label}
-            for step in evaluation.path
-        ]
+        if evaluation.outcome == "incomplete" and not any(p.section == "questions" for p in found):
+            found.append(completeness.Problem("questions", "Answer the guided questions"))
+        if found:
+            raise DecisionIncomplete(found)
+        result = explain(policy, evaluation)
         locked.outcome = evaluation.outcome
         locked.reasons = result["reasons"]
         locked.explanation = result
         locked.policy_id = policy.id
         locked.policy_version = policy.version
         locked.policy_sha256 = policy.sha256
-        locked.decided_by = actor
+        locked.decided_by = decided_by
+        locked.recorded_by = actor
         locked.decided_at = timezone.now()
         locked.status = DecisionStatus.FINALISED
         locked.save()
+        event = "amended" if locked.supersedes_id else "finalised"
+        append_entry(
+            event_type=f"decisions.decision.{event}",
+            actor=actor,
+            organisation=actor.organisation,
+            obj=locked,
+            payload={
+                "outcome": locked.outcome,
+                "policy": f"{locked.policy_id}@{locked.policy_version}",
+                "supersedes": str(locked.supersedes_id) if locked.supersedes_id else None,
+                "reconsiders": str(locked.reconsiders_id) if locked.reconsiders_id else None,
+                "items": locked.items.count(),
+                "advice_recorded": bool(locked.advice_sought),
+                "consent": locked.consent_status or None,
+            },
+        )
+        if locked.request_id:
+            from safeshare.requests.actions import record_response
+
+            record_response(actor=actor, decision=locked)
     return locked
+
+
+def _copy_as_draft(actor: Any, original: Decision, **links: Any) -> Decision:
+    """A new draft carrying the original's content, subjects and items: the original stays
+    exactly as it was."""
+    skip = {
+        "id",
+        "status",
+        "outcome",
+        "reasons",
+        "explanation",
+        "decided_by",
+        "recorded_by",
+        "decided_at",
+        "started_by",
+        "started_at",
+        "updated_at",
+        "supersedes",
+        "reconsiders",
+        "amendment_reason",
+        "new_information",
+    }
+    values = {
+        f.attname: getattr(original, f.attname)
+        for f in Decision._meta.concrete_fields
+        if f.name not in skip
+    }
+    policy = flow.current_policy()
+    values.update(policy_id=policy.id, policy_version=policy.version, policy_sha256=policy.sha256)
+    draft = Decision.objects.create(started_by=actor, **values, **links)
+    draft.subjects.set(original.subjects.all())
+    for item in original.items.all():
+        InformationItem.objects.create(
+            decision=draft,
+            **{name: getattr(item, name) for name in ITEM_FIELDS},
+            position=item.position,
+        )
+    return draft
+
+
+def amend_decision(*, actor: Any, decision: Decision) -> Decision:
+    """Start a correction: a new draft that will supersede the finalised decision."""
+    if not can_record_decision(actor) or decision.organisation_id != actor.organisation_id:
+        raise PermissionDenied("You cannot amend this decision")
+    if not decision.is_finalised:
+        raise ValueError("Only a finalised decision is amended; change the draft instead")
+    with transaction.atomic():
+        return _copy_as_draft(actor, decision, supersedes=decision)
+
+
+def reconsider_decision(*, actor: Any, decision: Decision, new_information: str) -> Decision:
+    """The requester brought new information after a refusal (2024 guidance): start a new,
+    linked decision. The refusal stays on the record."""
+    if not can_record_decision(actor) or decision.organisation_id != actor.organisation_id:
+        raise PermissionDenied("You cannot reconsider this decision")
+    if not decision.is_finalised or decision.outcome not in {
+        Outcome.DO_NOT_SHARE,
+        Outcome.SEEK_ADVICE,
+    }:
+        raise ValueError("Only a decision not to share can be reconsidered")
+    with transaction.atomic():
+        draft = _copy_as_draft(
+            actor, decision, reconsiders=decision, new_information=new_information
+        )
+        # The guided questions are asked again in the light of the new information.
+        draft.answers = {}
+        draft.not_sharing_reasons = ""
+        draft.save(update_fields=["answers", "not_sharing_reasons"])
+    return draft
+
+
+def discard_draft(*, actor: Any, decision: Decision) -> None:
+    with transaction.atomic():
+        locked = _locked(actor, decision)
+        locked.items.all().delete()
+        locked.delete()

@@ -1,28 +1,631 @@
+"""The pages of a decision record. Each form saves one section; completeness for the
+outcome is checked before finalising (completeness.py), so a practitioner can save part of
+a section and come back."""
+
 from __future__ import annotations
 
+import datetime
+import re
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from safeshare.core.forms import GovUKForm, TextField
+from safeshare.accounts.models import Organisation
+from safeshare.core.forms import (
+    GovUKDateField,
+    GovUKForm,
+    GovUKTimeField,
+    TextField,
+    choice_field,
+)
+from safeshare.decisions.completeness import PRINCIPLES
 from safeshare.decisions.flow import NONE_VALUE, UNSURE_VALUE, Question
+from safeshare.decisions.models import (
+    Channel,
+    ConsentNotSoughtReason,
+    ConsentStatus,
+    ContactMethod,
+    Currency,
+    Kind,
+    Nature,
+    NotInformedReason,
+    Purpose,
+    RecipientVerification,
+    ThirdPartyAction,
+    Urgency,
+)
+from safeshare.subjects.models import Person
 
 DIVIDER = "__divider__"
+SHORT = 200
+LONG = 5000
 
 
-class PurposeForm(GovUKForm):
-    heading_field = "purpose"
-    purpose = TextField(
-        label="What is the purpose of sharing, or of the request?",
-        required_message="Enter the purpose of sharing",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 5}),
+def _text(
+    label: str, message: str, *, long: bool = False, required: bool = False, **kwargs: Any
+) -> TextField:
+    if long:
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 4}))
+    return TextField(
+        label=label,
+        required_message=message,
+        max_length=LONG if long else SHORT,
+        required=required,
+        **kwargs,
+    )
+
+
+def _combine(date: datetime.date | None, time: datetime.time | None) -> datetime.datetime | None:
+    if date is None:
+        return None
+    return timezone.make_aware(datetime.datetime.combine(date, time or datetime.time(0, 0)))
+
+
+class PeopleForm(GovUKForm):
+    heading_field = "subjects"
+    subjects = forms.MultipleChoiceField(
+        label="Who is this decision about?",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select the child and any family members the information is about.",
+        error_messages={
+            "required": "Select at least one person the decision is about",
+            "invalid_choice": "Select people from the list",
+        },
+    )
+
+    def __init__(self, people: list[Person], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["subjects"].choices = [  # type: ignore[attr-defined]
+            (
+                str(p.pk),
+                f"{p.full_name} ({p.get_kind_display().lower()}{', born ' + p.date_of_birth.strftime('%-d %B %Y') if p.date_of_birth else ''})",
+            )
+            for p in people
+        ]
+
+
+class AboutForm(GovUKForm):
+    kind = choice_field(
+        label="Are you responding to a request, or sharing on your own initiative?",
+        choices=Kind.choices,
+        required_message="Select whether you are responding to a request or sharing on your own initiative",
+    )
+    purpose_category = forms.ModelChoiceField(
+        label="What is the purpose?",
+        queryset=Purpose.objects.filter(active=True),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Select the purpose of sharing",
+            "invalid_choice": "Select the purpose of sharing",
+        },
+    )
+    purpose = _text(
+        "Describe the purpose",
+        "Enter the purpose of sharing",
+        long=True,
+        required=True,
         help_text=(
-            "Say why the information is needed and what it will be used for, for example "
-            "'Section 47 enquiry by children's social care about bruising seen at school'. "
-            "Do not include more personal detail than you need to."
+            "Say why the information is needed and what it will be used for. Do not include "
+            "more personal detail than you need to."
         ),
     )
+    urgency = choice_field(
+        label="How urgent is it?",
+        choices=Urgency.choices,
+        required_message="Select how urgent this is",
+    )
+    requester_name = _text(
+        "Requester's name", "", help_text="Only if you are responding to a request"
+    )
+    requester_role = _text("Requester's role", "")
+    requester_organisation = _text("Requester's organisation", "")
+    request_method = choice_field(
+        label="How was the request received?",
+        choices=ContactMethod.choices,
+        required_message="Select how the request was received",
+        required=False,
+    )
+    request_received_on = GovUKDateField(
+        label="Date the request was received", past_only=True, required=False
+    )
+    request_received_time = GovUKTimeField(label="Time the request was received", required=False)
+    requester_verification = _text(
+        "How did you check the requester's identity?",
+        "",
+        long=True,
+        help_text="For example, called back on the switchboard number of their organisation",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("kind") == Kind.REQUEST:
+            self.require(
+                data,
+                ("requester_name", "Enter the name of the person who asked for the information"),
+                ("requester_role", "Enter the requester's role"),
+                ("requester_organisation", "Enter the requester's organisation"),
+                ("request_method", "Select how the request was received"),
+                ("request_received_on", "Enter the date the request was received"),
+                ("requester_verification", "Enter how you checked the requester's identity"),
+            )
+        data["request_received_at"] = _combine(
+            data.get("request_received_on"), data.get("request_received_time")
+        )
+        return data
+
+
+class AmendmentForm(GovUKForm):
+    heading_field = "amendment_reason"
+    amendment_reason = _text(
+        "Why does the earlier decision need correcting?",
+        "Enter why the earlier decision is being corrected",
+        long=True,
+        required=True,
+        help_text="Both records stay visible. Say what was wrong or missing in the earlier one.",
+    )
+
+
+class ReconsiderForm(GovUKForm):
+    heading_field = "new_information"
+    new_information = _text(
+        "What new information has the requester given?",
+        "Enter the new information that led you to reconsider",
+        long=True,
+        required=True,
+        help_text=(
+            "The 2024 advice asks practitioners to reconsider a refusal when the requester brings "
+            "new information. A new decision is started, linked to the refusal."
+        ),
+    )
+
+
+class ConsentForm(GovUKForm):
+    consent_status = choice_field(
+        label="Was consent sought?",
+        choices=ConsentStatus.choices,
+        required_message="Select whether consent was sought",
+    )
+    consent_from = _text(
+        "Who was asked?",
+        "",
+        help_text="Their name and relationship to the child, for example 'Kerry Morgan, mother'",
+    )
+    consent_asked_on = GovUKDateField(label="When were they asked?", past_only=True, required=False)
+    consent_method = choice_field(
+        label="How were they asked?",
+        choices=ContactMethod.choices,
+        required_message="Select how they were asked",
+        required=False,
+    )
+    consent_scope = _text(
+        "What did they agree to?",
+        "",
+        long=True,
+        help_text="What may be shared, with whom and for what. Leave blank if consent was refused.",
+    )
+    consent_not_sought_reason = choice_field(
+        label="If consent was not sought, why not?",
+        choices=ConsentNotSoughtReason.choices,
+        required_message="Select why consent was not sought",
+        required=False,
+    )
+    consent_detail = _text("Anything else about consent (optional)", "", long=True)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        status = data.get("consent_status")
+        if status == ConsentStatus.NOT_SOUGHT and not data.get("consent_not_sought_reason"):
+            self.add_error("consent_not_sought_reason", "Select why consent was not sought")
+        if status in {ConsentStatus.GIVEN, ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN}:
+            if not data.get("consent_from") and "consent_from" not in self.errors:
+                self.add_error("consent_from", "Enter who was asked for consent")
+            if not data.get("consent_asked_on") and "consent_asked_on" not in self.errors:
+                self.add_error("consent_asked_on", "Enter when they were asked")
+        if (
+            status == ConsentStatus.GIVEN
+            and not data.get("consent_scope")
+            and "consent_scope" not in self.errors
+        ):
+            self.add_error(
+                "consent_scope", "Enter what the person agreed to be shared, and with whom"
+            )
+        return data
+
+
+# Words that suggest a view rather than an observation ("distinguish fact from opinion").
+OPINION_WORDS = re.compile(
+    r"\b(i think|i believe|i feel|in my (view|opinion)|appears?|appeared|seems?|seemed|"
+    r"possibly|probably|perhaps|maybe|might|allegedly|alleged|apparently|likely|suspect(ed)?|"
+    r"concerned that|it is thought|reportedly)\b",
+    re.IGNORECASE,
+)
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+PHONE = re.compile(r"(?:\+44\s?|\b0)\d[\d\s]{8,12}\d\b")
+CAPITALISED_NAME = re.compile(
+    r"\b([A-Z][a-z]+(?:[-'][A-Z][a-z]+)?)\s+([A-Z][a-z]+(?:[-'][A-Z][a-z]+)?)\b"
+)
+
+
+def opinion_language(text: str) -> list[str]:
+    return sorted({m.group(0).lower() for m in OPINION_WORDS.finditer(text)})
+
+
+def other_people_mentioned(text: str, subjects: list[Person]) -> list[str]:
+    """Contact details, and capitalised first-and-last names that are not the subjects'.
+
+    A suggestion only: the practitioner decides whether a third party is identified."""
+    known = set()
+    for person in subjects:
+        for part in f"{person.given_names} {person.family_name} {person.known_as}".split():
+            known.add(part.lower())
+    found = [m.group(0) for m in EMAIL.finditer(text)] + [
+        m.group(0).strip() for m in PHONE.finditer(text)
+    ]
+    for match in CAPITALISED_NAME.finditer(text):
+        first, last = match.group(1), match.group(2)
+        if first.lower() in known or last.lower() in known:
+            continue
+        found.append(match.group(0))
+    return list(dict.fromkeys(found))
+
+
+class ItemForm(GovUKForm):
+    text = _text(
+        "Information to share",
+        "Enter the information to share",
+        long=True,
+        required=True,
+        help_text="Share only what the recipient needs for the purpose. Keep each fact or opinion as its own item.",
+    )
+    nature = choice_field(
+        label="Is this fact or opinion?",
+        choices=Nature.choices,
+        required_message="Select whether this is fact or opinion",
+    )
+    opinion_of = _text(
+        "Whose opinion is it?", "", help_text="Their name and role, if this is an opinion"
+    )
+    currency = choice_field(
+        label="Is it current or historical?",
+        choices=Currency.choices,
+        required_message="Select whether this is current or historical",
+    )
+    relates_to = GovUKDateField(
+        label="Date it relates to",
+        past_only=True,
+        required=False,
+        help_text="Needed for historical information, for example 3 11 2024",
+    )
+    source = _text(
+        "Where does it come from?",
+        "Enter where the information comes from",
+        required=True,
+        help_text="For example, 'Class teacher's observation' or 'GP record'",
+    )
+    about = forms.ChoiceField(
+        label="Who is it about?",
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Select who the information is about"},
+    )
+    special_category = forms.BooleanField(
+        label="It is special category data (for example health, ethnicity, religion or sexual life)",
+        required=False,
+    )
+    identifies_third_party = choice_field(
+        label="Does it identify anyone other than the people this decision is about?",
+        choices=[("no", "No"), ("yes", "Yes")],
+        required_message="Select whether the information identifies anyone else",
+        help_text="2024 advice: protect the identity of anyone who could be harmed if their details reached an abuser.",
+    )
+    third_party_action = choice_field(
+        label="What have you done about their details?",
+        choices=ThirdPartyAction.choices,
+        required_message="Select whether their details were removed or are needed",
+        required=False,
+    )
+    third_party_justification = _text("Why must their details be shared?", "", long=True)
+    confirm_fact = forms.BooleanField(
+        label="I have checked: this is a fact, not an opinion", required=False
+    )
+
+    def __init__(self, subjects: list[Person], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.subjects = subjects
+        self.fields["about"].choices = [("", "The family, or more than one person")] + [  # type: ignore[attr-defined]
+            (str(p.pk), p.full_name) for p in subjects
+        ]
+        self.suggestions: list[str] = []
+        self.asked_opinion = False
+        self.asked_others = False
+        # The fact-check box appears only once the page has asked about opinion words.
+        if not (self.is_bound and self.data.get("opinion_checked")):
+            del self.fields["confirm_fact"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        text = data.get("text") or ""
+        if (
+            data.get("nature") == Nature.OPINION
+            and not data.get("opinion_of")
+            and "opinion_of" not in self.errors
+        ):
+            self.add_error("opinion_of", "Enter whose opinion it is")
+        if (
+            data.get("currency") == Currency.HISTORICAL
+            and not data.get("relates_to")
+            and "relates_to" not in self.errors
+        ):
+            self.add_error("relates_to", "Enter the date the historical information relates to")
+        third = data.get("identifies_third_party") == "yes"
+        data["identifies_third_party"] = third
+        if third and not data.get("third_party_action"):
+            self.add_error(
+                "third_party_action", "Select whether their details were removed or are needed"
+            )
+        if (
+            third
+            and data.get("third_party_action") == ThirdPartyAction.JUSTIFIED
+            and not data.get("third_party_justification")
+        ):
+            self.add_error(
+                "third_party_justification", "Explain why the other person's details must be shared"
+            )
+        if not third:
+            data["third_party_action"] = ""
+            data["third_party_justification"] = ""
+        # Suggestions only: each is asked once, then the practitioner's answer stands.
+        words = opinion_language(text)
+        if data.get("nature") == Nature.FACT and words:
+            self.asked_opinion = True
+            if "confirm_fact" not in self.fields:
+                self.suggestions.append(
+                    "This item is marked as fact but uses words that often signal opinion ("
+                    + ", ".join(f"‘{w}’" for w in words)
+                    + "). Check it is a fact, or mark it as opinion and say whose."
+                )
+                self.add_error("nature", "Check whether this is fact or opinion")
+            elif not data.get("confirm_fact"):
+                self.add_error("confirm_fact", "Confirm this is a fact, or mark it as opinion")
+        others = other_people_mentioned(text, self.subjects)
+        if others and data.get("identifies_third_party") is False:
+            self.asked_others = True
+            if not self.data.get("others_checked"):
+                self.suggestions.append(
+                    "This item may name or give contact details of someone else ("
+                    + ", ".join(f"‘{o}’" for o in others[:5])
+                    + "). If it does, select yes and protect their identity; if not, continue."
+                )
+                self.add_error(
+                    "identifies_third_party", "Check whether the information identifies anyone else"
+                )
+        about = data.get("about")
+        data["about"] = next((p for p in self.subjects if str(p.pk) == about), None)
+        data.pop("confirm_fact", None)
+        return data
+
+
+class PrinciplesForm(GovUKForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, title, hint in PRINCIPLES:
+            self.fields[key] = _text(
+                title,
+                f"Explain how sharing is {title.lower()}",
+                long=True,
+                required=True,
+                help_text=hint,
+            )
+
+
+class RecipientForm(GovUKForm):
+    recipient_organisation = forms.ModelChoiceField(
+        label="Organisation in the partnership",
+        queryset=Organisation.objects.all(),
+        required=False,
+        empty_label="Not in the partnership: enter it below",
+        error_messages={"invalid_choice": "Select an organisation from the list"},
+    )
+    recipient_organisation_name = _text("Organisation outside the partnership", "")
+    recipient_name = _text(
+        "Name of the person receiving it",
+        "Enter the name of the person receiving the information",
+        required=True,
+    )
+    recipient_role = _text("Their role", "Enter the recipient's role", required=True)
+    recipient_contact = _text(
+        "Their contact details used to share",
+        "",
+        help_text="For example, their secure email address or direct line",
+    )
+    recipient_verification = choice_field(
+        label="How did you check their identity and contact details?",
+        choices=RecipientVerification.choices,
+        required_message="Select how you checked the recipient's identity and contact details",
+    )
+    recipient_verification_detail = _text("Details of the check (optional)", "", long=True)
+    shares_all_requested = choice_field(
+        label="Are you sharing everything the requester asked for?",
+        choices=[("yes", "Yes"), ("no", "No, only part of it")],
+        required_message="Select whether you are sharing everything the requester asked for",
+        required=False,
+        help_text="Share only what is needed. The requester sees whether you shared all or part.",
+    )
+    channel = choice_field(
+        label="How is it shared?",
+        choices=Channel.choices,
+        required_message="Select how the information is shared",
+    )
+    shared_on = GovUKDateField(label="Date shared", past_only=True, required=False)
+    shared_time = GovUKTimeField(label="Time shared", required=False)
+    no_agreement_justification = _text(
+        "If no information sharing agreement covers this, why is sharing justified?",
+        "",
+        long=True,
+        help_text="Needed when the recipient is outside the partnership, or no agreement covers them for this purpose.",
+    )
+
+    def __init__(
+        self, *args: Any, is_request: bool = False, decision: Any = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.is_request = is_request
+        self.decision = decision
+        if not is_request:
+            del self.fields["shares_all_requested"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.is_request:
+            self.require(
+                data,
+                (
+                    "shares_all_requested",
+                    "Select whether you are sharing everything the requester asked for",
+                ),
+            )
+        if not data.get("recipient_organisation"):
+            self.require(
+                data,
+                (
+                    "recipient_organisation_name",
+                    "Select or enter the organisation receiving the information",
+                ),
+            )
+        self.require(data, ("shared_on", "Enter the date the information was shared"))
+        if self.decision is not None and not data.get("no_agreement_justification"):
+            from safeshare.agreements.queries import covering
+
+            organisation = data.get("recipient_organisation")
+            purpose = self.decision.purpose_category
+            found = (
+                covering(self.decision.organisation, organisation, purpose, timezone.localdate())
+                if organisation is not None and purpose is not None
+                else []
+            )
+            if not found:
+                self.add_error(
+                    "no_agreement_justification",
+                    "No information sharing agreement covers this recipient and purpose: explain why sharing is justified without one",
+                )
+        data["shared_at"] = _combine(data.get("shared_on"), data.get("shared_time"))
+        data["shares_all_requested"] = {"yes": True, "no": False}.get(
+            str(data.get("shares_all_requested"))
+        )
+        return data
+
+
+class TransparencyForm(GovUKForm):
+    subject_informed = choice_field(
+        label="Has the person or family been told that the information was shared?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        required_message="Select whether the person or family has been told",
+        help_text="Be open about what was shared, with whom and why, unless that would create or increase the risk of harm.",
+    )
+    informed_on = GovUKDateField(label="Date they were told", past_only=True, required=False)
+    informed_method = choice_field(
+        label="How were they told?",
+        choices=ContactMethod.choices,
+        required_message="Select how they were told",
+        required=False,
+    )
+    informed_by = _text("Who told them?", "")
+    not_informed_reason = choice_field(
+        label="If not, why not?",
+        choices=NotInformedReason.choices,
+        required_message="Select why they have not been told",
+        required=False,
+    )
+    not_informed_detail = _text("Details (optional)", "", long=True)
+    inform_review_on = GovUKDateField(
+        label="Date to review whether they can be told", required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        told = data.get("subject_informed")
+        if told == "yes":
+            self.require(
+                data,
+                ("informed_on", "Enter the date they were told"),
+                ("informed_method", "Select how they were told"),
+                ("informed_by", "Enter who told them"),
+            )
+        elif told == "no":
+            if not data.get("not_informed_reason") and "not_informed_reason" not in self.errors:
+                self.add_error("not_informed_reason", "Select why they have not been told")
+            review = data.get("inform_review_on")
+            if not review and "inform_review_on" not in self.errors:
+                self.add_error(
+                    "inform_review_on", "Enter a date to review whether they can be told"
+                )
+            elif review and review < timezone.localdate():
+                self.add_error("inform_review_on", "Date to review must be today or in the future")
+        data["subject_informed"] = {"yes": True, "no": False}.get(str(told))
+        return data
+
+
+class AdviceForm(GovUKForm):
+    advice_sought = choice_field(
+        label="Did you seek advice about this decision?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        required_message="Select whether you sought advice",
+        help_text="Seek advice without identifying the person where you can.",
+    )
+    adviser_name = _text("Name of the person who advised you", "")
+    adviser_role = _text(
+        "Their role", "", help_text="For example, designated safeguarding lead, Caldicott guardian"
+    )
+    adviser_organisation = _text("Their organisation (optional)", "")
+    advised_on = GovUKDateField(label="Date you were advised", past_only=True, required=False)
+    advice = _text("What were you advised?", "", long=True)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("advice_sought") == "yes":
+            self.require(
+                data,
+                ("adviser_name", "Enter the name of the person who advised you"),
+                ("adviser_role", "Enter the adviser's role"),
+                ("advised_on", "Enter the date you were advised"),
+                ("advice", "Enter what you were advised"),
+            )
+        data["advice_sought"] = {"yes": True, "no": False}.get(str(data.get("advice_sought")))
+        return data
+
+
+class NotSharingForm(GovUKForm):
+    not_sharing_reasons = _text(
+        "Why are you not sharing?", "Enter the reasons for not sharing", long=True, required=True
+    )
+    discussed_on = GovUKDateField(
+        label="Date you discussed the reasons with the requester", past_only=True, required=False
+    )
+    discussion_method = choice_field(
+        label="How did you discuss them?",
+        choices=ContactMethod.choices,
+        required_message="Select how you discussed them",
+        required=False,
+    )
+    requester_response = _text("What did the requester say?", "", long=True)
+
+    def __init__(self, *args: Any, is_request: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.is_request = is_request
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.is_request:
+            self.require(
+                data,
+                ("discussed_on", "Enter the date you discussed the reasons with the requester"),
+                ("discussion_method", "Select how you discussed them"),
+                ("requester_response", "Enter the requester's response"),
+            )
+        return data
 
 
 class QuestionForm(GovUKForm):
@@ -76,7 +679,7 @@ class QuestionForm(GovUKForm):
         if isinstance(value, list):
             value = [v for v in value if v != DIVIDER]
         if isinstance(value, list) and UNSURE_VALUE in value and len(value) > 1:
-            raise forms.ValidationError(
+            raise ValidationError(
                 "Select the lawful bases that apply, or select that you are not sure, not both"
             )
         return value

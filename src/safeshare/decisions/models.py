@@ -1,16 +1,21 @@
 """The record of an information sharing decision.
 
 "All information sharing decisions and reasons must be recorded" (7-minute briefing;
-HM Government 2018, golden rule 7). A decision starts as a draft that the practitioner can
-leave and resume; once finalised it never changes: the model refuses, and a database
-trigger (migration 0002) refuses an UPDATE or DELETE that bypasses the model.
+HM Government 2018, golden rule 7): what, when, how and with whom; the reasons, also when
+not sharing; who was told; who advised. A decision starts as a draft that the practitioner
+can leave and resume; once finalised it never changes: the model refuses, and database
+triggers (core/immutability.py) refuse an UPDATE or DELETE that bypasses the model.
+Corrections are amendments: a new decision that supersedes the old one, with a reason.
 """
 
 from __future__ import annotations
 
+import datetime
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 
 from safeshare.accounts.models import Organisation, User
@@ -31,6 +36,132 @@ class Outcome(models.TextChoices):
     SEEK_ADVICE = "seek_advice", "Seek advice"
 
 
+SHARING_OUTCOMES = frozenset(
+    {
+        Outcome.SHARE_URGENTLY,
+        Outcome.SHARE,
+        Outcome.SHARE_WITH_CONSENT,
+        Outcome.SHARE_WITHOUT_CONSENT,
+    }
+)
+
+
+class Kind(models.TextChoices):
+    REQUEST = "request", "Responding to a request for information"
+    PROACTIVE = "proactive", "Sharing on my own initiative"
+
+
+class Urgency(models.TextChoices):
+    IMMEDIATE = "immediate", "Immediate: a child may be at risk of harm now"
+    URGENT = "urgent", "Urgent: needed within a working day"
+    STANDARD = "standard", "Standard"
+
+
+class ContactMethod(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    PHONE = "phone", "Telephone"
+    SECURE_EMAIL = "secure_email", "Secure email"
+    LETTER = "letter", "Letter"
+    IN_SYSTEM = "in_system", "Through safeshare"
+    MEETING = "meeting", "At a meeting"
+
+
+class ConsentStatus(models.TextChoices):
+    GIVEN = "given", "Consent was given"
+    REFUSED = "refused", "Consent was refused"
+    WITHDRAWN = "withdrawn", "Consent was given and later withdrawn"
+    NOT_SOUGHT = "not_sought", "Consent was not sought"
+
+
+class ConsentNotSoughtReason(models.TextChoices):
+    UNSAFE = "unsafe", "Asking would put a child or someone else at risk"
+    PREJUDICE = "prejudice", "Asking would prejudice an enquiry or investigation"
+    NOT_APPROPRIATE = "not_appropriate", "Consent is not the appropriate lawful basis"
+    CANNOT_BE_GIVEN = "cannot_be_given", "The person cannot give consent"
+
+
+class Channel(models.TextChoices):
+    IN_SYSTEM = "in_system", "Secure disclosure through safeshare"
+    SECURE_EMAIL = "secure_email", "Secure email"
+    PHONE = "phone", "Telephone call"
+    MEETING = "meeting", "Meeting"
+    LETTER = "letter", "Letter"
+
+
+class RecipientVerification(models.TextChoices):
+    DIRECTORY = "directory", "Checked against the partnership directory"
+    CALLED_BACK = "called_back", "Called back on a number from an official source"
+    KNOWN = "known", "Known to me in their professional role"
+    SECURE_DOMAIN = "secure_domain", "Secure email address on the organisation's official domain"
+    ID_CHECKED = "id_checked", "Identity document or warrant card checked in person"
+
+
+class NotInformedReason(models.TextChoices):
+    RISK_OF_HARM = "risk_of_harm", "Telling them would create or increase the risk of harm"
+    PREJUDICE = "prejudice", "Telling them would prejudice an enquiry or investigation"
+    NOT_PRACTICABLE = "not_practicable", "It is not practicable yet"
+
+
+class Purpose(models.Model):
+    """The partnership's list of purposes for sharing, kept by administrators."""
+
+    name = models.CharField(max_length=200, unique=True)
+    hint = models.CharField(max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    took: datetime.timedelta
+    due: datetime.datetime
+    late: bool
+    target: str
+
+    @property
+    def took_text(self) -> str:
+        minutes = int(self.took.total_seconds() // 60)
+        days, minutes = divmod(minutes, 24 * 60)
+        hours, minutes = divmod(minutes, 60)
+        parts = []
+        if days:
+            parts.append(f"{days} day{'s' if days != 1 else ''}")
+        if hours:
+            parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+        if minutes or not parts:
+            parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+        return " ".join(parts)
+
+
+def target_text(urgency: str) -> str:
+    target = settings.SAFESHARE_URGENCY_TARGETS.get(urgency, {})
+    if "hours" in target:
+        return f"{target['hours']} hour{'s' if target['hours'] != 1 else ''}"
+    days = target.get("working_days", 0)
+    return f"{days} working day{'s' if days != 1 else ''}"
+
+
+def timeliness(decision: Decision) -> Timeliness | None:
+    """Time from the request (or from starting, when proactive) to the decision, against the
+    partnership's target for its urgency, in working days ("timely: delay can increase
+    risk"). Immediate and urgent decisions past their target are flagged as late."""
+    from safeshare.core.workdays import add_working_time
+
+    if decision.decided_at is None or not decision.urgency:
+        return None
+    start = decision.received_or_started_at
+    due = add_working_time(start, decision.urgency, settings.SAFESHARE_URGENCY_TARGETS)
+    late = decision.urgency in {Urgency.IMMEDIATE, Urgency.URGENT} and decision.decided_at > due
+    took = max(decision.decided_at - start, datetime.timedelta(0))
+    return Timeliness(took=took, due=due, late=late, target=target_text(decision.urgency))
+
+
 class FinalisedRecordError(Exception):
     """A finalised decision was about to be changed or deleted."""
 
@@ -44,20 +175,125 @@ class Decision(models.Model):
     status = models.CharField(
         max_length=16, choices=DecisionStatus.choices, default=DecisionStatus.DRAFT
     )
+
+    # Why: a request, or sharing on the practitioner's own initiative.
+    kind = models.CharField(max_length=16, choices=Kind.choices, blank=True)
+    requester_name = models.CharField(max_length=200, blank=True)
+    requester_role = models.CharField(max_length=200, blank=True)
+    requester_organisation = models.CharField(max_length=200, blank=True)
+    request_method = models.CharField(max_length=16, choices=ContactMethod.choices, blank=True)
+    request_received_at = models.DateTimeField(null=True, blank=True)
+    requester_verification = models.TextField(blank=True)
+    purpose_category = models.ForeignKey(Purpose, on_delete=models.PROTECT, null=True, blank=True)
     purpose = models.TextField(blank=True)
+    urgency = models.CharField(max_length=16, choices=Urgency.choices, blank=True)
+
+    # The guided questions and what the guidance engine made of them.
     answers = models.JSONField(default=dict, blank=True)
     outcome = models.CharField(max_length=32, choices=Outcome.choices, blank=True)
     reasons = models.JSONField(default=list, blank=True)
-    # The engine's whole explanation at the moment of deciding: path, reasons, warnings,
-    # lawful bases checked, what to record and tell the subject.
+    # The engine's whole explanation when finalised: path, reasons, warnings, lawful bases
+    # checked, how to share, what to tell the subject, what to record.
     explanation = models.JSONField(default=dict, blank=True)
     policy_id = models.CharField(max_length=100, blank=True)
     policy_version = models.CharField(max_length=50, blank=True)
     policy_sha256 = models.CharField(max_length=64, blank=True)
+
+    # Consent: who was asked, when, how, what they agreed to; or why it was not sought.
+    consent_status = models.CharField(max_length=16, choices=ConsentStatus.choices, blank=True)
+    consent_from = models.CharField(max_length=200, blank=True)
+    consent_asked_on = models.DateField(null=True, blank=True)
+    consent_method = models.CharField(max_length=16, choices=ContactMethod.choices, blank=True)
+    consent_scope = models.TextField(blank=True)
+    consent_not_sought_reason = models.CharField(
+        max_length=24, choices=ConsentNotSoughtReason.choices, blank=True
+    )
+    consent_detail = models.TextField(blank=True)
+
+    # The seven principles, each confirmed with a short justification: {principle: text}.
+    principles = models.JSONField(default=dict, blank=True)
+
+    # With whom, and how their identity and contact details were checked.
+    recipient_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recipient_organisation_name = models.CharField(max_length=200, blank=True)
+    recipient_name = models.CharField(max_length=200, blank=True)
+    recipient_role = models.CharField(max_length=200, blank=True)
+    recipient_contact = models.CharField(max_length=200, blank=True)
+    recipient_verification = models.CharField(
+        max_length=16, choices=RecipientVerification.choices, blank=True
+    )
+    recipient_verification_detail = models.TextField(blank=True)
+    channel = models.CharField(max_length=16, choices=Channel.choices, blank=True)
+    shared_at = models.DateTimeField(null=True, blank=True)
+    # Checked when the recipient is saved: the contact used against the partnership
+    # directory, and an information sharing agreement covering recipient and purpose; with
+    # no agreement, the practitioner says why sharing is justified without one.
+    recipient_in_directory = models.BooleanField(default=False)
+    agreement = models.ForeignKey(
+        "agreements.Agreement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
+    no_agreement_justification = models.TextField(blank=True)
+
+    # Transparency: told, or why not and when to look at that again.
+    subject_informed = models.BooleanField(null=True, blank=True)
+    informed_on = models.DateField(null=True, blank=True)
+    informed_method = models.CharField(max_length=16, choices=ContactMethod.choices, blank=True)
+    informed_by = models.CharField(max_length=200, blank=True)
+    not_informed_reason = models.CharField(
+        max_length=16, choices=NotInformedReason.choices, blank=True
+    )
+    not_informed_detail = models.TextField(blank=True)
+    inform_review_on = models.DateField(null=True, blank=True)
+
+    # Advice sought: from whom (name and role, not just "manager"), when, what was advised.
+    advice_sought = models.BooleanField(null=True, blank=True)
+    adviser_name = models.CharField(max_length=200, blank=True)
+    adviser_role = models.CharField(max_length=200, blank=True)
+    adviser_organisation = models.CharField(max_length=200, blank=True)
+    advised_on = models.DateField(null=True, blank=True)
+    advice = models.TextField(blank=True)
+
+    # Not sharing: the reasons, and the discussion with the requester.
+    not_sharing_reasons = models.TextField(blank=True)
+    discussed_on = models.DateField(null=True, blank=True)
+    discussion_method = models.CharField(max_length=16, choices=ContactMethod.choices, blank=True)
+    requester_response = models.TextField(blank=True)
+
+    # The request this decision answers, when it came through safeshare or was logged in it,
+    # and whether the sharing covers everything asked for ("share part").
+    request = models.ForeignKey(
+        "requests.InformationRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
+    shares_all_requested = models.BooleanField(null=True, blank=True)
+
+    # Links: a reconsideration when new information arrives (2024 guidance), an amendment.
+    reconsiders = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reconsiderations"
+    )
+    new_information = models.TextField(blank=True)
+    supersedes = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="amendments"
+    )
+    amendment_reason = models.TextField(blank=True)
+
     started_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who made the decision, and who recorded it when that was someone else.
     decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    recorded_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -101,3 +337,98 @@ class Decision(models.Model):
     @property
     def is_finalised(self) -> bool:
         return self.status == DecisionStatus.FINALISED
+
+    @property
+    def is_sharing(self) -> bool:
+        return self.outcome in SHARING_OUTCOMES
+
+    @property
+    def recipient_organisation_display(self) -> str:
+        if self.recipient_organisation_id:
+            return str(self.recipient_organisation)
+        return self.recipient_organisation_name
+
+    @property
+    def timeliness(self) -> Timeliness | None:
+        return timeliness(self)
+
+    @property
+    def what_happened(self) -> str:
+        """One line for a chronology row: what was shared with whom, or why not."""
+        if self.is_sharing:
+            count = len(self.items.all())
+            what = f"{count} item{'s' if count != 1 else ''}"
+            whom = ", ".join(
+                x
+                for x in [
+                    self.recipient_name,
+                    self.recipient_role,
+                    self.recipient_organisation_display,
+                ]
+                if x
+            )
+            how = self.get_channel_display().lower() if self.channel else ""
+            return f"Shared {what} with {whom or 'a recipient not recorded'}" + (
+                f" by {how}" if how else ""
+            )
+        if self.outcome == Outcome.DO_NOT_SHARE:
+            return (
+                f"Not shared: {self.not_sharing_reasons}"
+                if self.not_sharing_reasons
+                else "Not shared"
+            )
+        if self.outcome == Outcome.SEEK_ADVICE:
+            if self.adviser_name:
+                return f"Advice sought from {self.adviser_name}, {self.adviser_role}"
+            return "Advice sought"
+        return ""
+
+    @property
+    def received_or_started_at(self) -> Any:
+        """Timeliness runs from the request, or from starting the record when proactive."""
+        return self.request_received_at or self.started_at
+
+
+class Nature(models.TextChoices):
+    FACT = "fact", "Fact"
+    OPINION = "opinion", "Opinion"
+
+
+class Currency(models.TextChoices):
+    CURRENT = "current", "Current"
+    HISTORICAL = "historical", "Historical"
+
+
+class ThirdPartyAction(models.TextChoices):
+    REMOVED = "removed", "Their details have been removed from the item"
+    JUSTIFIED = "justified", "Their details are needed, and I have recorded why"
+
+
+class InformationItem(models.Model):
+    """One piece of information shared: the minimum, each marked fact or opinion, current or
+    historical, with its source (7 principles: accurate; 2024: protect third parties)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField()
+    nature = models.CharField(max_length=16, choices=Nature.choices)
+    opinion_of = models.CharField(max_length=200, blank=True)
+    currency = models.CharField(max_length=16, choices=Currency.choices)
+    relates_to = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=300)
+    about = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    special_category = models.BooleanField(default=False)
+    identifies_third_party = models.BooleanField(default=False)
+    third_party_action = models.CharField(
+        max_length=16, choices=ThirdPartyAction.choices, blank=True
+    )
+    third_party_justification = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"Item {self.position} of {self.decision_id}"

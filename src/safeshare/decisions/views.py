@@ -1,98 +1,262 @@
-"""The guided decision: purpose, one question per page, check answers, confirmation."""
+"""The decision record: a task list of pages, one guided question per page, a check-your-
+answers page, then the finalised record (with print view, amendment and reconsideration)."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from safeshare.decisions import actions, flow
-from safeshare.decisions.forms import PurposeForm, QuestionForm
-from safeshare.decisions.models import Decision
+from safeshare.accounts.models import CASE_ROLES, User
+from safeshare.accounts.permissions import can_record_decision
+from safeshare.audit.actions import record_access, record_access_many
+from safeshare.core.forms import GovUKForm
+from safeshare.decisions import actions, completeness, flow, forms
+from safeshare.decisions.models import Decision, InformationItem, Kind
 from safeshare.decisions.queries import (
+    decision_summary,
     drafts_for_user,
     get_decision_for_user,
     recent_decisions_for_user,
 )
-from safeshare.subjects.queries import get_person_for_user
+from safeshare.directory.queries import verified_contacts
+from safeshare.ledger.queries import receipt_for
+from safeshare.subjects.queries import get_person_for_user, people_for_user
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "decisions/index.html",
-        {
-            "drafts": list(drafts_for_user(request.user)[:50]),
-            "decisions": list(recent_decisions_for_user(request.user)[:50]),
-        },
-    )
+    drafts = list(drafts_for_user(request.user)[:50])
+    decisions = list(recent_decisions_for_user(request.user)[:50])
+    listed = {p.pk: p for d in [*drafts, *decisions] for p in d.subjects.all()}
+    record_access_many(request, what="decisions.decision.index", people=listed.values())
+    return render(request, "decisions/index.html", {"drafts": drafts, "decisions": decisions})
 
 
 @require_POST
 def start(request: HttpRequest, person_id: UUID) -> HttpResponse:
     person = get_person_for_user(request.user, person_id)
     decision = actions.start_decision(actor=request.user, subject=person)
-    return redirect("decisions:purpose", decision_id=decision.pk)
+    return redirect("decisions:section", decision_id=decision.pk, section="about")
 
 
-def _draft_for_user(request: HttpRequest, decision_id: UUID) -> Decision | HttpResponse:
+def _draft(request: HttpRequest, decision_id: UUID) -> Decision:
+    """The draft for a page of the record; a finalised one is read-only (redirected)."""
     decision = get_decision_for_user(request.user, decision_id)
     if decision.is_finalised:
-        return redirect("decisions:show", decision_id=decision.pk)
+        raise _Finalised(decision)
+    if request.method == "POST" and not can_record_decision(request.user):
+        raise PermissionDenied("Your role cannot record decisions")
     return decision
 
 
-def _step_url(decision: Decision, evaluation: flow.Evaluation) -> str:
-    if evaluation.next_question is not None:
-        return reverse("decisions:question", args=[decision.pk, evaluation.next_question.id])
-    return reverse("decisions:check", args=[decision.pk])
+class _Finalised(Exception):
+    def __init__(self, decision: Decision) -> None:
+        self.decision = decision
 
 
-def _previous_url(decision: Decision, evaluation: flow.Evaluation, question_id: str | None) -> str:
-    """The back link: the question answered before this one on the path, or the purpose."""
-    asked = [step.question_id for step in evaluation.path]
-    if question_id in asked:
-        asked = asked[: asked.index(question_id)]
-    if asked:
-        return reverse("decisions:question", args=[decision.pk, asked[-1]])
-    return reverse("decisions:purpose", args=[decision.pk])
+def _draft_or_record(view: Any) -> Any:
+    """Pages of a draft send a finalised decision's visitors to the read-only record."""
+
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            response: HttpResponse = view(request, *args, **kwargs)
+        except _Finalised as finalised:
+            return redirect("decisions:show", decision_id=finalised.decision.pk)
+        return response
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
 
 
-def purpose(request: HttpRequest, decision_id: UUID) -> HttpResponse:
-    decision = _draft_for_user(request, decision_id)
-    if isinstance(decision, HttpResponse):
-        return decision
-    if request.method == "POST":
-        form = PurposeForm(request.POST)
-        if form.is_valid():
-            decision = actions.set_purpose(
-                actor=request.user, decision=decision, purpose=form.cleaned_data["purpose"]
-            )
-            policy = flow.policy_named(decision.policy_id)
-            return redirect(_step_url(decision, flow.next_step(policy, decision.answers)))
-    else:
-        form = PurposeForm(initial={"purpose": decision.purpose})
+def _context(request: HttpRequest, decision: Decision, what: str, **extra: Any) -> dict[str, Any]:
+    """Every page of a decision shows its subjects' data: each view is recorded for each
+    person, in this request (read audit)."""
+    subjects = list(decision.subjects.all())
+    for person in subjects:
+        record_access(request, what=f"decisions.decision.{what}", person=person, obj=decision)
+    return {"decision": decision, "subjects": subjects, **extra}
+
+
+def _first_question_url(decision: Decision) -> str:
+    evaluation = flow.next_step(flow.policy_named(decision.policy_id), decision.answers)
+    question = evaluation.next_question or next(
+        iter(flow.policy_named(decision.policy_id).questions.values())
+    )
+    return reverse("decisions:question", args=[decision.pk, question.id])
+
+
+@_draft_or_record
+def tasks(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+    decision = _draft(request, decision_id)
+    outcome = actions.current_outcome(decision)
+    items = list(decision.items.all())
+    needed = completeness.applicable_sections(decision, outcome)
+    per_section = completeness.section_problems(decision, outcome, items, decision.subjects.count())
+    rows = []
+    for name, title in completeness.SECTIONS:
+        if needed[name] == "not_needed":
+            continue
+        if per_section[name]:
+            status = "Incomplete"
+        elif needed[name] == "optional" and not _touched(decision, name):
+            status = "Optional"
+        else:
+            status = "Completed"
+        url = (
+            _first_question_url(decision)
+            if name == "questions"
+            else reverse("decisions:items", args=[decision.pk])
+            if name == "items"
+            else reverse("decisions:people", args=[decision.pk])
+            if name == "people"
+            else reverse("decisions:section", args=[decision.pk, name])
+        )
+        rows.append(
+            {
+                "name": name,
+                "title": title,
+                "status": status,
+                "url": url,
+                "problems": per_section[name],
+            }
+        )
+    evaluation = flow.next_step(flow.policy_named(decision.policy_id), decision.answers)
     return render(
         request,
-        "decisions/purpose.html",
-        {"form": form, "decision": decision, "subjects": list(decision.subjects.all())},
+        "decisions/tasks.html",
+        _context(
+            request,
+            decision,
+            "tasks",
+            rows=rows,
+            outcome=outcome,
+            outcome_title=evaluation.outcome_title if outcome else "",
+            must_record=evaluation.must_record if outcome else (),
+            ready=outcome != "" and not any(r["status"] == "Incomplete" for r in rows),
+        ),
     )
 
 
+def _touched(decision: Decision, section: str) -> bool:
+    if section == "advice":
+        return decision.advice_sought is not None
+    if section == "consent":
+        return bool(decision.consent_status)
+    return True
+
+
+@_draft_or_record
+def people(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+    decision = _draft(request, decision_id)
+    current = list(decision.subjects.all())
+    family_names = {p.family_name for p in current}
+    candidates = list(people_for_user(request.user).filter(family_name__in=family_names))
+    candidates += [p for p in current if p not in candidates]
+    if request.method == "POST":
+        form = forms.PeopleForm(candidates, request.POST)
+        if form.is_valid():
+            chosen = [p for p in candidates if str(p.pk) in form.cleaned_data["subjects"]]
+            actions.set_subjects(actor=request.user, decision=decision, people=chosen)
+            return redirect("decisions:tasks", decision_id=decision.pk)
+    else:
+        form = forms.PeopleForm(candidates, initial={"subjects": [str(p.pk) for p in current]})
+    return render(
+        request, "decisions/people.html", _context(request, decision, "people", form=form)
+    )
+
+
+SECTION_PAGES: dict[str, tuple[type[GovUKForm], str]] = {
+    "about": (forms.AboutForm, "The request or reason for sharing"),
+    "amendment": (forms.AmendmentForm, "Correcting an earlier decision"),
+    "reconsideration": (forms.ReconsiderForm, "Reconsidering a decision not to share"),
+    "consent": (forms.ConsentForm, "Consent"),
+    "principles": (forms.PrinciplesForm, "The seven principles"),
+    "recipient": (forms.RecipientForm, "Who receives the information, and how"),
+    "transparency": (forms.TransparencyForm, "Telling the person or family"),
+    "advice": (forms.AdviceForm, "Advice"),
+    "not_sharing": (forms.NotSharingForm, "Reasons for not sharing"),
+}
+
+
+def _initial(decision: Decision, section: str) -> dict[str, Any]:
+    fields = actions.SECTION_FIELDS[section]
+    if section == "principles":
+        return dict(decision.principles)
+    initial: dict[str, Any] = {name: getattr(decision, name) for name in fields}
+    for flag in ("subject_informed", "advice_sought", "shares_all_requested"):
+        if flag in initial and initial[flag] is not None:
+            initial[flag] = "yes" if initial[flag] else "no"
+    for stamp, date_name, time_name in [
+        ("request_received_at", "request_received_on", "request_received_time"),
+        ("shared_at", "shared_on", "shared_time"),
+    ]:
+        if stamp in initial and initial[stamp] is not None:
+            local = initial[stamp].astimezone()
+            initial[date_name], initial[time_name] = (
+                local.date(),
+                local.time().replace(second=0, microsecond=0),
+            )
+    return initial
+
+
+@_draft_or_record
+def section(request: HttpRequest, decision_id: UUID, section: str) -> HttpResponse:
+    decision = _draft(request, decision_id)
+    if section not in SECTION_PAGES:
+        raise Http404("No such page")
+    form_class, title = SECTION_PAGES[section]
+    kwargs: dict[str, Any] = {}
+    if section == "not_sharing":
+        kwargs["is_request"] = decision.kind == Kind.REQUEST
+    if section == "recipient":
+        kwargs["is_request"] = decision.request_id is not None
+        kwargs["decision"] = decision
+    if request.method == "POST":
+        form = form_class(request.POST, **kwargs)
+        if form.is_valid():
+            fields = actions.SECTION_FIELDS[section]
+            values = {name: form.cleaned_data.get(name) for name in fields}
+            actions.update_section(
+                actor=request.user, decision=decision, section=section, values=values
+            )
+            if section == "about" and not decision.answers:
+                return redirect(_first_question_url(decision))
+            return redirect("decisions:tasks", decision_id=decision.pk)
+    else:
+        form = form_class(initial=_initial(decision, section), **kwargs)
+    checks: dict[str, Any] = {}
+    if section == "recipient" and decision.recipient_organisation_id:
+        agreements, verified = actions.recipient_checks(decision)
+        checks = {
+            "agreements": agreements,
+            "contact_verified": verified,
+            "directory_contacts": verified_contacts(decision.recipient_organisation),  # type: ignore[arg-type]
+        }
+    return render(
+        request,
+        "decisions/section.html",
+        _context(
+            request, decision, "section", form=form, title=title, section=section, checks=checks
+        ),
+    )
+
+
+@_draft_or_record
 def question(request: HttpRequest, decision_id: UUID, question_id: str) -> HttpResponse:
-    decision = _draft_for_user(request, decision_id)
-    if isinstance(decision, HttpResponse):
-        return decision
+    decision = _draft(request, decision_id)
     policy = flow.policy_named(decision.policy_id)
     current = policy.questions.get(question_id)
     if current is None:
         raise Http404("No such question")
     if request.method == "POST":
-        form = QuestionForm(current, request.POST)
+        form = forms.QuestionForm(current, request.POST)
         if form.is_valid():
             try:
                 decision = actions.answer_question(
@@ -104,19 +268,28 @@ def question(request: HttpRequest, decision_id: UUID, question_id: str) -> HttpR
             except flow.AnswerError as error:
                 form.add_error("answer", error.message)
             else:
-                return redirect(_step_url(decision, flow.next_step(policy, decision.answers)))
+                evaluation = flow.next_step(policy, decision.answers)
+                if evaluation.next_question is not None:
+                    return redirect(
+                        "decisions:question",
+                        decision_id=decision.pk,
+                        question_id=evaluation.next_question.id,
+                    )
+                return redirect("decisions:outcome", decision_id=decision.pk)
     else:
-        form = QuestionForm(current, initial={"answer": _initial_answer(decision, current)})
+        form = forms.QuestionForm(current, initial={"answer": _initial_answer(decision, current)})
     evaluation = flow.next_step(policy, decision.answers)
     return render(
         request,
         "decisions/question.html",
-        {
-            "form": form,
-            "decision": decision,
-            "question": current,
-            "back_url": _previous_url(decision, evaluation, question_id),
-        },
+        _context(
+            request,
+            decision,
+            "question",
+            form=form,
+            question=current,
+            back_url=_previous_url(decision, evaluation, question_id),
+        ),
     )
 
 
@@ -124,62 +297,44 @@ def _initial_answer(decision: Decision, current: flow.Question) -> object:
     value = decision.answers.get(current.id)
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if value is None and decision.answers.get("unsure_at") == current.id:
+        return flow.UNSURE_VALUE
     return value
 
 
-def check(request: HttpRequest, decision_id: UUID) -> HttpResponse:
-    decision = _draft_for_user(request, decision_id)
-    if isinstance(decision, HttpResponse):
-        return decision
+def _previous_url(decision: Decision, evaluation: flow.Evaluation, question_id: str | None) -> str:
+    """The back link: the question answered before this one on the path, or the task list."""
+    asked = [step.question_id for step in evaluation.path]
+    if question_id in asked:
+        asked = asked[: asked.index(question_id)]
+    if asked:
+        return reverse("decisions:question", args=[decision.pk, asked[-1]])
+    return reverse("decisions:tasks", args=[decision.pk])
+
+
+@_draft_or_record
+def outcome(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+    """What the guidance says for these answers, explained, before the rest of the record."""
+    decision = _draft(request, decision_id)
     policy = flow.policy_named(decision.policy_id)
     evaluation = flow.next_step(policy, decision.answers)
-    if not decision.purpose:
-        return redirect("decisions:purpose", decision_id=decision.pk)
     if evaluation.next_question is not None:
-        return redirect(_step_url(decision, evaluation))
-    error = None
-    if request.method == "POST":
-        try:
-            decision = actions.finalise_decision(actor=request.user, decision=decision)
-        except actions.DecisionIncomplete as exc:
-            error = str(exc)
-        else:
-            messages.success(request, "Decision recorded")
-            return redirect("decisions:show", decision_id=decision.pk)
-    return render(
-        request,
-        "decisions/check.html",
-        {
-            "decision": decision,
-            "policy": policy,
-            "evaluation": evaluation,
-            "subjects": list(decision.subjects.all()),
-            "back_url": _previous_url(decision, evaluation, None),
-            "answer_rows": answer_rows(decision, policy, evaluation),
-            "explanation": evaluation.to_json(),
-            "outcome_summary": policy.outcome_summary(evaluation.outcome),
-            "error": error,
-        },
-    )
-
-
-def show(request: HttpRequest, decision_id: UUID) -> HttpResponse:
-    decision = get_decision_for_user(request.user, decision_id)
-    if not decision.is_finalised:
-        policy = flow.policy_named(decision.policy_id)
         return redirect(
-            _step_url(decision, flow.next_step(policy, decision.answers))
-            if decision.purpose
-            else reverse("decisions:purpose", args=[decision.pk])
+            "decisions:question", decision_id=decision.pk, question_id=evaluation.next_question.id
         )
     return render(
         request,
-        "decisions/show.html",
-        {
-            "decision": decision,
-            "subjects": list(decision.subjects.all()),
-            "explanation": decision.explanation,
-        },
+        "decisions/outcome.html",
+        _context(
+            request,
+            decision,
+            "outcome",
+            policy=policy,
+            explanation=evaluation.to_json(),
+            outcome_summary=policy.outcome_summary(evaluation.outcome),
+            answer_rows=answer_rows(decision, policy, evaluation),
+            back_url=_previous_url(decision, evaluation, None),
+        ),
     )
 
 
@@ -200,3 +355,180 @@ def answer_rows(
             }
         )
     return rows
+
+
+@_draft_or_record
+def items(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+    decision = _draft(request, decision_id)
+    return render(
+        request,
+        "decisions/items.html",
+        _context(request, decision, "items", items=list(decision.items.select_related("about"))),
+    )
+
+
+@_draft_or_record
+def item(request: HttpRequest, decision_id: UUID, item_id: UUID | None = None) -> HttpResponse:
+    decision = _draft(request, decision_id)
+    existing = _item_or_404(decision, item_id) if item_id else None
+    subjects = list(decision.subjects.all())
+    if request.method == "POST":
+        form = forms.ItemForm(subjects, request.POST)
+        if form.is_valid():
+            values = {name: form.cleaned_data.get(name) for name in actions.ITEM_FIELDS}
+            for name in ("opinion_of", "third_party_action", "third_party_justification"):
+                values[name] = values[name] or ""
+            actions.save_item(actor=request.user, decision=decision, values=values, item=existing)
+            messages.success(request, "Item saved")
+            return redirect("decisions:items", decision_id=decision.pk)
+    else:
+        initial = {}
+        if existing is not None:
+            initial = {name: getattr(existing, name) for name in actions.ITEM_FIELDS}
+            initial["about"] = str(existing.about_id) if existing.about_id else ""
+            initial["identifies_third_party"] = "yes" if existing.identifies_third_party else "no"
+        form = forms.ItemForm(subjects, initial=initial)
+    return render(
+        request,
+        "decisions/item.html",
+        _context(request, decision, "item", form=form, item=existing),
+    )
+
+
+def _item_or_404(decision: Decision, item_id: UUID) -> InformationItem:
+    try:
+        return decision.items.get(pk=item_id)
+    except InformationItem.DoesNotExist as exc:
+        raise Http404("No such item") from exc
+
+
+@require_POST
+@_draft_or_record
+def item_remove(request: HttpRequest, decision_id: UUID, item_id: UUID) -> HttpResponse:
+    decision = _draft(request, decision_id)
+    actions.remove_item(actor=request.user, decision=decision, item=_item_or_404(decision, item_id))
+    messages.success(request, "Item removed")
+    return redirect("decisions:items", decision_id=decision.pk)
+
+
+def _decision_makers(user: Any) -> list[User]:
+    return list(
+        User.objects.filter(
+            organisation_id=user.organisation_id, is_active=True, role__in=CASE_ROLES
+        ).order_by("last_name", "first_name")
+    )
+
+
+@_draft_or_record
+def check(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+    decision = _draft(request, decision_id)
+    policy = flow.policy_named(decision.policy_id)
+    evaluation = flow.next_step(policy, decision.answers)
+    problems: list[completeness.Problem] = []
+    makers = _decision_makers(request.user)
+    if request.method == "POST":
+        chosen = request.POST.get("decided_by", "")
+        decided_by = next((u for u in makers if str(u.pk) == chosen), None)
+        if decided_by is None:
+            problems = [completeness.Problem("decided_by", "Select who made this decision")]
+        else:
+            try:
+                decision = actions.finalise_decision(
+                    actor=request.user, decision=decision, decided_by=decided_by
+                )
+            except actions.DecisionIncomplete as incomplete:
+                problems = incomplete.problems
+            else:
+                messages.success(request, "Decision recorded")
+                return redirect("decisions:show", decision_id=decision.pk)
+    else:
+        problems = actions.problems_for(decision)
+    return render(
+        request,
+        "decisions/check.html",
+        _context(
+            request,
+            decision,
+            "check",
+            summary=decision_summary(decision, actions.explain(policy, evaluation), draft=True),
+            outcome_title=evaluation.outcome_title if evaluation.outcome != "incomplete" else "",
+            problems=problems,
+            section_titles=completeness.SECTION_TITLES,
+            makers=makers,
+            chosen_maker=request.POST.get("decided_by", str(request.user.pk)),
+        ),
+    )
+
+
+def show(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+    decision = get_decision_for_user(request.user, decision_id)
+    if not decision.is_finalised:
+        return redirect("decisions:tasks", decision_id=decision.pk)
+    return render(
+        request,
+        "decisions/show.html",
+        _context(
+            request,
+            decision,
+            "show",
+            summary=decision_summary(decision, decision.explanation, draft=False),
+            receipt=receipt_for(decision),
+        ),
+    )
+
+
+def print_view(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+    decision = get_decision_for_user(request.user, decision_id)
+    if not decision.is_finalised:
+        raise Http404("Drafts are not printed")
+    return render(
+        request,
+        "decisions/print.html",
+        _context(
+            request,
+            decision,
+            "print",
+            summary=decision_summary(decision, decision.explanation, draft=False),
+        ),
+    )
+
+
+@require_POST
+def amend(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+    decision = get_decision_for_user(request.user, decision_id)
+    if not can_record_decision(request.user):
+        raise PermissionDenied("Your role cannot record decisions")
+    if not decision.is_finalised:
+        return redirect("decisions:tasks", decision_id=decision.pk)
+    draft = actions.amend_decision(actor=request.user, decision=decision)
+    return redirect("decisions:section", decision_id=draft.pk, section="amendment")
+
+
+def reconsider(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+    decision = get_decision_for_user(request.user, decision_id)
+    if not decision.is_finalised or decision.outcome not in {"do_not_share", "seek_advice"}:
+        raise Http404("Only a decision not to share can be reconsidered")
+    form = (
+        forms.ReconsiderForm(request.POST) if request.method == "POST" else forms.ReconsiderForm()
+    )
+    if form.is_bound and form.is_valid():
+        draft = actions.reconsider_decision(
+            actor=request.user,
+            decision=decision,
+            new_information=form.cleaned_data["new_information"],
+        )
+        return redirect("decisions:tasks", decision_id=draft.pk)
+    return render(
+        request, "decisions/reconsider.html", _context(request, decision, "reconsider", form=form)
+    )
+
+
+@require_POST
+@_draft_or_record
+def discard(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+    decision = _draft(request, decision_id)
+    if decision.started_by_id != request.user.pk:
+        raise PermissionDenied("Only the person who started a draft can discard it")
+    actions.discard_draft(actor=request.user, decision=decision)
+    messages.success(request, "Draft discarded")
+    return redirect("decisions:index")

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from safeshare.accounts.models import Organisation, OrganisationKind, Role, User
+from safeshare.decisions.models import Decision
 from safeshare.subjects.identifiers import nhs_number_is_valid
 from safeshare.subjects.models import Identifier, IdentifierKind, Person, PersonKind
 
@@ -127,6 +128,13 @@ def sign_ins() -> list[tuple[str, str, str]]:
     return rows
 
 
+def load_decisions() -> None:
+    """A few recorded decisions, made through the same actions the service uses."""
+    from safeshare.core.management.demo_decisions import record_demo_decisions
+
+    record_demo_decisions()
+
+
 class Command(BaseCommand):
     help = "Load the fictional demonstration partnership (with --if-empty: only into an empty one)."
 
@@ -206,3 +214,10 @@ class Command(BaseCommand):
                             kind=IdentifierKind.NHS_NUMBER,
                             value=nhs_numbers[(given, family_name)],
                         )
+        from safeshare.agreements.demo import load_demo_agreements
+        from safeshare.directory.demo import load_demo_directory
+
+        load_demo_directory()
+        load_demo_agreements()
+        if not Decision.objects.exists():
+            load_decisions()
