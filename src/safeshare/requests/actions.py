@@ -1,0 +1,282 @@
+"""Every change to a request: keyword-only `actor=`, a permission check, one transaction,
+and the ledger entry in that same transaction."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from safeshare.accounts.models import Organisation, Role, User
+from safeshare.decisions.models import SHARING_OUTCOMES, Decision, Outcome
+from safeshare.ledger.actions import append_entry
+from safeshare.requests import deadlines, notifications, permissions
+from safeshare.requests.models import InformationRequest, RequestNote, Response, Status
+from safeshare.subjects.models import Person
+
+DETAIL_FIELDS = (
+    "subject_details",
+    "purpose_category",
+    "purpose",
+    "information_needed",
+    "why_needed",
+    "urgency",
+    "statutory_basis",
+    "statutory_basis_detail",
+)
+EXTERNAL_FIELDS = (
+    "external_requester_name",
+    "external_requester_role",
+    "external_requester_organisation",
+    "external_requester_contact",
+    "external_received_by",
+    "external_identity_check",
+)
+
+
+def _reference() -> str:
+    # Short enough to read over the phone; not guessable, not derived from any personal data.
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "REQ-" + "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+def _managers(organisation_id: Any) -> list[User]:
+    return list(
+        User.objects.filter(organisation_id=organisation_id, role=Role.MANAGER, is_active=True)
+    )
+
+
+def _path(request: InformationRequest) -> str:
+    return reverse("requests:show", args=[request.pk])
+
+
+def _ledger(
+    event: str, actor: Any, request: InformationRequest, **payload: str | int | bool | None
+) -> None:
+    append_entry(
+        event_type=f"requests.request.{event}",
+        actor=actor,
+        organisation=actor.organisation if actor is not None else request.to_organisation,
+        obj=request,
+        payload={"reference": request.reference, **payload},
+    )
+
+
+def raise_request(
+    *, actor: Any, to_organisation: Organisation, details: dict[str, Any]
+) -> InformationRequest:
+    """A practitioner asks another agency for information."""
+    if not permissions.can_raise_request(actor):
+        raise PermissionDenied("Your role cannot make requests for information")
+    if to_organisation.pk == actor.organisation_id:
+        raise ValueError("A request goes to another organisation")
+    with transaction.atomic():
+        now = timezone.now()
+        request = InformationRequest.objects.create(
+            reference=_reference(),
+            to_organisation=to_organisation,
+            from_organisation_id=actor.organisation_id,
+            requested_by=actor,
+            received_at=now,
+            due_at=deadlines.due_at(now, details["urgency"]),
+            **{name: details[name] for name in DETAIL_FIELDS},
+        )
+        _ledger("received", actor, request, urgency=request.urgency)
+        notifications.notify("new", _managers(to_organisation.pk), _path(request))
+    return request
+
+
+def log_external_request(
+    *, actor: Any, details: dict[str, Any], external: dict[str, Any], received_at: Any = None
+) -> InformationRequest:
+    """A request that arrived by phone, letter or email from outside safeshare, logged by
+    the practitioner who received it, with how the requester's identity was checked."""
+    if not permissions.can_raise_request(actor):
+        raise PermissionDenied("Your role cannot log requests")
+    received_at = received_at or timezone.now()
+    with transaction.atomic():
+        request = InformationRequest.objects.create(
+            reference=_reference(),
+            to_organisation_id=actor.organisation_id,
+            logged_by=actor,
+            received_at=received_at,
+            due_at=deadlines.due_at(received_at, details["urgency"]),
+            assigned_to=actor,
+            assigned_at=timezone.now(),
+            status=Status.ASSIGNED,
+            **{name: details[name] for name in DETAIL_FIELDS},
+            **{name: external.get(name, "") for name in EXTERNAL_FIELDS},
+        )
+        _ledger("received", actor, request, urgency=request.urgency, external=True)
+    return request
+
+
+def assign_request(
+    *, actor: Any, request: InformationRequest, assignee: User
+) -> InformationRequest:
+    if not permissions.can_assign(actor, request):
+        raise PermissionDenied("You cannot assign this request")
+    if assignee.pk != actor.pk and not permissions.can_assign_others(actor):
+        raise PermissionDenied("Only a manager can assign a request to someone else")
+    if assignee.organisation_id != request.to_organisation_id or not assignee.has_case_role:
+        raise PermissionDenied("Assign the request to someone in your team")
+    with transaction.atomic():
+        locked = InformationRequest.objects.select_for_update().get(pk=request.pk)
+        locked.assigned_to = assignee
+        locked.assigned_at = timezone.now()
+        if locked.status == Status.OPEN:
+            locked.status = Status.ASSIGNED
+        locked.save(update_fields=["assigned_to", "assigned_at", "status"])
+        _ledger("assigned", actor, locked, assignee=str(assignee.pk))
+        if assignee.pk != actor.pk:
+            notifications.notify("assigned", [assignee], _path(locked))
+    return locked
+
+
+def link_subjects(
+    *, actor: Any, request: InformationRequest, people: Iterable[Person]
+) -> InformationRequest:
+    """The receiving agency says which of its own records the request is about."""
+    people = list(people)
+    if not permissions.can_respond(actor, request):
+        raise PermissionDenied("You cannot handle this request")
+    if any(p.organisation_id != request.to_organisation_id for p in people):
+        raise PermissionDenied("Link your own organisation's records only")
+    with transaction.atomic():
+        request.subjects.set(people)
+        _ledger("subjects_linked", actor, request, count=len(people))
+    return request
+
+
+def start_response(*, actor: Any, request: InformationRequest, subject: Person) -> Decision:
+    """Answer the request with a decision: the record starts filled in from the request."""
+    from safeshare.decisions import actions as decision_actions
+
+    if not permissions.can_respond(actor, request):
+        raise PermissionDenied("You cannot answer this request")
+    with transaction.atomic():
+        if not request.subjects.filter(pk=subject.pk).exists():
+            request.subjects.add(subject)
+        decision = decision_actions.start_decision(actor=actor, subject=subject)
+        decision_actions.update_section(
+            actor=actor,
+            decision=decision,
+            section="about",
+            values={
+                "kind": "request",
+                "requester_name": request.requested_by.display_name()
+                if request.requested_by
+                else request.external_requester_name,
+                "requester_role": (
+                    request.requested_by.job_title
+                    if request.requested_by
+                    else request.external_requester_role
+                )
+                or "Practitioner",
+                "requester_organisation": request.from_organisation.name
+                if request.from_organisation
+                else request.external_requester_organisation,
+                "request_method": "in_system"
+                if request.requested_by_id
+                else request.external_received_by,
+                "request_received_at": request.received_at,
+                "requester_verification": (
+                    "Signed-in safeshare user of a partnership organisation"
+                    if request.requested_by_id
+                    else request.external_identity_check
+                ),
+                "purpose_category": request.purpose_category,
+                "purpose": request.purpose,
+                "urgency": request.urgency,
+            },
+        )
+        Decision.objects.filter(pk=decision.pk).update(request=request)
+        decision.refresh_from_db()
+        if request.status == Status.OPEN:
+            request.status = Status.ASSIGNED
+            request.assigned_to = actor
+            request.assigned_at = timezone.now()
+            request.save(update_fields=["status", "assigned_to", "assigned_at"])
+        _ledger("response_started", actor, request, decision=str(decision.pk))
+    return decision
+
+
+def record_response(*, actor: Any, decision: Decision) -> None:
+    """Called by finalise_decision, in its transaction, when the decision answers a request."""
+    assert decision.request_id is not None
+    request = InformationRequest.objects.select_for_update().get(pk=decision.request_id)
+    if decision.outcome in SHARING_OUTCOMES:
+        response = (
+            Response.SHARED if decision.shares_all_requested is not False else Response.SHARED_PART
+        )
+    elif decision.outcome == Outcome.DO_NOT_SHARE:
+        response = Response.DECLINED
+    else:
+        response = Response.ADVICE
+    request.response = response
+    if response != Response.ADVICE:
+        request.status = Status.ANSWERED
+        request.answered_at = decision.decided_at
+    request.save(update_fields=["response", "status", "answered_at"])
+    _ledger("answered", actor, request, response=response, decision=str(decision.pk))
+    if request.requested_by is not None:
+        notifications.notify("response", [request.requested_by], _path(request))
+
+
+def add_new_information(*, actor: Any, request: InformationRequest, text: str) -> RequestNote:
+    """The requester brings new information (2024: reconsider a refusal when they do)."""
+    if not permissions.can_add_information(actor, request):
+        raise PermissionDenied("You cannot add information to this request")
+    with transaction.atomic():
+        note = RequestNote.objects.create(
+            request=request, kind=RequestNote.Kind.NEW_INFORMATION, text=text, by=actor
+        )
+        if request.status == Status.ANSWERED and request.response == Response.DECLINED:
+            request.status = Status.ASSIGNED
+            request.save(update_fields=["status"])
+        _ledger("information_added", actor, request, note=str(note.pk))
+        people = [request.assigned_to] if request.assigned_to else []
+        notifications.notify(
+            "new_information", people + _managers(request.to_organisation_id), _path(request)
+        )
+    return note
+
+
+def withdraw_request(*, actor: Any, request: InformationRequest) -> InformationRequest:
+    if not permissions.can_withdraw(actor, request):
+        raise PermissionDenied("You cannot withdraw this request")
+    with transaction.atomic():
+        request.status = Status.WITHDRAWN
+        request.withdrawn_at = timezone.now()
+        request.save(update_fields=["status", "withdrawn_at"])
+        _ledger("withdrawn", actor, request)
+    return request
+
+
+def escalate_overdue(*, now: Any = None) -> int:
+    """Open requests past their due date go to the receiving team's managers, once.
+
+    Run by `safeshare requests escalate` from cron (any app server; the row lock makes two
+    runs at once escalate each request once)."""
+    now = now or timezone.now()
+    count = 0
+    due = InformationRequest.objects.filter(
+        status__in=[Status.OPEN, Status.ASSIGNED], due_at__lt=now, escalated_at__isnull=True
+    ).values_list("pk", flat=True)
+    for pk in list(due):
+        with transaction.atomic():
+            request = InformationRequest.objects.select_for_update().get(pk=pk)
+            if request.escalated_at is not None:
+                continue
+            request.escalated_at = now
+            request.save(update_fields=["escalated_at"])
+            RequestNote.objects.create(request=request, kind=RequestNote.Kind.ESCALATED, at=now)
+            _ledger("escalated", None, request)
+            notifications.notify("overdue", _managers(request.to_organisation_id), _path(request))
+            count += 1
+    return count

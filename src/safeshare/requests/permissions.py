@@ -1,0 +1,48 @@
+"""Who may do what with requests (see docs/permissions.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from safeshare.accounts.models import Role
+from safeshare.accounts.permissions import can_record_decision, can_view_case_records
+from safeshare.requests.models import InformationRequest
+
+
+def can_raise_request(user: Any) -> bool:
+    return can_record_decision(user)
+
+
+def is_receiver(user: Any, request: InformationRequest) -> bool:
+    return can_view_case_records(user) and request.to_organisation_id == user.organisation_id
+
+
+def is_requester_side(user: Any, request: InformationRequest) -> bool:
+    return can_view_case_records(user) and request.from_organisation_id == user.organisation_id
+
+
+def can_assign(user: Any, request: InformationRequest) -> bool:
+    """A manager assigns to anyone in the team; a practitioner may take a request themselves."""
+    return is_receiver(user, request) and can_record_decision(user) and request.is_open
+
+
+def can_assign_others(user: Any) -> bool:
+    return bool(getattr(user, "role", None) == Role.MANAGER)
+
+
+def can_respond(user: Any, request: InformationRequest) -> bool:
+    return (
+        is_receiver(user, request) and can_record_decision(user) and request.status != "withdrawn"
+    )
+
+
+def can_add_information(user: Any, request: InformationRequest) -> bool:
+    return (
+        is_requester_side(user, request)
+        and can_record_decision(user)
+        and request.status != "withdrawn"
+    )
+
+
+def can_withdraw(user: Any, request: InformationRequest) -> bool:
+    return is_requester_side(user, request) and can_record_decision(user) and request.is_open

@@ -1,0 +1,50 @@
+"""Every lookup of a request, scoped: a request is visible only to the two agencies involved."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from safeshare.accounts.permissions import can_view_case_records
+from safeshare.requests.models import InformationRequest, Status
+
+
+def requests_for_user(user: Any) -> QuerySet[InformationRequest]:
+    if not can_view_case_records(user):
+        return InformationRequest.objects.none()
+    org = user.organisation_id
+    return InformationRequest.objects.filter(
+        Q(to_organisation_id=org) | Q(from_organisation_id=org)
+    ).select_related(
+        "to_organisation", "from_organisation", "requested_by", "assigned_to", "purpose_category"
+    )
+
+
+def get_request_for_user(user: Any, request_id: UUID | str) -> InformationRequest:
+    try:
+        return requests_for_user(user).get(pk=request_id)
+    except (InformationRequest.DoesNotExist, ValidationError, ValueError) as exc:
+        raise Http404("No such request") from exc
+
+
+def incoming(user: Any) -> QuerySet[InformationRequest]:
+    return requests_for_user(user).filter(to_organisation_id=user.organisation_id)
+
+
+def outgoing(user: Any) -> QuerySet[InformationRequest]:
+    return requests_for_user(user).filter(from_organisation_id=user.organisation_id)
+
+
+def queue_counts(user: Any) -> dict[str, int]:
+    """For the header: open incoming requests, and how many are overdue."""
+    open_incoming = incoming(user).filter(status__in=[Status.OPEN, Status.ASSIGNED])
+    return {
+        "open": open_incoming.count(),
+        "overdue": open_incoming.filter(due_at__lt=timezone.now()).count(),
+        "mine": open_incoming.filter(assigned_to=user).count(),
+    }
