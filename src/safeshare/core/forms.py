@@ -243,3 +243,22 @@ def choice_field(
         error_messages={"required": required_message, "invalid_choice": required_message},
         **kwargs,
     )
+
+
+SHORT_TEXT = 200
+LONG_TEXT = 5000
+
+
+def text_field(
+    label: str, message: str = "", *, long: bool = False, required: bool = False, **kwargs: Any
+) -> TextField:
+    """A one-line (200 characters) or long (5,000, a textarea with a character count) field."""
+    if long:
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 4}))
+    return TextField(
+        label=label,
+        required_message=message,
+        max_length=LONG_TEXT if long else SHORT_TEXT,
+        required=required,
+        **kwargs,
+    )

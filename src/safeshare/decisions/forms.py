@@ -19,6 +19,7 @@ from safeshare.core.forms import (
     GovUKTimeField,
     TextField,
     choice_field,
+    text_field,
 )
 from safeshare.decisions.completeness import PRINCIPLES
 from safeshare.decisions.flow import NONE_VALUE, UNSURE_VALUE, Question
@@ -39,22 +40,10 @@ from safeshare.decisions.models import (
 from safeshare.subjects.models import Person
 
 DIVIDER = "__divider__"
-SHORT = 200
-LONG = 5000
 
 
-def _text(
-    label: str, message: str, *, long: bool = False, required: bool = False, **kwargs: Any
-) -> TextField:
-    if long:
-        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 4}))
-    return TextField(
-        label=label,
-        required_message=message,
-        max_length=LONG if long else SHORT,
-        required=required,
-        **kwargs,
-    )
+def _text(label: str, message: str = "", *, required: bool = False, **kwargs: Any) -> TextField:
+    return text_field(label, message, required=required, **kwargs)
 
 
 def _combine(date: datetime.date | None, time: datetime.time | None) -> datetime.datetime | None:
@@ -80,7 +69,7 @@ class PeopleForm(GovUKForm):
         self.fields["subjects"].choices = [  # type: ignore[attr-defined]
             (
                 str(p.pk),
-                f"{p.full_name} ({p.get_kind_display().lower()}{', born ' + p.date_of_birth.strftime('%-d %B %Y') if p.date_of_birth else ''})",
+                f"{p.full_name} ({p.get_kind_display().lower()}{p.born_text})",
             )
             for p in people
         ]

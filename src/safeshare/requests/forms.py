@@ -5,24 +5,14 @@ from typing import Any
 from django import forms
 
 from safeshare.accounts.models import Organisation, User
-from safeshare.core.forms import GovUKForm, TextField, choice_field
+from safeshare.core.forms import GovUKForm, TextField, choice_field, text_field
 from safeshare.decisions.models import ContactMethod, Purpose, Urgency
 from safeshare.requests.models import Status, StatutoryBasis
 from safeshare.subjects.models import Person
 
 
-def _text(
-    label: str, message: str, *, long: bool = False, required: bool = True, **kwargs: Any
-) -> TextField:
-    if long:
-        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 4}))
-    return TextField(
-        label=label,
-        required_message=message,
-        max_length=5000 if long else 200,
-        required=required,
-        **kwargs,
-    )
+def _text(label: str, message: str = "", *, required: bool = True, **kwargs: Any) -> TextField:
+    return text_field(label, message, required=required, **kwargs)
 
 
 class RequestDetailsForm(GovUKForm):
@@ -151,7 +141,7 @@ class RespondForm(GovUKForm):
         self.fields["person"].choices = [  # type: ignore[attr-defined]
             (
                 pk,
-                f"{p.full_name}{', born ' + p.date_of_birth.strftime('%-d %B %Y') if p.date_of_birth else ''}",
+                f"{p.full_name}{p.born_text}",
             )
             for pk, p in self.people.items()
         ]

@@ -44,6 +44,11 @@ class Person(models.Model):
     def full_name(self) -> str:
         return f"{self.given_names} {self.family_name}".strip()
 
+    @property
+    def born_text(self) -> str:
+        """ ", born 4 May 2016" to tell people with the same name apart in a list."""
+        return f", born {self.date_of_birth:%-d %B %Y}" if self.date_of_birth else ""
+
 
 class IdentifierKind(models.TextChoices):
     NHS_NUMBER = "nhs_number", "NHS number"
