@@ -6,7 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 VAR := var
-PYTEST_ARGS ?=
+# Both cores: the suite is CPU-bound (Chromium, argon2, the access matrix). `make test PYTEST_ARGS=` runs it in one process.
+PYTEST_ARGS ?= -n 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help run install install-test system-deps lint format types test test-sqlite test-postgres bench clean

@@ -229,6 +229,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "safeshare.accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "safeshare.core.http.client_ip"
+AXES_USERNAME_CALLABLE = "safeshare.core.http.axes_username"
 # Axes logs who failed; a username typed into the box may be anything, even a child's name.
 AXES_CLIENT_STR_CALLABLE = "safeshare.core.http.redacted_client_str"
 AXES_VERBOSE = False

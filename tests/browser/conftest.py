@@ -64,7 +64,15 @@ def page(
         ),
     )
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("requestfailed", lambda request: errors.append(f"failed {request.url}"))
+    # A request the page itself abandoned by navigating away (ERR_ABORTED) is not a fault.
+    page.on(
+        "requestfailed",
+        lambda request: (
+            errors.append(f"failed {request.url}: {request.failure}")
+            if "ERR_ABORTED" not in (request.failure or "")
+            else None
+        ),
+    )
     page.on(
         "response",
         lambda response: (

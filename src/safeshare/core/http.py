@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -40,3 +41,17 @@ def redacted_client_str(
     (whatever was typed, which may be personal data) so repeated failures still line up."""
     digest = hashlib.sha256((username or "").encode("utf-8", "replace")).hexdigest()[:12]
     return f"{{ip_address: {ip_address}, username_sha256: {digest}}}"
+
+
+# The longest username an account can have (Django's User model): anything longer cannot
+# belong to anyone, and the lockout table's column is no wider than 255.
+USERNAME_MAX = 150
+
+
+def axes_username(request: Any, credentials: Any = None) -> str:
+    """The username django-axes counts failures against, cut to a length that fits its
+    table: a 100,000-character 'username' is still refused, not stored whole."""
+    value = (credentials or {}).get("username") if credentials else None
+    if value is None:
+        value = request.POST.get("username", "") if hasattr(request, "POST") else ""
+    return str(value)[:USERNAME_MAX]
