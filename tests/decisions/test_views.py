@@ -341,3 +341,36 @@ def test_the_record_shows_its_ledger_receipt_and_the_ledger_verifies(
     assert bytes(entry.leaf_hash).hex() in page
     # Every event so far (person added, decision finalised) verifies, records included.
     call_command("ledger", "verify", stdout=StringIO())
+
+
+def test_someone_with_another_family_name_can_be_found_and_added(
+    client: Client, practitioner: User, person: Person
+) -> None:
+    from tests.factories import PersonFactory
+
+    mother = PersonFactory.create(
+        organisation=person.organisation, given_names="Kerry", family_name="Hughes", kind="adult"
+    )
+    stranger = PersonFactory.create(
+        given_names="Kerry", family_name="Elsewhere"
+    )  # another organisation
+    client.force_login(practitioner)
+    decision = start(client, person)
+    url = reverse("decisions:people", args=[decision.pk])
+    page = client.get(url).content.decode()
+    assert "Kerry Hughes" not in page
+    found = client.post(
+        url, {"find": "1", "q": "Kerry", "subjects": [str(person.pk)]}
+    ).content.decode()
+    assert "Kerry Hughes" in found
+    assert "Elsewhere" not in found
+    assert "?q=" not in found and "Kerry" not in url
+    response = client.post(
+        url,
+        {
+            "subjects": [str(person.pk), str(mother.pk)],
+            "listed": [str(mother.pk), "not-a-uuid", str(stranger.pk)],
+        },
+    )
+    assert response.status_code == 302
+    assert set(decision.subjects.all()) == {person, mother}

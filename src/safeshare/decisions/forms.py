@@ -75,6 +75,15 @@ class PeopleForm(GovUKForm):
         ]
 
 
+class FindPersonForm(GovUKForm):
+    q = TextField(
+        label="Find someone else in your organisation's records",
+        required_message="Enter a name, NHS number or other identifier",
+        max_length=100,
+        help_text="For example, a parent with a different family name",
+    )
+
+
 class AboutForm(GovUKForm):
     kind = choice_field(
         label="Are you responding to a request, or sharing on your own initiative?",

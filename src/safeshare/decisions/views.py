@@ -27,7 +27,7 @@ from safeshare.decisions.queries import (
 )
 from safeshare.directory.queries import verified_contacts
 from safeshare.ledger.queries import receipt_for
-from safeshare.subjects.queries import get_person_for_user, people_for_user
+from safeshare.subjects.queries import get_person_for_user, people_for_user, search_people
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -154,22 +154,51 @@ def _touched(decision: Decision, section: str) -> bool:
 
 @_draft_or_record
 def people(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+    """Who the decision is about: family members are suggested by family name, and anyone
+    else in the organisation's records can be found by name or identifier (searched by
+    POST, so a name never reaches the address bar)."""
     decision = _draft(request, decision_id)
     current = list(decision.subjects.all())
     family_names = {p.family_name for p in current}
     candidates = list(people_for_user(request.user).filter(family_name__in=family_names))
     candidates += [p for p in current if p not in candidates]
-    if request.method == "POST":
+    # People found by an earlier search on this page stay on the list while it is open.
+    kept = [str(v) for v in request.POST.getlist("listed")] if request.method == "POST" else []
+    candidates += [
+        p for p in people_for_user(request.user).filter(pk__in=_uuids(kept)) if p not in candidates
+    ]
+    finder = forms.FindPersonForm(request.POST if "find" in request.POST else None)
+    if finder.is_bound and finder.is_valid():
+        found = list(search_people(request.user, finder.cleaned_data["q"])[:20])
+        candidates += [p for p in found if p not in candidates]
+        form = forms.PeopleForm(candidates, initial={"subjects": request.POST.getlist("subjects")})
+        record_access_many(request, what="decisions.decision.people_search", people=found)
+    elif request.method == "POST" and "find" not in request.POST:
         form = forms.PeopleForm(candidates, request.POST)
         if form.is_valid():
             chosen = [p for p in candidates if str(p.pk) in form.cleaned_data["subjects"]]
             actions.set_subjects(actor=request.user, decision=decision, people=chosen)
             return redirect("decisions:tasks", decision_id=decision.pk)
     else:
-        form = forms.PeopleForm(candidates, initial={"subjects": [str(p.pk) for p in current]})
+        form = forms.PeopleForm(
+            candidates,
+            initial={"subjects": request.POST.getlist("subjects") or [str(p.pk) for p in current]},
+        )
     return render(
-        request, "decisions/people.html", _context(request, decision, "people", form=form)
+        request,
+        "decisions/people.html",
+        _context(request, decision, "people", form=form, finder=finder, listed=candidates),
     )
+
+
+def _uuids(values: list[str]) -> list[UUID]:
+    found = []
+    for value in values:
+        try:
+            found.append(UUID(value))
+        except ValueError:
+            continue  # a tampered hidden field: ignored, the list is scoped anyway
+    return found
 
 
 SECTION_PAGES: dict[str, tuple[type[GovUKForm], str]] = {
