@@ -4,6 +4,7 @@ opinion, and a refusal with its discussion; axe on every page of the record."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -232,4 +233,33 @@ def test_a_refusal_with_its_discussion_then_reconsidered(page: Page, school: Org
     expect(page.locator("table.govuk-table tbody tr").first).to_contain_text(
         "Not shared: The request did not say"
     )
+    assert_accessible(page)
+
+
+def test_typing_survives_a_timed_out_session(page: Page, school: Organisation) -> None:
+    from django.contrib.sessions.models import Session
+
+    from safeshare.accounts.models import User
+    from tests.browser.helpers import enter_code
+    from tests.factories import PASSWORD, TOTPDeviceFactory
+
+    sign_in(page)
+    lily = school.people.get(given_names="Lily")
+    page.goto(f"/people/{lily.pk}/")
+    page.get_by_role("button", name="Record an information sharing decision").click()
+    typed = "Bruising seen on Monday; Lily said she fell off her bike."
+    page.get_by_label("Describe the purpose").fill(typed)
+    # The session ends while the practitioner is typing (idle timeout, or signed out elsewhere).
+    Session.objects.all().delete()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page).to_have_url(re.compile(r"/sign-in/\?next=/decisions/"))
+    device = TOTPDeviceFactory.confirmed_for(User.objects.get(username="teacher"))
+    page.get_by_label("Username").fill("teacher")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    enter_code(page, device)
+    # Back on the same page, with what was typed put back and a note saying so.
+    expect(page.get_by_role("heading", name="The request or reason for sharing")).to_be_visible()
+    expect(page.get_by_label("Describe the purpose")).to_have_value(typed)
+    expect(page.locator("#preserve-note")).to_be_visible()
     assert_accessible(page)
