@@ -14,13 +14,7 @@ from safeshare.ledger.models import Entry
 from safeshare.subjects.models import Person
 from tests.factories import PersonFactory
 
-LEDGER_GUARDS = (
-    "ledger_entry",
-    "ledger_node",
-    "ledger_checkpoint",
-    "ledger_head_delete",
-    "ledger_head_shrink",
-)
+LEDGER_GUARDS = ("ledger_entry", "ledger_node", "ledger_checkpoint")
 
 
 @pytest.fixture

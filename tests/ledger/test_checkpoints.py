@@ -13,7 +13,7 @@ from safeshare.ledger import keys, merkle
 from safeshare.ledger.actions import InconsistentCheckpoint, sign_checkpoint
 from safeshare.ledger.checkpoint import Checkpoint, verify_checkpoint
 from safeshare.ledger.checkpoint import sign_checkpoint as sign_note
-from safeshare.ledger.models import Entry, LedgerHead, SignedCheckpoint
+from safeshare.ledger.models import Entry, Node, SignedCheckpoint
 from tests.ledger.conftest import LEDGER_GUARDS
 
 pytestmark = pytest.mark.django_db
@@ -60,20 +60,29 @@ def test_it_refuses_to_sign_when_entries_have_gone(append: Callable[..., Entry])
     # Roll the ledger back to 2 entries, consistently, as a database owner could.
     immutability.remove(connection, LEDGER_GUARDS)
     Entry.objects.filter(sequence=2).delete()
-    two = merkle.tree_root([bytes(e.leaf_hash) for e in Entry.objects.order_by("sequence")])
-    LedgerHead.objects.update(size=2, frontier=two, root=two)
     with pytest.raises(InconsistentCheckpoint, match="checkpoint 3 was already signed"):
         sign_checkpoint()
 
 
-def test_it_refuses_to_sign_when_the_nodes_contradict_the_head(
+def test_it_refuses_to_sign_when_the_newest_entry_was_edited(
     append: Callable[..., Entry],
 ) -> None:
     for _ in range(4):
         append()
     immutability.remove(connection, LEDGER_GUARDS)
-    LedgerHead.objects.update(root=b"\4" * 32, frontier=b"\4" * 32)
-    with pytest.raises(InconsistentCheckpoint, match="do not give the head's root"):
+    Entry.objects.filter(sequence=3).update(event_type="subjects.person.removed")
+    with pytest.raises(InconsistentCheckpoint, match="entry 3 does not match its leaf hash"):
+        sign_checkpoint()
+
+
+def test_it_refuses_to_sign_when_a_node_the_root_needs_is_missing(
+    append: Callable[..., Entry],
+) -> None:
+    for _ in range(6):
+        append()
+    immutability.remove(connection, LEDGER_GUARDS)
+    Node.objects.filter(level=2, index=0).delete()
+    with pytest.raises(InconsistentCheckpoint, match=r"tree node \(2, 0\) is missing"):
         sign_checkpoint()
 
 

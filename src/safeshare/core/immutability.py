@@ -66,8 +66,22 @@ GUARDS: list[Guard] = [
             "AND d.status = 'finalised')"
         ),
     ),
+    # A withdrawal of consent, and the record of which guidance policy is active, are
+    # evidence in their own right: written once, never changed or removed.
+    Guard(
+        name="consent_withdrawal",
+        table="decisions_consentwithdrawal",
+        old_condition="1 = 1",
+        message="a consent withdrawal cannot be changed or deleted",
+    ),
+    Guard(
+        name="policy_activation",
+        table="policies_policyactivation",
+        old_condition="1 = 1",
+        message="a policy activation cannot be changed or deleted",
+    ),
     # The ledger (docs/adr/0004-ledger-storage.md): entries, tree nodes and signed
-    # checkpoints are append-only; the single head row may only grow, never go.
+    # checkpoints are append-only.
     Guard(
         name="ledger_entry",
         table="ledger_entry",
@@ -85,20 +99,6 @@ GUARDS: list[Guard] = [
         table="ledger_signedcheckpoint",
         old_condition="1 = 1",
         message="signed checkpoints are append-only",
-    ),
-    Guard(
-        name="ledger_head_delete",
-        table="ledger_ledgerhead",
-        old_condition="1 = 1",
-        message="the ledger head cannot be deleted",
-        operations=("DELETE",),
-    ),
-    Guard(
-        name="ledger_head_shrink",
-        table="ledger_ledgerhead",
-        old_condition="NEW.size <= OLD.size",
-        message="the ledger head can only grow",
-        operations=("UPDATE",),
     ),
 ]
 

@@ -6,6 +6,8 @@ the change it records, so the entry commits (or rolls back) with that change.
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 import re
 import uuid
 from collections.abc import Mapping
@@ -13,16 +15,16 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.backends.utils import CursorWrapper
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from safeshare.accounts.models import Organisation, User
 from safeshare.ledger import keys, merkle, queries
-from safeshare.ledger.bundle import format_time, leaf_bytes
+from safeshare.ledger.bundle import canonical_text, fast_leaf_bytes, leaf_bytes
 from safeshare.ledger.checkpoint import Checkpoint
 from safeshare.ledger.checkpoint import sign_checkpoint as sign_checkpoint_note
 from safeshare.ledger.digest import model_label, object_id, record_digest
-from safeshare.ledger.models import Entry, LedgerHead, Node, SignedCheckpoint, node_key
+from safeshare.ledger.models import Entry, Node, SignedCheckpoint
 
 __all__ = [
     "InconsistentCheckpoint",
@@ -97,60 +99,115 @@ def _check_payload(payload: Mapping[str, Any] | None) -> dict[str, Any]:
     return clean
 
 
-def _frontier(size: int, blob: bytes) -> merkle.Frontier:
-    levels = [level for level in range(size.bit_length() - 1, -1, -1) if size >> level & 1]
-    if len(blob) != merkle.HASH_SIZE * len(levels):
-        raise LedgerError(f"the ledger head's frontier does not fit its size {size}")
-    return [
-        (level, blob[i * merkle.HASH_SIZE : (i + 1) * merkle.HASH_SIZE])
-        for i, level in enumerate(levels)
-    ]
+# PostgreSQL: the transaction-level advisory lock that serialises appends (and signing)
+# until the transaction ends. Any fixed 64-bit number works; this one is the first eight
+# bytes of SHA-256("safeshare.ledger.append"), so other code will not pick it by chance.
+APPEND_LOCK = int.from_bytes(
+    hashlib.sha256(b"safeshare.ledger.append").digest()[:8], "big", signed=True
+)
+_NODE_PREFIX = b"\x01"
+_sha256 = hashlib.sha256
+_ENTRY_COLUMNS = (
+    "sequence",
+    "uuid",
+    "time",
+    "event_type",
+    "actor_id",
+    "organisation_id",
+    "object_type",
+    "object_id",
+    "record_digest",
+    "payload",
+    "leaf_hash",
+)
 
 
-def _lock_head(cursor: CursorWrapper, db: BaseDatabaseWrapper) -> tuple[int, merkle.Frontier]:
-    """Read the head, holding the append lock until the transaction ends.
+class _Statements:
+    """The append's SQL for one database vendor, written once."""
 
-    PostgreSQL: the row lock (FOR UPDATE). SQLite: the IMMEDIATE transaction that
-    settings.py asks for already holds the database's single write lock.
+    def __init__(self, db: BaseDatabaseWrapper) -> None:
+        quote = db.ops.quote_name
+        mark = "?" if db.vendor == "sqlite" else "%s"
+        entry = quote(Entry._meta.db_table)
+        node = quote(Node._meta.db_table)
+        self.mark = mark
+        # The newest entry is the head: on SQLite a seek to the last rowid, on
+        # PostgreSQL a backward step on the primary key index.
+        self.last = f"SELECT sequence, leaf_hash FROM {entry} ORDER BY sequence DESC LIMIT 1"  # noqa: S608
+        self.nodes = f"SELECT {quote('key')}, hash FROM {node} WHERE {quote('key')} IN "  # noqa: S608
+        columns = ", ".join(quote(c) for c in _ENTRY_COLUMNS)
+        marks = ", ".join([mark] * len(_ENTRY_COLUMNS))
+        self.entry = f"INSERT INTO {entry} ({columns}) VALUES ({marks})"  # noqa: S608
+        node_columns = ", ".join(quote(c) for c in ("key", "level", "index", "hash"))
+        one = f"({mark}, {mark}, {mark}, {mark})"
+        # An append completes at most 63 nodes; one statement whatever their number.
+        self.node_inserts = [""] + [
+            f"INSERT INTO {node} ({node_columns}) VALUES {', '.join([one] * n)}"  # noqa: S608
+            for n in range(1, 64)
+        ]
+
+
+_statements: dict[str, _Statements] = {}
+
+
+def _sql(db: BaseDatabaseWrapper) -> _Statements:
+    statements = _statements.get(db.vendor)
+    if statements is None:
+        statements = _statements[db.vendor] = _Statements(db)
+    return statements
+
+
+def _lock(cursor: Any, db: BaseDatabaseWrapper) -> None:
+    """Hold the append lock until the transaction ends.
+
+    PostgreSQL: a transaction-level advisory lock, which needs no row, so the first append
+    into an empty ledger waits like any other. SQLite: the IMMEDIATE transaction that
+    settings.py asks for already holds the database's single write lock from BEGIN.
     """
-    table = db.ops.quote_name(LedgerHead._meta.db_table)
-    select = f"SELECT size, frontier FROM {table} WHERE id = 1"  # noqa: S608 — table name only
-    if db.features.has_select_for_update:
-        select += " FOR UPDATE"
-    cursor.execute(select)
+    if db.vendor == "postgresql":
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK])
+
+
+def _merge_partners(cursor: Any, sql: _Statements, size: int, last_leaf: bytes) -> list[bytes]:
+    """The right-edge subtrees that leaf `size` merges with, smallest first.
+
+    Appending leaf n joins it with one perfect subtree per trailing one bit of n (like a
+    binary carry): the last leaf, then the nodes of 2, 4, ... leaves before it, each the
+    stored node whose last leaf is n - 2**level. Half of all appends need none of them.
+    """
+    if not size & 1:
+        return []
+    partners = [last_leaf]
+    carries = ((size ^ (size + 1)).bit_length()) - 1  # trailing one bits of size
+    if carries > 1:
+        keys = [((size - (1 << level)) << 6) | level for level in range(1, carries)]
+        cursor.execute(sql.nodes + "(" + ", ".join([sql.mark] * len(keys)) + ")", keys)
+        found = {key: bytes(h) for key, h in cursor.fetchall()}
+        for key in keys:
+            h = found.get(key)
+            if h is None or len(h) != merkle.HASH_SIZE:
+                raise LedgerError(
+                    f"the ledger's tree node {key} is missing or damaged, so nothing can be "
+                    "appended; run `safeshare ledger verify`"
+                )
+            partners.append(h)
+    return partners
+
+
+def _head(cursor: Any, sql: _Statements) -> tuple[int, bytes]:
+    """The tree's size and its last leaf hash (b"" when empty), under the append lock."""
+    cursor.execute(sql.last)
     row = cursor.fetchone()
     if row is None:
-        # First append (or the table was emptied in tests). ON CONFLICT: a concurrent
-        # first append on PostgreSQL waits here, then reads the other's head.
-        cursor.execute(
-            f"INSERT INTO {table} (id, size, frontier, root) VALUES (1, 0, %s, %s) "  # noqa: S608
-            "ON CONFLICT (id) DO NOTHING",
-            [b"", merkle.EMPTY_ROOT],
-        )
-        cursor.execute(select)
-        row = cursor.fetchone()
-    size = int(row[0])
-    return size, _frontier(size, bytes(row[1]))
+        return 0, b""
+    return int(row[0]) + 1, bytes(row[1])
 
 
-def _insert(
-    cursor: CursorWrapper,
-    db: BaseDatabaseWrapper,
-    model: type[models.Model],
-    rows: list[dict[str, Any]],
-) -> None:
-    """One multi-row INSERT. The ORM would cost more per append than the commit itself
-    (docs/performance.md), so the hot path prepares values through the model's fields."""
-    fields: list[Any] = [model._meta.get_field(name) for name in rows[0]]
-    quote = db.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    params = [field.get_db_prep_save(row[field.name], db) for row in rows for field in fields]
-    cursor.execute(
-        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608 — names only
-        f"VALUES {', '.join([one] * len(rows))}",
-        params,
-    )
+def _db_value(db: BaseDatabaseWrapper, value: Any) -> Any:
+    # SQLite keeps a UUID as 32 hex digits (Django's UUIDField without a native type).
+    if db.vendor == "sqlite" and isinstance(value, uuid.UUID):
+        return value.hex
+    return value
 
 
 def append_entry(
@@ -164,11 +221,11 @@ def append_entry(
     """Append one entry recording `event_type` on `obj`, in the caller's transaction.
 
     Computes `obj`'s digest from its stored row, appends the leaf and the tree nodes it
-    completes, and moves the head. Raises NotInTransaction outside transaction.atomic(),
-    InvalidEntry for a malformed event type or payload.
+    completes. Raises NotInTransaction outside transaction.atomic(), InvalidEntry for a
+    malformed event type or payload.
     """
     # The wrapper itself, not the `connection` proxy, whose every attribute lookup goes
-    # through a thread-local: an append makes hundreds of them.
+    # through a thread-local.
     db = connections[DEFAULT_DB_ALIAS]
     if not db.in_atomic_block:
         raise NotInTransaction(
@@ -183,77 +240,107 @@ def append_entry(
         model: Any = obj.__class__
         obj = model._default_manager.get(pk=obj.pk)
     digest = record_digest(obj, db)
+    payload_json = canonical_text(clean_payload)
     entry_uuid = uuid.uuid4()
     actor_id = None if actor is None else actor.pk
     organisation_id = None if organisation is None else organisation.pk
-    with db.cursor() as cursor:
-        size, frontier = _lock_head(cursor, db)
-        # Taken under the lock, so times never go backwards along the sequence.
-        now = timezone.now()
-        fields = {
-            "sequence": size,
-            "time": format_time(now),
-            "event_type": event_type,
-            "actor": None if actor_id is None else object_id(actor_id),
-            "organisation": None if organisation_id is None else object_id(organisation_id),
-            "object_type": model_label(obj),
-            "object_id": object_id(obj.pk),
-            "record_digest": digest,
-            "payload": clean_payload,
-        }
-        leaf = merkle.leaf_hash(leaf_bytes(fields))
-        new_frontier, created = merkle.frontier_append(frontier, leaf)
-        row = {
-            "sequence": size,
-            "uuid": entry_uuid,
-            "time": now,
-            "event_type": event_type,
-            "actor": actor_id,
-            "organisation": organisation_id,
-            "object_type": fields["object_type"],
-            "object_id": fields["object_id"],
-            "record_digest": digest,
-            "payload": clean_payload,
-            "leaf_hash": leaf,
-        }
-        _insert(cursor, db, Entry, [row])
-        # Level 0 is the entry's own leaf_hash; only interior nodes go in the node table.
-        nodes = [
-            {"key": node_key(level, index), "level": level, "index": index, "hash": h}
-            for level, index, h in created
-            if level > 0
-        ]
-        if nodes:
-            _insert(cursor, db, Node, nodes)
-        head = db.ops.quote_name(LedgerHead._meta.db_table)
-        cursor.execute(
-            f"UPDATE {head} SET size = %s, frontier = %s, root = %s "  # noqa: S608
-            "WHERE id = 1 AND size = %s",
-            [
-                size + 1,
-                b"".join(h for _, h in new_frontier),
-                merkle.frontier_root(new_frontier),
+    actor_text = None if actor_id is None else object_id(actor_id)
+    organisation_text = None if organisation_id is None else object_id(organisation_id)
+    object_type = model_label(obj)
+    object_key = object_id(obj.pk)
+    sql = _sql(db)
+    sqlite = db.vendor == "sqlite"
+    with db.wrap_database_errors:
+        # SQLite: the sqlite3 connection itself, with ? placeholders, skips the wrapper's
+        # per-statement query rewriting (a measurable share of an append).
+        cursor: Any = db.connection.cursor() if sqlite else db.cursor()
+        try:
+            _lock(cursor, db)
+            size, last_leaf = _head(cursor, sql)
+            partners = _merge_partners(cursor, sql, size, last_leaf)
+            # Taken under the lock, so times never go backwards along the sequence.
+            now = timezone.now()
+            naive = now.astimezone(datetime.UTC).replace(tzinfo=None)
+            time_text = naive.isoformat(timespec="microseconds") + "Z"
+            data = fast_leaf_bytes(
                 size,
-            ],
-        )
-        if cursor.rowcount != 1:
-            raise LedgerError("the ledger head moved during an append; nothing was written")
-    entry = Entry(
+                time_text,
+                event_type,
+                actor_text,
+                organisation_text,
+                object_type,
+                object_key,
+                digest,
+                payload_json,
+            )
+            if data is None:
+                data = leaf_bytes(
+                    {
+                        "sequence": size,
+                        "time": time_text,
+                        "event_type": event_type,
+                        "actor": actor_text,
+                        "organisation": organisation_text,
+                        "object_type": object_type,
+                        "object_id": object_key,
+                        "record_digest": digest,
+                        "payload": clean_payload,
+                    }
+                )
+            leaf = _sha256(b"\x00" + data).digest()
+            cursor.execute(
+                sql.entry,
+                [
+                    size,
+                    entry_uuid.hex if sqlite else entry_uuid,
+                    # Django's own forms: UTC text on SQLite, an aware datetime elsewhere.
+                    str(naive) if sqlite else now,
+                    event_type,
+                    _db_value(db, actor_id),
+                    _db_value(db, organisation_id),
+                    object_type,
+                    object_key,
+                    digest,
+                    payload_json if sqlite else _payload_param(db, clean_payload),
+                    leaf,
+                ],
+            )
+            if partners:
+                # Level 0 is the entry's own leaf_hash; only interior nodes are stored.
+                params: list[Any] = []
+                h = leaf
+                for level, left in enumerate(partners, start=1):
+                    h = _sha256(_NODE_PREFIX + left + h).digest()
+                    params += [(size << 6) | level, level, ((size + 1) >> level) - 1, h]
+                cursor.execute(sql.node_inserts[len(partners)], params)
+        finally:
+            cursor.close()
+    entry = Entry.__new__(Entry)
+    entry.__dict__.update(
         sequence=size,
         uuid=entry_uuid,
         time=now,
         event_type=event_type,
         actor_id=actor_id,
         organisation_id=organisation_id,
-        object_type=str(fields["object_type"]),
-        object_id=str(fields["object_id"]),
+        object_type=object_type,
+        object_id=object_key,
         record_digest=digest,
         payload=clean_payload,
         leaf_hash=leaf,
     )
-    entry._state.adding = False
-    entry._state.db = db.alias
+    state = ModelState()
+    state.adding = False
+    state.db = db.alias
+    entry._state = state
     return entry
+
+
+_payload_field: Any = Entry._meta.get_field("payload")
+
+
+def _payload_param(db: BaseDatabaseWrapper, payload: dict[str, Any]) -> Any:
+    return _payload_field.get_db_prep_save(payload, db)
 
 
 def sign_checkpoint() -> SignedCheckpoint:
@@ -261,20 +348,30 @@ def sign_checkpoint() -> SignedCheckpoint:
 
     Refuses (InconsistentCheckpoint) when the tree is not an extension of the last
     checkpoint signed, proven with an RFC 9162 consistency proof from the node store, or
-    when the stored nodes and the head disagree: signing then would vouch for a rewrite.
-    Raises keys.SigningKeyMissing without a key.
+    when the newest entry's leaf is not the hash of its content, or a node the root needs
+    is missing: signing then would vouch for a rewrite. Raises keys.SigningKeyMissing
+    without a key.
     """
     signer = keys.signer()
     with transaction.atomic():
         db = connections[DEFAULT_DB_ALIAS]
         with db.cursor() as cursor:
-            size, frontier = _lock_head(cursor, db)
-        root = merkle.frontier_root(frontier)
-        if queries.root_at(size) != root:
+            # Under the append lock, so the size and the root are of one tree.
+            _lock(cursor, db)
+            size, last_leaf = _head(cursor, _sql(db))
+        if size:
+            newest = Entry.objects.get(sequence=size - 1)
+            if merkle.leaf_hash(leaf_bytes(queries.leaf_fields(newest))) != last_leaf:
+                raise InconsistentCheckpoint(
+                    f"refusing to sign: entry {size - 1} does not match its leaf hash; run "
+                    "`safeshare ledger verify`"
+                )
+        try:
+            root = queries.root_at(size)
+        except queries.MissingNode as exc:
             raise InconsistentCheckpoint(
-                f"refusing to sign: the stored tree nodes at size {size} do not give the "
-                "head's root; run `safeshare ledger verify`"
-            )
+                f"refusing to sign size {size}: {exc}; run `safeshare ledger verify`"
+            ) from exc
         last = SignedCheckpoint.objects.order_by("-size").first()
         if last is not None:
             last_cp = queries.checkpoint_of(last)

@@ -20,14 +20,13 @@ from __future__ import annotations
 import base64
 import datetime
 import decimal
-import functools
 import hashlib
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from safeshare.ledger.bundle import canonical_json, format_time
@@ -105,48 +104,88 @@ def canonical_content(
     }
 
 
-@functools.cache
-def _select(model: type[models.Model], vendor: str) -> tuple[str, list[tuple[Any, Any]]]:
-    meta = model._meta
-    pk_field = meta.pk
-    assert pk_field is not None
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(str(field.column)) for field in meta.concrete_fields)
-    sql = (
-        f"SELECT {columns} FROM {quote(meta.db_table)} "  # noqa: S608 — names only
-        f"WHERE {quote(str(pk_field.column))} IN "
-    )
-    return sql, [(field, field.get_col(meta.db_table)) for field in meta.concrete_fields]
+class _Plan:
+    """How to read and digest one model's rows on one database, worked out once: the
+    SELECT, each column's converters (the ORM's own, as values() would apply them), which
+    columns the digest covers, and the many-to-many tables."""
+
+    def __init__(self, model: type[models.Model], db: BaseDatabaseWrapper) -> None:
+        meta = model._meta
+        pk_field = meta.pk
+        assert pk_field is not None
+        quote = db.ops.quote_name
+        # SQLite: the sqlite3 connection itself with ? placeholders, which skips the
+        # cursor wrapper's query rewriting (append_entry pays for this read).
+        self.raw = db.vendor == "sqlite"
+        self.mark = "?" if self.raw else "%s"
+        self.label = model_label(model)
+        self.pk_field = pk_field
+        columns = ", ".join(quote(str(field.column)) for field in meta.concrete_fields)
+        self.sql = (
+            f"SELECT {columns} FROM {quote(meta.db_table)} "  # noqa: S608 — names only
+            f"WHERE {quote(str(pk_field.column))} IN "
+        )
+        included = set(_concrete(model))
+        self.columns: list[tuple[str, Any, tuple[Any, ...], bool]] = []
+        for field in meta.concrete_fields:
+            expression = field.get_col(meta.db_table)
+            converters = tuple(db.ops.get_db_converters(expression)) + tuple(
+                field.get_db_converters(db)
+            )
+            self.columns.append((field.attname, expression, converters, field.attname in included))
+        self.pk_position = [field.attname for field in meta.concrete_fields].index(pk_field.attname)
+        self.many_to_many: list[tuple[str, Any, str, str]] = []
+        for m2m in _many_to_many(model):
+            through: Any = m2m.remote_field.through
+            source = through._meta.get_field(m2m.m2m_field_name()).attname
+            target = through._meta.get_field(m2m.m2m_reverse_field_name()).attname
+            self.many_to_many.append((m2m.name, through, source, target))
 
 
-def _read_rows(
-    model: type[models.Model], pks: list[Any], db: BaseDatabaseWrapper
-) -> dict[Any, dict[str, Any]]:
-    """The stored rows, converted exactly as the ORM converts values() results.
+_plans: dict[tuple[type[models.Model], str], _Plan] = {}
+
+
+def _plan(model: type[models.Model], db: BaseDatabaseWrapper) -> _Plan:
+    plan = _plans.get((model, db.alias))
+    if plan is None:
+        plan = _plans[(model, db.alias)] = _Plan(model, db)
+    return plan
+
+
+def _read_rows(plan: _Plan, pks: list[Any], db: BaseDatabaseWrapper) -> dict[Any, dict[str, Any]]:
+    """The stored rows as the digest sees them: each value converted exactly as the ORM
+    converts values() results, then made canonical.
 
     Plain SQL because an append pays for this query in its own transaction, and building
-    it through the ORM cost more than the commit (docs/performance.md); the values go
-    through the same backend and field converters as any ORM read.
+    it through the ORM cost more than the commit (docs/performance.md).
     """
-    pk_field = model._meta.pk
-    assert pk_field is not None
-    select, columns = _select(model, db.vendor)
-    sql = select + "(" + ", ".join(["%s"] * len(pks)) + ")"
-    params = [pk_field.get_db_prep_value(pk, db) for pk in pks]
-    converters = [
-        (field.attname, column, db.ops.get_db_converters(column) + field.get_db_converters(db))
-        for field, column in columns
-    ]
+    sql = plan.sql + "(" + ", ".join([plan.mark] * len(pks)) + ")"
+    prep = plan.pk_field.get_db_prep_value
+    params = [prep(pk, db) for pk in pks]
+    if plan.raw:
+        db.ensure_connection()
+        with db.wrap_database_errors:
+            raws = db.connection.execute(sql, params).fetchall()
+    else:
+        with db.cursor() as cursor:
+            cursor.execute(sql, params)
+            raws = cursor.fetchall()
     rows: dict[Any, dict[str, Any]] = {}
-    with db.cursor() as cursor:
-        cursor.execute(sql, params)
-        for raw in cursor.fetchall():
-            row = {}
-            for (attname, column, funcs), value in zip(converters, raw, strict=True):
-                for func in funcs:
-                    value = func(value, column, db)
-                row[attname] = value
-            rows[row[pk_field.attname]] = row
+    columns = plan.columns
+    position = plan.pk_position
+    for raw in raws:
+        fields: dict[str, Any] = {}
+        pk: Any = None
+        for index, ((attname, expression, converters, included), value) in enumerate(
+            zip(columns, raw, strict=True)
+        ):
+            for convert in converters:
+                value = convert(value, expression, db)
+            if index == position:
+                pk = value
+            if included:
+                fields[attname] = canonical_value(value)
+        rows[pk] = fields
     return rows
 
 
@@ -159,22 +198,28 @@ def record_digests(
     pk_list = list(pks)
     if not pk_list:
         return {}
-    rows = _read_rows(model, pk_list, db or connections[DEFAULT_DB_ALIAS])
-    links: dict[str, dict[Any, list[Any]]] = {}
-    for field in _many_to_many(model):
-        through: Any = field.remote_field.through
-        source = through._meta.get_field(field.m2m_field_name()).attname
-        target = through._meta.get_field(field.m2m_reverse_field_name()).attname
+    db = db or connections[DEFAULT_DB_ALIAS]
+    plan = _plan(model, db)
+    rows = _read_rows(plan, pk_list, db)
+    links: list[tuple[str, dict[Any, list[Any]]]] = []
+    for name, through, source, target in plan.many_to_many:
         by_source: dict[Any, list[Any]] = defaultdict(list)
         query = through._base_manager.filter(**{f"{source}__in": list(rows)}).order_by()
         for src, dst in query.values_list(source, target):
             by_source[src].append(dst)
-        links[field.name] = by_source
+        links.append((name, by_source))
     result = {}
-    for pk, row in rows.items():
-        m2m = {name: by_source.get(pk, []) for name, by_source in links.items()}
-        content = canonical_json(canonical_content(model, row, m2m))
-        result[object_id(pk)] = hashlib.sha256(content).hexdigest()
+    sha256 = hashlib.sha256
+    for pk, fields in rows.items():
+        content = {
+            "model": plan.label,
+            "fields": fields,
+            "many_to_many": {
+                name: sorted(canonical_value(v) for v in by_source.get(pk, []))
+                for name, by_source in links
+            },
+        }
+        result[object_id(pk)] = sha256(canonical_json(content)).hexdigest()
     return result
 
 

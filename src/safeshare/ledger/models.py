@@ -1,15 +1,15 @@
-"""The tamper-evident ledger: entries, the Merkle tree's nodes, the head, checkpoints.
+"""The tamper-evident ledger: entries, the Merkle tree's nodes, signed checkpoints.
 
 Every table here is append-only; database triggers (migration 0002,
-`safeshare.core.immutability`) refuse UPDATE and DELETE, except that the single head row
-may grow. docs/adr/0004-ledger-storage.md explains the layout:
+`safeshare.core.immutability`) refuse UPDATE and DELETE. docs/adr/0004-ledger-storage.md
+explains the layout:
 
 * `Entry` is leaf `sequence` of the RFC 9162 tree; its leaf hash lives on the entry, so the
-  tree's level 0 is not stored twice.
+  tree's level 0 is not stored twice. The newest entry is the head: the tree's size is its
+  sequence + 1, and the right-edge frontier is stored nodes (no head row to update).
 * `Node` holds every complete perfect subtree above level 0, keyed by `node_key(level,
   index)`, which orders nodes exactly as appends create them, so verification can read the
   table in one pass beside the entries.
-* `LedgerHead` is the append lock and the right-edge frontier, so an append reads O(log n).
 * `SignedCheckpoint` keeps every signed note the service has issued.
 """
 
@@ -95,22 +95,6 @@ class Node(models.Model):
 
     def __str__(self) -> str:
         return f"Ledger node ({self.level}, {self.index})"
-
-
-class LedgerHead(models.Model):
-    """The single row (id 1) every append locks: tree size and right-edge frontier.
-
-    The frontier is the concatenated hashes of the perfect subtrees on the right edge,
-    largest first; their levels are the set bits of `size`, so they are not stored.
-    """
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    size = models.BigIntegerField()
-    frontier = models.BinaryField()
-    root = models.BinaryField(max_length=32)
-
-    def __str__(self) -> str:
-        return f"Ledger head at size {self.size}"
 
 
 class SignedCheckpoint(models.Model):
