@@ -1,9 +1,12 @@
+import datetime
 from typing import Any
 
 from django.urls import reverse
 
 from safeshare.decisions import actions
+from safeshare.decisions.models import Decision
 from tests.access import Rule, World
+from tests.decisions.builders import complete
 
 # An IG lead can read case records but does not record decisions (docs/permissions.md).
 CANNOT_RECORD = {"ig_lead": 403}
@@ -21,6 +24,34 @@ def extra(world: World) -> dict[str, Any]:
         },
     )
     return {"item": item}
+
+
+def _consented(w: World) -> Decision:
+    """A finalised decision that relied on consent, made when a rule first needs it (most
+    rules do not, and finalising is the slow part of the matrix)."""
+    if "consented" not in w.extra:
+        w.extra["consented"] = complete("share_with_consent", w.decision.started_by, w.person)
+    return w.extra["consented"]  # type: ignore[no-any-return]
+
+
+def _withdrawn(w: World) -> Decision:
+    decision = _consented(w)
+    if decision.withdrawal is None:
+        actions.record_consent_withdrawal(
+            actor=w.decision.started_by,
+            decision=decision,
+            withdrawn_by_name="Kerry Morgan, mother",
+            withdrawn_on=datetime.date.today(),
+            method="phone",
+            next_steps="Sharing stops; the recipient has been asked to delete what was sent.",
+        )
+        decision = Decision.objects.get(pk=decision.pk)
+        w.extra["consented"] = decision
+    return decision
+
+
+def _on(name: str, decision: Any):  # type: ignore[no-untyped-def]
+    return lambda w: reverse(f"decisions:{name}", args=[decision(w).pk])
 
 
 def _url(name: str, *extra: str):  # type: ignore[no-untyped-def]
@@ -83,6 +114,24 @@ RULES = {
     "decisions:check": [
         Rule("get", _url("check"), 200, 404),
         Rule("post", _url("check"), 200, 404, roles=CANNOT_RECORD),
+    ],
+    # Consent withdrawn: any case role of the organisation records it (the IG lead too);
+    # a draft, or a decision without consent given, has no consent to withdraw (404).
+    "decisions:withdraw_consent": [
+        Rule("get", _on("withdraw_consent", _consented), 200, 404),
+        Rule("post", _on("withdraw_consent", _consented), 200, 404),
+        Rule("get", _url("withdraw_consent"), 404, 404),
+        # Already recorded: refused, with the reason.
+        Rule("get", _on("withdraw_consent", _withdrawn), 409, 404),
+    ],
+    # Nothing answered yet in this session: back to the questions.
+    "decisions:withdraw_consent_check": [
+        Rule("get", _on("withdraw_consent_check", _consented), 302, 404),
+        Rule("post", _on("withdraw_consent_check", _consented), 302, 404),
+    ],
+    "decisions:consent_withdrawn": [
+        Rule("get", _on("consent_withdrawn", _withdrawn), 200, 404),
+        Rule("get", _on("consent_withdrawn", _consented), 404, 404),
     ],
     # Only the person who started a draft may discard it.
     "decisions:discard": [

@@ -6,18 +6,23 @@ transaction, so a failure part-way leaves nothing half-written.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from safeshare.accounts.models import User
-from safeshare.accounts.permissions import can_record_decision
+from safeshare.accounts.permissions import can_record_consent_withdrawal, can_record_decision
+from safeshare.core.forms import LONG_TEXT, SHORT_TEXT, clean_text
 from safeshare.decisions import completeness, flow
 from safeshare.decisions.models import (
+    ConsentStatus,
+    ConsentWithdrawal,
+    ContactMethod,
     Decision,
     DecisionStatus,
     FinalisedRecordError,
@@ -324,6 +329,9 @@ def finalise_decision(
         locked.decided_at = timezone.now()
         locked.status = DecisionStatus.FINALISED
         locked.save()
+        # Consent and advice first: the decision's own entry is the last about it, so the
+        # record's ledger receipt (ledger.queries.receipt_for) is that entry's.
+        _record_consent_and_advice(actor, locked)
         event = "amended" if locked.supersedes_id else "finalised"
         append_entry(
             event_type=f"decisions.decision.{event}",
@@ -345,6 +353,42 @@ def finalise_decision(
 
             record_response(actor=actor, decision=locked)
     return locked
+
+
+def _record_consent_and_advice(actor: Any, decision: Decision) -> None:
+    """Consent and advice are events of their own in the ledger (issue 5), appended with
+    the decision that records them: codes and dates only, never who or what was said."""
+    amended = bool(decision.supersedes_id)
+    if decision.consent_status:
+        append_entry(
+            event_type="decisions.consent.recorded",
+            actor=actor,
+            organisation=actor.organisation,
+            obj=decision,
+            payload={
+                "decision": str(decision.pk),
+                "consent": decision.consent_status,
+                "not_sought_reason": decision.consent_not_sought_reason or None,
+                "method": decision.consent_method or None,
+                "asked_on": decision.consent_asked_on.isoformat()
+                if decision.consent_asked_on
+                else None,
+                "amendment": amended,
+            },
+        )
+    if decision.advice_sought:
+        append_entry(
+            event_type="decisions.advice.recorded",
+            actor=actor,
+            organisation=actor.organisation,
+            obj=decision,
+            payload={
+                "decision": str(decision.pk),
+                "advised_on": decision.advised_on.isoformat() if decision.advised_on else None,
+                "outcome": decision.outcome,
+                "amendment": amended,
+            },
+        )
 
 
 def _copy_as_draft(actor: Any, original: Decision, **links: Any) -> Decision:
@@ -421,3 +465,121 @@ def discard_draft(*, actor: Any, decision: Decision) -> None:
         locked = _locked(actor, decision)
         locked.items.all().delete()
         locked.delete()
+
+
+class InvalidWithdrawal(ValueError):
+    """A consent withdrawal the service refuses; `field` names what was wrong ("decision"
+    when it is the decision itself: not finalised, no consent given, already withdrawn)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(message)
+
+
+class AlreadyWithdrawn(InvalidWithdrawal):
+    def __init__(self, withdrawal: ConsentWithdrawal) -> None:
+        self.withdrawal = withdrawal
+        super().__init__(
+            "decision",
+            "Consent withdrawal has already been recorded for this decision, on "
+            f"{withdrawal.recorded_at:%-d %B %Y}. It cannot be recorded twice or changed",
+        )
+
+
+def withdrawable(decision: Decision) -> bool:
+    """Consent can be recorded as withdrawn on a finalised decision that relied on it."""
+    return decision.is_finalised and decision.consent_status == ConsentStatus.GIVEN
+
+
+def _text(value: str, label: str, limit: int) -> str:
+    try:
+        text = clean_text(value or "", label)
+    except ValidationError as exc:
+        raise InvalidWithdrawal(_FIELDS[label], " ".join(exc.messages)) from exc
+    if len(text) > limit:
+        raise InvalidWithdrawal(_FIELDS[label], f"{label} must be {limit} characters or fewer")
+    return text
+
+
+_FIELDS = {"Name and relationship": "withdrawn_by_name", "What happens now": "next_steps"}
+
+
+def record_consent_withdrawal(
+    *,
+    actor: Any,
+    decision: Decision,
+    withdrawn_on: datetime.date,
+    method: str,
+    next_steps: str,
+    withdrawn_by_person: Person | None = None,
+    withdrawn_by_name: str = "",
+) -> ConsentWithdrawal:
+    """Record that the consent a finalised decision relied on was withdrawn. The decision
+    itself does not change: the practitioner reviews it (an amendment) and considers what
+    was already shared. Once per decision; the record is never changed."""
+    if (
+        not can_record_consent_withdrawal(actor)
+        or decision.organisation_id != actor.organisation_id
+    ):
+        raise PermissionDenied("You cannot record consent withdrawal for this decision")
+    name = _text(withdrawn_by_name, "Name and relationship", SHORT_TEXT)
+    steps = _text(next_steps, "What happens now", LONG_TEXT)
+    with transaction.atomic():
+        locked = Decision.objects.select_for_update().get(pk=decision.pk)
+        existing = ConsentWithdrawal.objects.filter(decision=locked).first()
+        if existing is not None:
+            raise AlreadyWithdrawn(existing)
+        if not withdrawable(locked):
+            raise InvalidWithdrawal(
+                "decision",
+                "Consent withdrawal can only be recorded on a finalised decision where "
+                "consent was given",
+            )
+        if withdrawn_by_person is not None:
+            if not locked.subjects.filter(pk=withdrawn_by_person.pk).exists():
+                raise InvalidWithdrawal(
+                    "withdrawn_by", "Select someone this decision is about, or someone else"
+                )
+            name = ""
+        elif not name:
+            raise InvalidWithdrawal("withdrawn_by", "Select or enter who withdrew consent")
+        if withdrawn_on is None:
+            raise InvalidWithdrawal("withdrawn_on", "Enter the date consent was withdrawn")
+        if withdrawn_on > timezone.localdate():
+            raise InvalidWithdrawal(
+                "withdrawn_on", "Date consent was withdrawn must be today or in the past"
+            )
+        if locked.consent_asked_on and withdrawn_on < locked.consent_asked_on:
+            raise InvalidWithdrawal(
+                "withdrawn_on",
+                "Date consent was withdrawn must be on or after the date consent was asked for, "
+                f"{locked.consent_asked_on:%-d %B %Y}",
+            )
+        if method not in ContactMethod.values:
+            raise InvalidWithdrawal("method", "Select how they told you consent was withdrawn")
+        if not steps:
+            raise InvalidWithdrawal("next_steps", "Enter what happens now consent is withdrawn")
+        withdrawal = ConsentWithdrawal.objects.create(
+            decision=locked,
+            organisation_id=locked.organisation_id,
+            withdrawn_by_person=withdrawn_by_person,
+            withdrawn_by_name=name,
+            withdrawn_on=withdrawn_on,
+            method=method,
+            next_steps=steps,
+            recorded_by=actor,
+        )
+        append_entry(
+            event_type="decisions.consent.withdrawn",
+            actor=actor,
+            organisation=actor.organisation,
+            obj=withdrawal,
+            payload={
+                "decision": str(locked.pk),
+                "withdrawn_on": withdrawn_on.isoformat(),
+                "method": method,
+                "by_subject": withdrawn_by_person is not None,
+            },
+        )
+    return withdrawal

@@ -21,6 +21,8 @@ from safeshare.guidance import (
     PolicyError,
     Question,
 )
+from safeshare.policies import selection
+from safeshare.policies.selection import PolicyUnavailable
 
 __all__ = [
     "NONE_VALUE",
@@ -29,6 +31,7 @@ __all__ = [
     "Evaluation",
     "Policy",
     "PolicyError",
+    "PolicyUnavailable",
     "Question",
     "apply_answer",
     "current_policy",
@@ -38,10 +41,10 @@ __all__ = [
 
 
 def current_policy() -> Policy:
-    """The policy new decisions follow: SAFESHARE_POLICY, or the engine's default."""
-    return guidance.load_policy(
-        settings.SAFESHARE_POLICY, extra_dirs=tuple(settings.SAFESHARE_POLICY_DIRS)
-    )
+    """The policy new decisions follow: the one an administrator activated most recently
+    (safeshare.policies), or SAFESHARE_POLICY (else the engine's default) when none has
+    been. Raises PolicyUnavailable when the activated file has changed or gone since."""
+    return selection.current_policy()
 
 
 def policy_named(policy_id: str) -> Policy:

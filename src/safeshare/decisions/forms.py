@@ -681,3 +681,80 @@ class QuestionForm(GovUKForm):
                 "Select the lawful bases that apply, or select that you are not sure, not both"
             )
         return value
+
+
+GIVER = "consent_giver"
+SOMEONE_ELSE = "other"
+
+
+class ConsentWithdrawalForm(GovUKForm):
+    """Who withdrew consent, when, how they told you, and what happens now."""
+
+    withdrawn_by = choice_field(
+        label="Who withdrew consent?",
+        choices=[],
+        required_message="Select who withdrew consent",
+    )
+    withdrawn_by_name = _text(
+        "Name and relationship",
+        "",
+        help_text="If someone else: their name and relationship to the child, for example 'Kerry Morgan, mother'",
+    )
+    withdrawn_on = GovUKDateField(
+        label="Date consent was withdrawn",
+        past_only=True,
+        help_text="For example, 27 3 2026",
+    )
+    method = choice_field(
+        label="How did they tell you?",
+        choices=ContactMethod.choices,
+        required_message="Select how they told you consent was withdrawn",
+    )
+    next_steps = _text(
+        "What happens now",
+        "Enter what happens now consent is withdrawn",
+        long=True,
+        required=True,
+        help_text=(
+            "For example: whether there is another lawful basis to keep sharing, whether the "
+            "recipient has been asked to stop using or to delete what was shared, and who has "
+            "been told."
+        ),
+    )
+
+    def __init__(self, decision: Any, subjects: list[Person], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.decision = decision
+        self.subjects = subjects
+        choices: list[tuple[str, str]] = []
+        if decision.consent_from:
+            choices.append((GIVER, f"{decision.consent_from}, who gave consent"))
+        choices += [(str(p.pk), p.full_name) for p in subjects]
+        choices.append((SOMEONE_ELSE, "Someone else"))
+        self.fields["withdrawn_by"].choices = choices  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        who = data.get("withdrawn_by")
+        data["withdrawn_by_person"] = next((p for p in self.subjects if str(p.pk) == who), None)
+        if who == GIVER:
+            data["withdrawn_by_name"] = self.decision.consent_from
+        elif who == SOMEONE_ELSE:
+            self.require(
+                data,
+                (
+                    "withdrawn_by_name",
+                    "Enter the name and relationship to the child of the person who withdrew consent",
+                ),
+            )
+        elif data["withdrawn_by_person"] is not None:
+            data["withdrawn_by_name"] = ""
+        when = data.get("withdrawn_on")
+        asked = self.decision.consent_asked_on
+        if when and asked and when < asked and "withdrawn_on" not in self.errors:
+            self.add_error(
+                "withdrawn_on",
+                "Date consent was withdrawn must be on or after the date consent was asked for, "
+                f"{asked:%-d %B %Y}",
+            )
+        return data

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 from safeshare.accounts.models import Organisation, User
@@ -384,6 +385,14 @@ class Decision(models.Model):
         return ""
 
     @property
+    def withdrawal(self) -> ConsentWithdrawal | None:
+        """The record that the consent this decision relied on was withdrawn, if it was."""
+        try:
+            return self.consent_withdrawal
+        except ObjectDoesNotExist:
+            return None
+
+    @property
     def received_or_started_at(self) -> Any:
         """Timeliness runs from the request, or from starting the record when proactive."""
         return self.request_received_at or self.started_at
@@ -432,3 +441,60 @@ class InformationItem(models.Model):
 
     def __str__(self) -> str:
         return f"Item {self.position} of {self.decision_id}"
+
+
+class ConsentWithdrawalError(Exception):
+    """A consent withdrawal record was about to be changed or deleted."""
+
+
+class ConsentWithdrawal(models.Model):
+    """Consent given for a finalised decision was later withdrawn.
+
+    Consent can be withdrawn at any time (HM Government information sharing advice, 2018
+    and 2024; UK GDPR Art 7(3)): the decision stays as it was, and this record says who
+    withdrew it, when, how they told us and what happens now. One per decision; never
+    changed or deleted (the model refuses, and so do database triggers).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, related_name="consent_withdrawal"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    # Who withdrew it: one of the decision's people, or a name and relationship as the
+    # consent section records them ("Kerry Morgan, mother").
+    withdrawn_by_person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_by_name = models.CharField(max_length=200, blank=True)
+    withdrawn_on = models.DateField()
+    method = models.CharField(max_length=16, choices=ContactMethod.choices)
+    next_steps = models.TextField()
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_by_person__isnull=False)
+                | ~models.Q(withdrawn_by_name=""),
+                name="consent_withdrawal_names_who",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Consent withdrawn for {self.decision_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ConsentWithdrawalError("A consent withdrawal cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ConsentWithdrawalError("A consent withdrawal cannot be deleted")
+
+    @property
+    def withdrawn_by_display(self) -> str:
+        if self.withdrawn_by_person_id and self.withdrawn_by_person is not None:
+            return self.withdrawn_by_person.full_name
+        return self.withdrawn_by_name

@@ -36,6 +36,9 @@ def get_decision_for_user(user: Any, decision_id: UUID | str) -> Decision:
                 "purpose_category",
                 "recipient_organisation",
                 "organisation",
+                "consent_withdrawal",
+                "consent_withdrawal__withdrawn_by_person",
+                "consent_withdrawal__recorded_by",
             )
             .get(pk=decision_id)
         )
@@ -47,7 +50,9 @@ def recent_decisions_for_user(user: Any) -> QuerySet[Decision]:
     return (
         decisions_for_user(user)
         .filter(status=DecisionStatus.FINALISED)
-        .select_related("decided_by", "recipient_organisation", "organisation")
+        .select_related(
+            "decided_by", "recipient_organisation", "organisation", "consent_withdrawal"
+        )
         .prefetch_related("subjects")
         .order_by("-decided_at")
     )

@@ -10,6 +10,19 @@ urlpatterns = [
     path("<uuid:decision_id>/print/", views.print_view, name="print"),
     path("<uuid:decision_id>/amend/", views.amend, name="amend"),
     path("<uuid:decision_id>/reconsider/", views.reconsider, name="reconsider"),
+    path(
+        "<uuid:decision_id>/consent-withdrawn/new/",
+        views.withdraw_consent,
+        name="withdraw_consent",
+    ),
+    path(
+        "<uuid:decision_id>/consent-withdrawn/check/",
+        views.withdraw_consent_check,
+        name="withdraw_consent_check",
+    ),
+    path(
+        "<uuid:decision_id>/consent-withdrawn/", views.consent_withdrawn, name="consent_withdrawn"
+    ),
     path("<uuid:decision_id>/tasks/", views.tasks, name="tasks"),
     path("<uuid:decision_id>/people/", views.people, name="people"),
     path("<uuid:decision_id>/questions/<slug:question_id>/", views.question, name="question"),

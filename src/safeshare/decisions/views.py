@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from safeshare.accounts.models import CASE_ROLES, User
-from safeshare.accounts.permissions import can_record_decision
+from safeshare.accounts.permissions import can_record_consent_withdrawal, can_record_decision
 from safeshare.audit.actions import record_access, record_access_many
 from safeshare.core.forms import GovUKForm
 from safeshare.decisions import actions, completeness, flow, forms
-from safeshare.decisions.models import Decision, InformationItem, Kind
+from safeshare.decisions.models import ContactMethod, Decision, InformationItem, Kind
 from safeshare.decisions.queries import (
     decision_summary,
     drafts_for_user,
@@ -41,8 +41,17 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_POST
 def start(request: HttpRequest, person_id: UUID) -> HttpResponse:
     person = get_person_for_user(request.user, person_id)
-    decision = actions.start_decision(actor=request.user, subject=person)
+    try:
+        decision = actions.start_decision(actor=request.user, subject=person)
+    except flow.PolicyUnavailable:
+        return policy_unavailable(request)
     return redirect("decisions:section", decision_id=decision.pk, section="about")
+
+
+def policy_unavailable(request: HttpRequest) -> HttpResponse:
+    """The active guidance policy's file changed or went after it was activated: no new
+    decision starts on a file nobody chose (safeshare.policies)."""
+    return render(request, "decisions/policy_unavailable.html", status=503)
 
 
 def _draft(request: HttpRequest, decision_id: UUID) -> Decision:
@@ -502,6 +511,10 @@ def show(request: HttpRequest, decision_id: UUID) -> HttpResponse:
             "show",
             summary=decision_summary(decision, decision.explanation, draft=False),
             receipt=receipt_for(decision),
+            can_review=can_record_decision(request.user),
+            can_withdraw=can_record_consent_withdrawal(request.user)
+            and actions.withdrawable(decision)
+            and decision.withdrawal is None,
         ),
     )
 
@@ -529,7 +542,10 @@ def amend(request: HttpRequest, decision_id: UUID) -> HttpResponse:
         raise PermissionDenied("Your role cannot record decisions")
     if not decision.is_finalised:
         return redirect("decisions:tasks", decision_id=decision.pk)
-    draft = actions.amend_decision(actor=request.user, decision=decision)
+    try:
+        draft = actions.amend_decision(actor=request.user, decision=decision)
+    except flow.PolicyUnavailable:
+        return policy_unavailable(request)
     return redirect("decisions:section", decision_id=draft.pk, section="amendment")
 
 
@@ -541,11 +557,14 @@ def reconsider(request: HttpRequest, decision_id: UUID) -> HttpResponse:
         forms.ReconsiderForm(request.POST) if request.method == "POST" else forms.ReconsiderForm()
     )
     if form.is_bound and form.is_valid():
-        draft = actions.reconsider_decision(
-            actor=request.user,
-            decision=decision,
-            new_information=form.cleaned_data["new_information"],
-        )
+        try:
+            draft = actions.reconsider_decision(
+                actor=request.user,
+                decision=decision,
+                new_information=form.cleaned_data["new_information"],
+            )
+        except flow.PolicyUnavailable:
+            return policy_unavailable(request)
         return redirect("decisions:tasks", decision_id=draft.pk)
     return render(
         request, "decisions/reconsider.html", _context(request, decision, "reconsider", form=form)
@@ -561,3 +580,128 @@ def discard(request: HttpRequest, decision_id: UUID) -> HttpResponse:
     actions.discard_draft(actor=request.user, decision=decision)
     messages.success(request, "Draft discarded")
     return redirect("decisions:index")
+
+
+WITHDRAWAL_SESSION_KEY = "safeshare_consent_withdrawal"
+
+
+def _withdrawal_decision(request: HttpRequest, decision_id: UUID) -> Decision:
+    """A finalised decision that relied on consent; anything else has no consent to
+    withdraw (404). The organisation is scoped by the lookup."""
+    decision = get_decision_for_user(request.user, decision_id)
+    if not actions.withdrawable(decision):
+        raise Http404("No consent to withdraw on this decision")
+    if not can_record_consent_withdrawal(request.user):
+        raise PermissionDenied("Your role cannot record consent withdrawal")
+    return decision
+
+
+def _already_withdrawn(request: HttpRequest, decision: Decision) -> HttpResponse:
+    withdrawal = decision.withdrawal
+    assert withdrawal is not None
+    return render(
+        request,
+        "decisions/withdrawal_refused.html",
+        _context(
+            request,
+            decision,
+            "consent_withdrawal_refused",
+            message=actions.AlreadyWithdrawn(withdrawal).message,
+        ),
+        status=409,
+    )
+
+
+def _stored_withdrawal(request: HttpRequest, decision: Decision) -> dict[str, str] | None:
+    stored: dict[str, dict[str, str]] = request.session.get(WITHDRAWAL_SESSION_KEY, {})
+    return stored.get(str(decision.pk))
+
+
+def withdraw_consent(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+    """Record that consent was withdrawn: the questions, then check and confirm."""
+    decision = _withdrawal_decision(request, decision_id)
+    if decision.withdrawal is not None:
+        return _already_withdrawn(request, decision)
+    subjects = list(decision.subjects.all())
+    if request.method == "POST":
+        form = forms.ConsentWithdrawalForm(decision, subjects, request.POST)
+        if form.is_valid():
+            kept = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+            stored = dict(request.session.get(WITHDRAWAL_SESSION_KEY, {}))
+            stored[str(decision.pk)] = kept
+            request.session[WITHDRAWAL_SESSION_KEY] = stored
+            return redirect("decisions:withdraw_consent_check", decision_id=decision.pk)
+    else:
+        previous = _stored_withdrawal(request, decision)
+        form = forms.ConsentWithdrawalForm(decision, subjects, previous)
+    return render(
+        request,
+        "decisions/withdraw_consent.html",
+        _context(request, decision, "consent_withdrawal_form", form=form),
+    )
+
+
+def withdraw_consent_check(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+    decision = _withdrawal_decision(request, decision_id)
+    if decision.withdrawal is not None:
+        return _already_withdrawn(request, decision)
+    subjects = list(decision.subjects.all())
+    form = forms.ConsentWithdrawalForm(decision, subjects, _stored_withdrawal(request, decision))
+    if not form.is_bound or not form.is_valid():
+        return redirect("decisions:withdraw_consent", decision_id=decision.pk)
+    data = form.cleaned_data
+    if request.method == "POST":
+        try:
+            actions.record_consent_withdrawal(
+                actor=request.user,
+                decision=decision,
+                withdrawn_by_person=data["withdrawn_by_person"],
+                withdrawn_by_name=data.get("withdrawn_by_name") or "",
+                withdrawn_on=data["withdrawn_on"],
+                method=data["method"],
+                next_steps=data["next_steps"],
+            )
+        except actions.AlreadyWithdrawn:
+            decision = get_decision_for_user(request.user, decision.pk)
+            return _already_withdrawn(request, decision)
+        except actions.InvalidWithdrawal:
+            # The stored answers no longer pass (the date rule, say): ask again.
+            return redirect("decisions:withdraw_consent", decision_id=decision.pk)
+        stored = dict(request.session.get(WITHDRAWAL_SESSION_KEY, {}))
+        stored.pop(str(decision.pk), None)
+        request.session[WITHDRAWAL_SESSION_KEY] = stored
+        return redirect("decisions:consent_withdrawn", decision_id=decision.pk)
+    who = (
+        data["withdrawn_by_person"].full_name
+        if data["withdrawn_by_person"] is not None
+        else data["withdrawn_by_name"]
+    )
+    rows = [
+        ("Who withdrew consent", who, "id_withdrawn_by_0"),
+        ("Date consent was withdrawn", f"{data['withdrawn_on']:%-d %B %Y}", "id_withdrawn_on_0"),
+        ("How they told you", dict(ContactMethod.choices)[data["method"]], "id_method_0"),
+        ("What happens now", data["next_steps"], "id_next_steps"),
+    ]
+    return render(
+        request,
+        "decisions/withdraw_consent_check.html",
+        _context(request, decision, "consent_withdrawal_check", rows=rows),
+    )
+
+
+def consent_withdrawn(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+    """The confirmation: what was recorded, and what to do next."""
+    decision = get_decision_for_user(request.user, decision_id)
+    if decision.withdrawal is None:
+        raise Http404("Consent withdrawal has not been recorded for this decision")
+    return render(
+        request,
+        "decisions/consent_withdrawn.html",
+        _context(
+            request,
+            decision,
+            "consent_withdrawal_done",
+            withdrawal=decision.withdrawal,
+            can_review=can_record_decision(request.user),
+        ),
+    )
