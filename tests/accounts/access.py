@@ -28,6 +28,11 @@ RULES = {
             data=lambda w: {"code": "000000"},
         ),
     ],
+    # Anyone signed in changes their own password; an empty form is answered with errors.
+    "accounts:password_change": [
+        Rule("get", lambda w: reverse("accounts:password_change"), 200, 200, roles=SIGNED_IN),
+        Rule("post", lambda w: reverse("accounts:password_change"), 200, 200, roles=SIGNED_IN),
+    ],
     "accounts:mfa_recovery_codes": [
         Rule("get", lambda w: reverse("accounts:mfa_recovery_codes"), 200, 200, roles=SIGNED_IN)
     ],

@@ -10,14 +10,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeshare.accounts.models import User
-from safeshare.accounts.permissions import can_change_account_access, can_manage_account
+from safeshare.accounts.permissions import (
+    can_change_account_access,
+    can_change_own_password,
+    can_manage_account,
+)
 
 AUTHENTICATOR_NAME = "Authenticator app"
 RECOVERY_NAME = "Recovery codes"
@@ -25,6 +30,10 @@ RECOVERY_NAME = "Recovery codes"
 
 class CodeNotAccepted(Exception):
     """The one-time code was wrong, already used, or tried too often."""
+
+
+class WrongPassword(Exception):
+    """The current password given to change it was not correct."""
 
 
 def _ledger(event: str, actor: Any, user: User, **payload: str | None) -> None:
@@ -165,3 +174,29 @@ def reset_second_factor(*, actor: Any, user: User) -> None:
         StaticDevice.objects.filter(user_id=user.pk).delete()
         _bump_epoch(user)
         _ledger("second_factor_reset", actor, user)
+
+
+def change_password(*, actor: Any, user: User, current_password: str, new_password: str) -> None:
+    """Change the user's own password (argon2, settings.PASSWORD_HASHERS) after checking
+    the current one and Django's password validators, and end every session they have,
+    this one included (issue 6): they sign in again with the new password.
+
+    Raises WrongPassword (nothing changed) or ValidationError with the validators'
+    messages (nothing changed). The ledger entry names the user only: no secret."""
+    if not can_change_own_password(actor, user):
+        raise PermissionDenied("You can only change your own password")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if not locked.check_password(current_password):
+            raise WrongPassword
+        if new_password == current_password:
+            raise ValidationError(
+                "Your new password must be different from your current password",
+                code="password_unchanged",
+            )
+        validate_password(new_password, locked)
+        locked.set_password(new_password)
+        locked.save(update_fields=["password"])
+        _bump_epoch(locked)
+        _ledger("password_changed", actor, locked)
+    user.refresh_from_db(fields=["password", "session_epoch"])

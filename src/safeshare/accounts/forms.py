@@ -67,3 +67,72 @@ class CodeForm(GovUKForm):
                 "and numbers"
             )
         return code
+
+
+# Django's validators speak of "this password"; the page names the field instead.
+VALIDATOR_MESSAGES = {
+    "password_too_short": "New password must be at least {min_length} characters",
+    "password_too_common": "New password is too common: choose one that is harder to guess",
+    "password_entirely_numeric": "New password must not be only numbers",
+    "password_too_similar": "New password is too like your name, username or email address",
+    "password_unchanged": "New password must be different from your current password",
+}
+
+
+def validator_messages(error: ValidationError) -> list[str]:
+    """GOV.UK wording, naming the field, for each of Django's password validator errors."""
+    messages = []
+    for item in error.error_list:
+        template = VALIDATOR_MESSAGES.get(str(item.code))
+        if template is None:
+            messages.extend(item.messages)
+        else:
+            messages.append(template.format(**(item.params or {})))
+    return messages
+
+
+def _password_field(label: str, message: str, autocomplete: str, **kwargs: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": autocomplete, "spellcheck": "false", "autocapitalize": "none"}
+        ),
+        error_messages={
+            "required": message,
+            "max_length": f"{label} must be 128 characters or fewer",
+        },
+        **kwargs,
+    )
+
+
+class PasswordChangeForm(GovUKForm):
+    """Current password, then the new one twice. The current password is checked, and the
+    validators run, by the action (accounts.actions.change_password); the view puts what it
+    says on the fields."""
+
+    current_password = _password_field(
+        "Current password", "Enter your current password", "current-password"
+    )
+    new_password = _password_field(
+        "New password",
+        "Enter a new password",
+        "new-password",
+        help_text=(
+            "Use at least 12 characters. A few unrelated words together are easy to remember "
+            "and hard to guess. Do not use your name, only numbers or a common password."
+        ),
+    )
+    new_password_again = _password_field(
+        "Confirm new password", "Enter your new password again", "new-password"
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        new, again = data.get("new_password"), data.get("new_password_again")
+        if new and again and new != again:
+            self.add_error(
+                "new_password_again", "Passwords do not match: enter the same new password twice"
+            )
+        return data

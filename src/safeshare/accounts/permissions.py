@@ -18,6 +18,13 @@ def can_record_decision(user: Any) -> bool:
     return can_view_case_records(user) and user.role in {Role.PRACTITIONER, Role.MANAGER}
 
 
+def can_record_consent_withdrawal(user: Any) -> bool:
+    """Record that consent given for a finalised decision was withdrawn: any case role of
+    the decision's organisation (the IG lead too: withdrawal often reaches them as a
+    data protection request). The organisation is checked where the decision is known."""
+    return can_view_case_records(user)
+
+
 def can_add_person(user: Any) -> bool:
     return can_record_decision(user)
 
@@ -41,6 +48,13 @@ def can_manage_account(actor: Any, user: Any) -> bool:
     if not getattr(actor, "is_authenticated", False):
         return False
     return bool(actor.pk == user.pk or can_administer(actor))
+
+
+def can_change_own_password(actor: Any, user: Any) -> bool:
+    """Only the user themselves, signed in: administrators reset passwords in the admin."""
+    return bool(
+        getattr(actor, "is_authenticated", False) and actor.is_active and actor.pk == user.pk
+    )
 
 
 def can_change_account_access(actor: Any) -> bool:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
     path("sign-in/code/", views.mfa_verify, name="mfa_verify"),
     path("sign-out/", views.SignOutView.as_view(), name="sign_out"),
+    path("account/password/", views.password_change, name="password_change"),
     path("account/authenticator/", views.mfa_setup, name="mfa_setup"),
     path("account/recovery-codes/", views.mfa_recovery_codes, name="mfa_recovery_codes"),
     path("account/keep-alive/", views.keep_alive, name="keep_alive"),

@@ -6,12 +6,16 @@ from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.contrib.auth import update_session_auth_hash
+from django.contrib import messages
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,7 +26,12 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeshare.accounts import actions
-from safeshare.accounts.forms import CodeForm, SignInForm
+from safeshare.accounts.forms import (
+    CodeForm,
+    PasswordChangeForm,
+    SignInForm,
+    validator_messages,
+)
 from safeshare.audit.actions import record_denied
 from safeshare.core.http import client_ip
 
@@ -146,6 +155,50 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
             request.session.cycle_key()  # a new session key for the fully signed-in session
             return redirect(_next_url(request))
     return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next_url(request)})
+
+
+def _locked_out(request: HttpRequest, user: Any) -> HttpResponse:
+    """Too many wrong current passwords (they count with wrong passwords at sign-in,
+    django-axes): whoever is at this session may not be the account's owner, so every
+    session ends and the lockout page says when signing in is possible again."""
+    credentials = {"username": user.get_username()}
+    actions.end_all_sessions(actor=user, user=user)
+    logout(request)
+    return locked_out(request, credentials=credentials)
+
+
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Change your own password: current, new twice. Success ends every session, this one
+    too, and sends you to sign in again (issue 6)."""
+    user: Any = request.user
+    credentials = {"username": user.get_username()}
+    if request.method == "POST" and AxesProxyHandler.is_locked(request, credentials):
+        return _locked_out(request, user)
+    form = PasswordChangeForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            actions.change_password(
+                actor=user,
+                user=user,
+                current_password=form.cleaned_data["current_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except actions.WrongPassword:
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            if AxesProxyHandler.is_locked(request, credentials):
+                return _locked_out(request, user)
+            form.add_error("current_password", "Your current password is not correct")
+        except ValidationError as error:
+            form.add_error("new_password", validator_messages(error))
+        else:
+            logout(request)
+            messages.success(
+                request,
+                "Your password has been changed and you have been signed out everywhere. "
+                "Sign in with your new password.",
+            )
+            return redirect("accounts:sign_in")
+    return render(request, "accounts/password_change.html", {"form": form})
 
 
 @require_POST
