@@ -9,8 +9,11 @@ the other case roles (manager, IG lead) get the same unless `roles` says otherwi
 the non-case roles (auditor, administrator) get what `other` gets unless `roles` says
 otherwise: without a case role they see no more than an outsider.
 
-When disclosures exist (issue 4), add "recipient" and "revoked_recipient" to `roles` and
-to `WHO` in tests/test_access.py: a recipient of a share before and after revocation.
+"recipient" and "revoked_recipient" are a practitioner of a third organisation named as the
+recipient of a disclosure from the owning organisation's finalised decision
+(tests/disclosures/access.py), before and after it is revoked. They get what `other` gets
+unless `roles` says otherwise; a rule whose page legitimately shows the shared subject to
+the recipient says `shows_shared_subject=True`, and only there may "recipient" see them.
 """
 
 from __future__ import annotations
@@ -37,14 +40,22 @@ class Rule:
     other: int  # a practitioner of another organisation
     anonymous: int = 302  # sent to sign in
     data: Callable[[World], dict[str, Any]] | None = None
-    # Per-role overrides: "practitioner", "manager", "ig_lead", "auditor", "administrator".
+    # Per-role overrides: "practitioner", "manager", "ig_lead", "auditor", "administrator",
+    # "recipient", "revoked_recipient".
     roles: dict[str, int] = field(default_factory=dict)
+    # The page shows a disclosure's content to its recipient: the no-leak check skips
+    # "recipient" here (never "revoked_recipient").
+    shows_shared_subject: bool = False
+    # "token": an API operation. The visitor sends a personal API token of their own
+    # (Authorization: Bearer) instead of signing in, `data` goes as a JSON body on a POST,
+    # and an anonymous caller gets 401 (set anonymous=401).
+    auth: str = "session"
 
     def expected(self, who: str) -> int:
         if who in self.roles:
             return self.roles[who]
         if who in {"own", "practitioner", "manager", "ig_lead"}:
             return self.own
-        if who in {"other", "auditor", "administrator"}:
+        if who in {"other", "auditor", "administrator", "recipient", "revoked_recipient"}:
             return self.other
         return self.anonymous

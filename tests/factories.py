@@ -101,3 +101,15 @@ def totp_code(device: TOTPDevice, offset_steps: int = 0) -> str:
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = totp.time + offset_steps * device.step
     return f"{totp.token():0{device.digits}d}"
+
+
+def api_token_for(user: User, name: str = "Test token", days: int = 30) -> str:
+    """A personal API token for the user, made through the action (docs/api.md)."""
+    from safeshare.api.actions import create_token
+
+    return create_token(actor=user, name=name, days=days)[1]
+
+
+def api_token_headers(user: User) -> dict[str, str]:
+    """The header an API client sends: `Authorization: Bearer <token>`."""
+    return {"Authorization": f"Bearer {api_token_for(user)}"}

@@ -19,7 +19,7 @@ from safeshare.accounts.models import Role, User
 from safeshare.decisions import actions as decision_actions
 from safeshare.subjects.models import Person
 from tests.access import Rule, World
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_token_headers
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,8 @@ WHO = [
     "auditor",
     "administrator",
     "other",
+    "recipient",
+    "revoked_recipient",
     "anonymous",
 ]
 
@@ -117,16 +119,31 @@ def test_access(
     )
     for extra in EXTRAS:
         world.extra.update(extra(world))
-    visitor = _visitor(who, practitioner, outsider)
-    if visitor is not None:
+    if who == "revoked_recipient":
+        world.extra["revoke_disclosure"]()
+    visitor = (
+        world.extra["recipient"]
+        if who in {"recipient", "revoked_recipient"}
+        else _visitor(who, practitioner, outsider)
+    )
+    # An API operation is called with the visitor's own token; a page, signed in.
+    api: dict[str, Any] = {"headers": {}} if rule.auth == "token" else {}
+    if visitor is not None and rule.auth == "token":
+        api["headers"] = api_token_headers(visitor)
+    elif visitor is not None:
         client.force_login(visitor)
     url = rule.url(world)
     data = rule.data(world) if rule.data else {}
-    response = getattr(client, rule.method)(url, data)
+    if api and rule.method != "get":
+        api["content_type"] = "application/json"
+    response = getattr(client, rule.method)(url, data, **api)
     expected = rule.expected(who)
     assert response.status_code == expected, f"{rule.method.upper()} {name} as {who}"
     if who == "anonymous" and expected == 302:
         assert response["Location"].startswith(reverse("accounts:sign_in"))
-    if who in {"other", "auditor", "administrator", "anonymous"}:
-        # No leak: nobody outside the owning organisation's case roles sees the person.
+    if who in {"other", "auditor", "administrator", "anonymous", "revoked_recipient"} or (
+        who == "recipient" and not rule.shows_shared_subject
+    ):
+        # No leak: nobody outside the owning organisation's case roles sees the person,
+        # except the named recipient of a disclosure, on its content page, until revoked.
         assert "Lily" not in response.content.decode(errors="replace"), f"{name} as {who}"

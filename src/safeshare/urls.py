@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from safeshare.api.api import urls as api_urls
 from safeshare.core import views as core_views
 
 urlpatterns = [
@@ -13,6 +14,10 @@ urlpatterns = [
     path("access-records/", include("safeshare.audit.urls")),
     path("directory/", include("safeshare.directory.urls")),
     path("agreements/", include("safeshare.agreements.urls")),
+    path("account/api-tokens/", include("safeshare.api.urls")),
+    path("api/v1/", api_urls()),
+    path("disclosures/", include("safeshare.disclosures.urls")),
+    path("policies/", include("safeshare.policies.urls")),
     path("admin/", admin.site.urls),
 ]
 

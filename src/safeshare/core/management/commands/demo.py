@@ -221,3 +221,6 @@ class Command(BaseCommand):
         load_demo_agreements()
         if not Decision.objects.exists():
             load_decisions()
+        from safeshare.disclosures.demo import load_demo_disclosures
+
+        load_demo_disclosures()

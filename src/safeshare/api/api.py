@@ -1,0 +1,537 @@
+"""The API: django-ninja under /api/v1/, read-only apart from raising a request.
+
+Every operation runs as the token's user and goes through the same scoped queries
+(subjects.queries, decisions.queries, requests.queries) and permission predicates as the
+pages: another organisation's record answers 404, a role that may not use a page gets 403
+here too. Every operation that returns a person's data writes the read-audit records the
+page would, named "api.<operation>", in the same request. docs/api.md describes it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any, Literal
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver
+from ninja import NinjaAPI
+from ninja import Status as Answer
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from safeshare.accounts.models import Organisation
+from safeshare.accounts.permissions import can_view_case_records
+from safeshare.api.auth import TokenAuth
+from safeshare.api.schemas import (
+    ChronologyEntryOut,
+    DecisionOut,
+    ErrorOut,
+    IdentifierOut,
+    ItemOut,
+    LawfulBasisOut,
+    OrganisationOut,
+    PersonOut,
+    PersonRefOut,
+    PolicyOut,
+    PurposeOut,
+    ReceiptOut,
+    RecipientOut,
+    RequestIn,
+    RequestOut,
+    RequestSummaryOut,
+    SearchIn,
+    ValidationErrorOut,
+)
+from safeshare.audit.actions import record_access, record_access_many, record_denied
+from safeshare.decisions.models import Decision, Purpose
+from safeshare.decisions.queries import decisions_about_person, get_decision_for_user
+from safeshare.ledger import actions as ledger_actions
+from safeshare.ledger import keys
+from safeshare.ledger.queries import receipt_for
+from safeshare.requests import actions as request_actions
+from safeshare.requests import permissions as request_permissions
+from safeshare.requests.models import InformationRequest, Status
+from safeshare.requests.queries import get_request_for_user, incoming, outgoing
+from safeshare.subjects.models import Person
+from safeshare.subjects.queries import get_person_for_user, search_people
+
+SEARCH_LIMIT = 50
+LIST_LIMIT = 200
+
+UNAUTHORISED = "Send a current API token in the header: Authorization: Bearer <token>"
+
+
+def _docs_for_signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The OpenAPI document is for signed-in users (the session's second factor is checked
+    by SecondFactorMiddleware) and token holders; anyone else gets 401."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user: Any = request.user
+        if not user.is_authenticated and TokenAuth()(request) is None:
+            return _unauthorised(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+api = NinjaAPI(
+    title="safeshare API",
+    version="1",
+    description="Read a person's records and decisions, and raise requests, with a personal API token. See docs/api.md.",
+    urls_namespace="api",
+    auth=TokenAuth(),
+    openapi_url="/openapi.json",
+    # No Swagger page: it loads from a CDN, which the content security policy refuses.
+    docs_url=None,
+    docs_decorator=_docs_for_signed_in,
+)
+
+
+# --- Errors ---------------------------------------------------------------------------------
+
+
+class FieldError(Exception):
+    """Input that passed the schema but names something that cannot be used."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+def _json(request: HttpRequest, body: dict[str, Any], status: int) -> HttpResponse:
+    return api.create_response(request, body, status=status)
+
+
+def _unauthorised(request: HttpRequest) -> HttpResponse:
+    response = _json(request, {"detail": UNAUTHORISED}, 401)
+    response["WWW-Authenticate"] = 'Bearer realm="safeshare"'
+    return response
+
+
+def _denied(request: HttpRequest) -> None:
+    """As audit.middleware.DeniedAccessMiddleware does for pages (ninja answers the
+    exception itself, so the middleware never sees it)."""
+    match = request.resolver_match
+    object_id = next((str(v) for v in (match.kwargs.values() if match else [])), "")
+    record_denied(
+        request, what=f"denied:{match.view_name}" if match else "denied", object_id=object_id
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _unauthorised(request)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    _denied(request)
+    return _json(request, {"detail": "Not found"}, 404)
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    _denied(request)
+    return _json(request, {"detail": "Your role cannot do this"}, 403)
+
+
+def _field_of(loc: Iterable[Any]) -> str:
+    """("body", "payload", "purpose") -> "purpose"; ("query", "direction") -> "direction"."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path"}:
+        source = parts.pop(0)
+        if source == "body" and parts[:1] == ["payload"]:
+            parts.pop(0)
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(NinjaValidationError)
+def on_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [
+        {
+            "field": _field_of(error.get("loc", ())),
+            "message": str(error.get("msg", "Invalid")),
+            "type": str(error.get("type", "invalid")),
+        }
+        for error in exc.errors
+    ]
+    return _json(request, {"detail": errors}, 422)
+
+
+@api.exception_handler(FieldError)
+def on_field_error(request: HttpRequest, exc: FieldError) -> HttpResponse:
+    return _json(
+        request, {"detail": [{"field": exc.field, "message": exc.message, "type": "invalid"}]}, 422
+    )
+
+
+@api.exception_handler(Exception)
+def on_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Django's 500 handling and logging, never a traceback in the response (ninja returns
+    # one with DEBUG on, and it may hold personal data).
+    raise exc
+
+
+# --- Building responses -----------------------------------------------------------------------
+
+
+def _organisation(org: Organisation) -> OrganisationOut:
+    return OrganisationOut(id=org.pk, name=org.name)
+
+
+def _purpose(purpose: Purpose | None) -> PurposeOut | None:
+    return None if purpose is None else PurposeOut(id=purpose.pk, name=purpose.name)
+
+
+def _person(person: Person) -> PersonOut:
+    return PersonOut(
+        id=person.pk,
+        kind=person.kind,
+        given_names=person.given_names,
+        family_name=person.family_name,
+        known_as=person.known_as,
+        date_of_birth=person.date_of_birth,
+        identifiers=[IdentifierOut(kind=i.kind, value=i.value) for i in person.identifiers.all()],
+    )
+
+
+def _person_ref(person: Person) -> PersonRefOut:
+    return PersonRefOut(
+        id=person.pk,
+        given_names=person.given_names,
+        family_name=person.family_name,
+        date_of_birth=person.date_of_birth,
+    )
+
+
+def _lawful_bases(explanation: Any) -> list[LawfulBasisOut]:
+    found = explanation.get("lawful_bases", []) if isinstance(explanation, dict) else []
+    return [
+        LawfulBasisOut(
+            id=str(b.get("id", "")),
+            title=str(b.get("title", "")),
+            family=str(b.get("family", "")),
+            accepted=bool(b.get("accepted", False)),
+        )
+        for b in found
+        if isinstance(b, dict)
+    ]
+
+
+def _decision(decision: Decision, subjects: list[Person]) -> DecisionOut:
+    receipt = receipt_for(decision)
+    return DecisionOut(
+        id=decision.pk,
+        status=decision.status,
+        organisation=_organisation(decision.organisation),
+        started_at=decision.started_at,
+        decided_at=decision.decided_at,
+        outcome=decision.outcome,
+        outcome_title=decision.get_outcome_display() if decision.outcome else "",
+        policy=PolicyOut(
+            id=decision.policy_id, version=decision.policy_version, sha256=decision.policy_sha256
+        ),
+        subjects=[_person_ref(p) for p in subjects],
+        purpose_category=_purpose(decision.purpose_category),
+        purpose=decision.purpose,
+        urgency=decision.urgency,
+        items=[
+            ItemOut(
+                id=item.pk,
+                position=item.position,
+                text=item.text,
+                nature=item.nature,
+                opinion_of=item.opinion_of,
+                currency=item.currency,
+                relates_to=item.relates_to,
+                source=item.source,
+                about_person_id=item.about_id,
+                special_category=item.special_category,
+                identifies_third_party=item.identifies_third_party,
+            )
+            for item in decision.items.all()
+        ],
+        recipient=RecipientOut(
+            organisation_id=decision.recipient_organisation_id,
+            organisation=decision.recipient_organisation_display,
+            name=decision.recipient_name,
+            role=decision.recipient_role,
+            contact=decision.recipient_contact,
+            verification=decision.recipient_verification,
+            channel=decision.channel,
+            shared_at=decision.shared_at,
+        ),
+        lawful_bases=_lawful_bases(decision.explanation),
+        ledger_receipt=None
+        if receipt is None
+        else ReceiptOut(
+            entry_id=receipt.entry_id,
+            sequence=receipt.sequence,
+            event_type=receipt.event_type,
+            time=receipt.time,
+            leaf_hash=receipt.leaf_hash,
+            checkpoint_size=receipt.checkpoint_size,
+        ),
+    )
+
+
+def _summary_fields(user: Any, info: InformationRequest) -> dict[str, Any]:
+    outgoing_request = info.from_organisation_id == user.organisation_id
+    return {
+        "id": info.pk,
+        "reference": info.reference,
+        "direction": "outgoing" if outgoing_request else "incoming",
+        "status": info.status,
+        "urgency": info.urgency,
+        "from_organisation": None
+        if info.from_organisation is None
+        else _organisation(info.from_organisation),
+        "to_organisation": _organisation(info.to_organisation),
+        "purpose_category": PurposeOut(
+            id=info.purpose_category.pk, name=info.purpose_category.name
+        ),
+        "received_at": info.received_at,
+        "due_at": info.due_at,
+        "overdue": info.is_overdue(),
+        "response": info.response,
+    }
+
+
+def _request(user: Any, info: InformationRequest) -> RequestOut:
+    return RequestOut(
+        **_summary_fields(user, info),
+        subject_details=info.subject_details,
+        purpose=info.purpose,
+        information_needed=info.information_needed,
+        why_needed=info.why_needed,
+        statutory_basis=info.statutory_basis,
+        statutory_basis_detail=info.statutory_basis_detail,
+        answered_at=info.answered_at,
+        withdrawn_at=info.withdrawn_at,
+    )
+
+
+# --- People -----------------------------------------------------------------------------------
+
+NOT_FOUND = {404: ErrorOut}
+FORBIDDEN = {403: ErrorOut}
+INVALID = {422: ValidationErrorOut}
+
+
+@api.post(
+    "/people/search",
+    response={200: list[PersonOut], **FORBIDDEN, **INVALID},
+    url_name="people_search",
+    operation_id="searchPeople",
+    summary="Find people in your organisation's records by name or identifier",
+    tags=["people"],
+)
+def people_search(request: HttpRequest, payload: SearchIn) -> list[PersonOut]:
+    """The words travel in the body, never in the URL: a name is personal data."""
+    if not can_view_case_records(request.user):
+        raise PermissionDenied
+    found = list(search_people(request.user, payload.query)[:SEARCH_LIMIT])
+    record_access_many(request, what="api.people.search", people=found)
+    return [_person(p) for p in found]
+
+
+@api.get(
+    "/people/{person_id}",
+    response={200: PersonOut, **NOT_FOUND, **INVALID},
+    url_name="person",
+    operation_id="getPerson",
+    summary="One person, with their identifiers",
+    tags=["people"],
+)
+def person(request: HttpRequest, person_id: UUID) -> PersonOut:
+    found = get_person_for_user(request.user, person_id)
+    record_access(request, what="api.people.show", person=found)
+    return _person(found)
+
+
+@api.get(
+    "/people/{person_id}/decisions",
+    response={200: list[ChronologyEntryOut], **NOT_FOUND, **INVALID},
+    url_name="person_decisions",
+    operation_id="getPersonChronology",
+    summary="A person's chronology: the finalised decisions about them, newest first",
+    tags=["people"],
+)
+def person_decisions(request: HttpRequest, person_id: UUID) -> list[ChronologyEntryOut]:
+    found = get_person_for_user(request.user, person_id)
+    decisions = list(decisions_about_person(request.user, found).select_related("purpose_category"))
+    record_access(request, what="api.people.decisions", person=found)
+    return [
+        ChronologyEntryOut(
+            decision_id=d.pk,
+            decided_at=d.decided_at,
+            outcome=d.outcome,
+            outcome_title=d.get_outcome_display(),
+            organisation=_organisation(d.organisation),
+            recipient_organisation_id=d.recipient_organisation_id,
+            recipient_organisation=d.recipient_organisation_display,
+            purpose_category=_purpose(d.purpose_category),
+        )
+        for d in decisions
+    ]
+
+
+# --- Decisions --------------------------------------------------------------------------------
+
+
+@api.get(
+    "/decisions/{decision_id}",
+    response={200: DecisionOut, **NOT_FOUND, **INVALID},
+    url_name="decision",
+    operation_id="getDecision",
+    summary="A decision record of your organisation, finalised or draft",
+    tags=["decisions"],
+)
+def decision(request: HttpRequest, decision_id: UUID) -> DecisionOut:
+    found = get_decision_for_user(request.user, decision_id)
+    subjects = list(found.subjects.all())
+    for subject in subjects:
+        record_access(request, what="api.decisions.show", person=subject, obj=found)
+    return _decision(found, subjects)
+
+
+# --- Requests ---------------------------------------------------------------------------------
+
+StatusFilter = Literal["all", "open", "assigned", "answered", "withdrawn"]
+
+
+@api.get(
+    "/requests",
+    response={200: list[RequestSummaryOut], **FORBIDDEN, **INVALID},
+    url_name="requests",
+    operation_id="listRequests",
+    summary="Requests your organisation received (incoming) or made (outgoing), earliest due first",
+    tags=["requests"],
+)
+def requests_list(
+    request: HttpRequest,
+    direction: Literal["incoming", "outgoing"] = "incoming",
+    status: StatusFilter | None = None,
+) -> list[RequestSummaryOut]:
+    """Without `status`, the open ones (new or assigned), as the queue page shows."""
+    if not can_view_case_records(request.user):
+        raise PermissionDenied
+    found = incoming(request.user) if direction == "incoming" else outgoing(request.user)
+    if status is None:
+        found = found.filter(status__in=[Status.OPEN, Status.ASSIGNED])
+    elif status != "all":
+        found = found.filter(status=status)
+    rows = list(found.order_by("due_at")[:LIST_LIMIT])
+    for row in rows:
+        record_access(request, what=f"api.requests.{direction}", obj=row)
+    return [RequestSummaryOut(**_summary_fields(request.user, row)) for row in rows]
+
+
+@api.post(
+    "/requests",
+    response={201: RequestOut, **FORBIDDEN, **INVALID},
+    url_name="requests_create",
+    operation_id="raiseRequest",
+    summary="Ask another organisation for information",
+    tags=["requests"],
+)
+def requests_create(request: HttpRequest, payload: RequestIn) -> Answer[RequestOut]:
+    """The same action as the "Ask another organisation" page: the receiving managers are
+    emailed a link, and the ledger records it. Nothing is written when the input is refused."""
+    user: Any = request.user
+    if not request_permissions.can_raise_request(user):
+        raise PermissionDenied
+    to = Organisation.objects.exclude(pk=user.organisation_id).filter(pk=payload.to_organisation)
+    to_organisation = to.first()
+    if to_organisation is None:
+        raise FieldError(
+            "to_organisation", "Must be the id of another organisation in the partnership"
+        )
+    purpose = Purpose.objects.filter(active=True, pk=payload.purpose_category).first()
+    if purpose is None:
+        raise FieldError("purpose_category", "Must be the id of one of the partnership's purposes")
+    created = request_actions.raise_request(
+        actor=user,
+        to_organisation=to_organisation,
+        details={
+            "subject_details": payload.subject_details,
+            "purpose_category": purpose,
+            "purpose": payload.purpose,
+            "information_needed": payload.information_needed,
+            "why_needed": payload.why_needed,
+            "urgency": payload.urgency,
+            "statutory_basis": payload.statutory_basis,
+            "statutory_basis_detail": payload.statutory_basis_detail,
+        },
+    )
+    info = get_request_for_user(user, created.pk)
+    record_access(request, what="api.requests.create", obj=info)
+    return Answer(201, _request(user, info))
+
+
+@api.get(
+    "/requests/{request_id}",
+    response={200: RequestOut, **NOT_FOUND, **INVALID},
+    url_name="request",
+    operation_id="getRequest",
+    summary="One request your organisation received or made",
+    tags=["requests"],
+)
+def request_show(request: HttpRequest, request_id: UUID) -> RequestOut:
+    info = get_request_for_user(request.user, request_id)
+    record_access(request, what="api.requests.show", obj=info)
+    return _request(request.user, info)
+
+
+# --- Ledger -----------------------------------------------------------------------------------
+
+
+@api.get(
+    "/ledger/checkpoint",
+    response={200: str, 503: str},
+    url_name="ledger_checkpoint",
+    operation_id="getLedgerCheckpoint",
+    summary="The latest signed checkpoint of the ledger (a signed note, plain text)",
+    tags=["ledger"],
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The note",
+                "content": {"text/plain": {"schema": {"type": "string"}}},
+            },
+            "503": {
+                "description": "No signing key is configured",
+                "content": {"text/plain": {"schema": {"type": "string"}}},
+            },
+        }
+    },
+)
+def ledger_checkpoint(request: HttpRequest) -> HttpResponse:
+    """As the public /ledger/checkpoint: signs a new checkpoint first if the tree has grown."""
+    text = "text/plain; charset=utf-8"
+    if not keys.has_signer():
+        return HttpResponse(keys.MISSING_KEY_MESSAGE + "\n", content_type=text, status=503)
+    try:
+        stored = ledger_actions.sign_checkpoint()
+    except (keys.SigningKeyMissing, ledger_actions.InconsistentCheckpoint) as exc:
+        return HttpResponse(str(exc) + "\n", content_type=text, status=503)
+    return HttpResponse(stored.note, content_type=text)
+
+
+# --- URLs -------------------------------------------------------------------------------------
+
+
+def urls() -> tuple[list[URLResolver | URLPattern], str, str]:
+    """The API's URL patterns for `path("api/v1/", ...)`. They are exempt from the
+    sign-in redirect (LoginRequiredMiddleware): the token is checked instead, and a
+    request without one gets 401 JSON, not the sign-in page."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback.login_required = False  # type: ignore[attr-defined]
+    return patterns, app_name, namespace

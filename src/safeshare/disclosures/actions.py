@@ -1,0 +1,185 @@
+"""Every change to a disclosure: keyword-only `actor=`, a permission check, one transaction,
+and the ledger entry in that same transaction.
+
+A disclosure is written once, by `send_disclosure`; afterwards only new rows are added
+(the read receipt, the acknowledgement, a revocation), each with its ledger entry.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from safeshare.accounts.models import User
+from safeshare.core.forms import LONG_TEXT, clean_text
+from safeshare.decisions.models import Decision, InformationItem
+from safeshare.disclosures import notifications, permissions
+from safeshare.disclosures.models import DisclosedItem, Disclosure, Receipt, Revocation
+from safeshare.ledger.actions import append_entry
+
+DEFAULT_DAYS = 30
+MAX_DAYS = 90
+
+
+class DisclosureError(ValueError):
+    """What was asked cannot be sent or recorded (the message says why, for the user)."""
+
+
+def _reference() -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "DIS-" + "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+def expires_at(expires_on: datetime.date) -> datetime.datetime:
+    """Available until the end of `expires_on` (local time): it expires as the next day starts."""
+    next_day = datetime.datetime.combine(expires_on + datetime.timedelta(days=1), datetime.time.min)
+    return timezone.make_aware(next_day)
+
+
+def check_expiry(expires_on: datetime.date, today: datetime.date | None = None) -> None:
+    today = today or timezone.localdate()
+    if expires_on < today:
+        raise DisclosureError("Expiry date must be today or in the future")
+    if expires_on > today + datetime.timedelta(days=MAX_DAYS):
+        raise DisclosureError(f"Expiry date must be no more than {MAX_DAYS} days from today")
+
+
+def _ledger(event: str, actor: Any, obj: Any, disclosure: Disclosure, **payload: Any) -> None:
+    append_entry(
+        event_type=f"disclosures.disclosure.{event}",
+        actor=actor,
+        organisation=actor.organisation,
+        obj=obj,
+        payload={"disclosure": str(disclosure.pk), "reference": disclosure.reference, **payload},
+    )
+
+
+def _show_path(disclosure: Disclosure) -> str:
+    return reverse("disclosures:show", args=[disclosure.pk])
+
+
+def send_disclosure(
+    *,
+    actor: Any,
+    decision: Decision,
+    recipient: User,
+    items: Sequence[InformationItem],
+    message: str,
+    expires_on: datetime.date,
+) -> Disclosure:
+    """Send chosen items of a finalised sharing decision to one named recipient."""
+    if not permissions.can_send(actor, decision):
+        raise PermissionDenied("You cannot send information from this decision")
+    recipient_organisation_id = recipient.organisation_id
+    if recipient_organisation_id is None or not permissions.can_receive(
+        recipient, decision.organisation_id
+    ):
+        raise PermissionDenied(
+            "Send to an active safeshare user with a case role in another organisation"
+        )
+    chosen = list(items)
+    if not chosen:
+        raise DisclosureError("Select at least one piece of information to send")
+    if len({item.pk for item in chosen}) != len(chosen) or any(
+        item.decision_id != decision.pk for item in chosen
+    ):
+        raise DisclosureError("Send only information recorded in this decision, each once")
+    message = clean_text(message or "", "Message")
+    if len(message) > LONG_TEXT:
+        raise DisclosureError(f"Message must be {LONG_TEXT} characters or fewer")
+    check_expiry(expires_on)
+    chosen.sort(key=lambda item: (item.position, str(item.pk)))
+    with transaction.atomic():
+        disclosure = Disclosure.objects.create(
+            reference=_reference(),
+            decision=decision,
+            organisation_id=decision.organisation_id,
+            sent_by=actor,
+            sender_job_title=actor.job_title,
+            sender_contact=actor.email,
+            recipient=recipient,
+            recipient_organisation_id=recipient_organisation_id,
+            item_count=len(chosen),
+            message=message,
+            sent_at=timezone.now(),
+            expires_at=expires_at(expires_on),
+        )
+        for position, item in enumerate(chosen, start=1):
+            DisclosedItem.objects.create(disclosure=disclosure, item=item, position=position)
+        _ledger(
+            "sent",
+            actor,
+            disclosure,
+            disclosure,
+            decision=str(decision.pk),
+            recipient=str(recipient.pk),
+            recipient_organisation=str(recipient.organisation_id),
+            items=len(chosen),
+            expires_on=expires_on.isoformat(),
+        )
+        notifications.notify("sent", recipient, _show_path(disclosure))
+    return disclosure
+
+
+def record_opened(*, actor: Any, disclosure: Disclosure) -> Receipt | None:
+    """The read receipt: written the first time the named recipient opens it, once."""
+    if not permissions.can_open(actor, disclosure):
+        raise PermissionDenied("You cannot open this disclosure")
+    if Receipt.objects.filter(disclosure=disclosure, kind=Receipt.Kind.OPENED).exists():
+        return None
+    try:
+        with transaction.atomic():
+            receipt = Receipt.objects.create(
+                disclosure=disclosure, kind=Receipt.Kind.OPENED, by=actor
+            )
+            _ledger("opened", actor, receipt, disclosure)
+    except IntegrityError:
+        # Opened at the same moment in another tab: that one is the receipt.
+        return None
+    return receipt
+
+
+def acknowledge(*, actor: Any, disclosure: Disclosure) -> Receipt:
+    """The recipient confirms they have received it; once."""
+    if not permissions.can_open(actor, disclosure):
+        raise PermissionDenied("You cannot acknowledge this disclosure")
+    if Receipt.objects.filter(disclosure=disclosure, kind=Receipt.Kind.ACKNOWLEDGED).exists():
+        raise DisclosureError("You have already acknowledged receiving this information")
+    try:
+        with transaction.atomic():
+            receipt = Receipt.objects.create(
+                disclosure=disclosure, kind=Receipt.Kind.ACKNOWLEDGED, by=actor
+            )
+            _ledger("acknowledged", actor, receipt, disclosure)
+    except IntegrityError as exc:
+        raise DisclosureError("You have already acknowledged receiving this information") from exc
+    return receipt
+
+
+def revoke(*, actor: Any, disclosure: Disclosure, reason: str) -> Revocation:
+    """The sending organisation withdraws it: the recipient can no longer open it."""
+    if not permissions.is_sender_side(actor, disclosure):
+        raise PermissionDenied("You cannot revoke this disclosure")
+    reason = clean_text(reason or "", "Reason")
+    if not reason:
+        raise DisclosureError("Enter why you are revoking the disclosure")
+    if len(reason) > LONG_TEXT:
+        raise DisclosureError(f"Reason must be {LONG_TEXT} characters or fewer")
+    with transaction.atomic():
+        # Two people revoking at once: the second waits here, then finds the first's.
+        locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+        if Revocation.objects.filter(disclosure=locked).exists():
+            raise DisclosureError("This disclosure has already been revoked")
+        if locked.is_expired():
+            raise DisclosureError("This disclosure has expired: it can no longer be opened")
+        revocation = Revocation.objects.create(disclosure=locked, by=actor, reason=reason)
+        _ledger("revoked", actor, revocation, locked)
+        notifications.notify("revoked", locked.recipient, reverse("disclosures:received"))
+    return revocation

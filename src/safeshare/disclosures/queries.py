@@ -1,0 +1,93 @@
+"""Every lookup of a disclosure goes through here: the one place that decides who sees one.
+
+- The sending side: the case roles of the organisation that sent it (the deciding
+  organisation) see what was sent, to whom, and what happened to it; never the
+  recipient's side of anything else.
+- The receiving side: only the named recipient, while they hold a case role in the
+  organisation it was sent to, and only until it is revoked or expires. A revoked or
+  expired disclosure stays in the recipient's list as a line without content; its page is
+  a 404, as is anyone else's disclosure, so its existence is not revealed.
+
+This is the "shared with" scope of docs/permissions.md: what a user sees beyond their own
+organisation's records is exactly `disclosures_received(user)` that is still available.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from safeshare.accounts.permissions import can_view_case_records
+from safeshare.decisions.models import Decision
+from safeshare.disclosures.models import Disclosure, Receipt
+
+
+def _with_history(found: QuerySet[Disclosure]) -> QuerySet[Disclosure]:
+    return found.select_related(
+        "organisation",
+        "recipient_organisation",
+        "sent_by",
+        "recipient",
+        "revocation",
+        "revocation__by",
+    ).prefetch_related("receipts")
+
+
+def available(
+    found: QuerySet[Disclosure], now: datetime.datetime | None = None
+) -> QuerySet[Disclosure]:
+    """Neither revoked nor expired at `now`."""
+    return found.filter(revocation__isnull=True, expires_at__gt=now or timezone.now())
+
+
+def disclosures_sent_by(user: Any) -> QuerySet[Disclosure]:
+    """Everything the user's organisation sent, for its case roles."""
+    if not can_view_case_records(user):
+        return Disclosure.objects.none()
+    return _with_history(Disclosure.objects.filter(organisation_id=user.organisation_id))
+
+
+def disclosures_received(user: Any) -> QuerySet[Disclosure]:
+    """Everything sent to the user by name, while they are in the organisation it went to
+    (revoked and expired ones included: the list shows them without content)."""
+    if not can_view_case_records(user):
+        return Disclosure.objects.none()
+    return _with_history(
+        Disclosure.objects.filter(
+            recipient_id=user.pk, recipient_organisation_id=user.organisation_id
+        )
+    )
+
+
+def _get(found: QuerySet[Disclosure], disclosure_id: UUID | str) -> Disclosure:
+    try:
+        return found.get(pk=disclosure_id)
+    except (Disclosure.DoesNotExist, ValidationError, ValueError) as exc:
+        raise Http404("No such disclosure") from exc
+
+
+def get_disclosure_for_recipient(user: Any, disclosure_id: UUID | str) -> Disclosure:
+    """The content, for the named recipient only, while it is available; otherwise 404."""
+    return _get(available(disclosures_received(user)), disclosure_id)
+
+
+def get_disclosure_for_sender(user: Any, disclosure_id: UUID | str) -> Disclosure:
+    """A disclosure the user's organisation sent; another organisation's is a 404."""
+    return _get(disclosures_sent_by(user), disclosure_id)
+
+
+def disclosures_of_decision(user: Any, decision: Decision) -> list[Disclosure]:
+    """For the decision page: what the user's organisation sent from this decision."""
+    return list(disclosures_sent_by(user).filter(decision=decision).order_by("sent_at"))
+
+
+def unopened_count(user: Any) -> int:
+    """For the header: available disclosures the recipient has not opened yet."""
+    opened = Receipt.objects.filter(disclosure=OuterRef("pk"), kind=Receipt.Kind.OPENED)
+    return available(disclosures_received(user)).filter(~Exists(opened)).count()

@@ -1,0 +1,53 @@
+"""Pieces of other apps' pages: the header link to what was shared with the user, and the
+"Disclosures" section of a decision page (so neither app's views need to know about them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.urls import Resolver404, resolve
+
+from safeshare.accounts.permissions import can_view_case_records
+from safeshare.decisions.models import SHARING_OUTCOMES, Decision
+from safeshare.disclosures import permissions
+from safeshare.disclosures.queries import disclosures_of_decision, unopened_count
+
+register = template.Library()
+
+
+@register.inclusion_tag("disclosures/includes/navigation.html", takes_context=True)
+def disclosures_navigation(context: template.Context) -> dict[str, Any]:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if request is None or not can_view_case_records(user):
+        return {"show": False}
+    try:
+        active = resolve(request.path_info).namespace == "disclosures"
+    except Resolver404:
+        active = False
+    count = unopened_count(user)
+    return {
+        "show": True,
+        "active": active,
+        "text": f"Shared with you ({count} new)" if count else "Shared with you",
+    }
+
+
+@register.inclusion_tag("disclosures/includes/decision.html", takes_context=True)
+def decision_disclosures(context: template.Context, decision: Decision) -> dict[str, Any]:
+    """What the user's organisation sent from this decision, and what happened to each."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if request is None or decision.outcome not in SHARING_OUTCOMES:
+        return {"show": False}
+    rows = [
+        {"disclosure": d, "can_revoke": permissions.can_revoke(user, d)}
+        for d in disclosures_of_decision(user, decision)
+    ]
+    return {
+        "show": True,
+        "decision": decision,
+        "rows": rows,
+        "can_send": permissions.can_send(user, decision),
+    }

@@ -1,0 +1,306 @@
+"""Secure disclosures: sending from a decision (organisation, then recipient, information,
+message and expiry, then check and send), the recipient's list and page, acknowledging,
+revoking."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from safeshare.accounts.models import CASE_ROLES, Organisation, User
+from safeshare.accounts.permissions import can_view_case_records
+from safeshare.audit.actions import record_access
+from safeshare.decisions.models import Decision
+from safeshare.decisions.queries import get_decision_for_user
+from safeshare.disclosures import actions, permissions
+from safeshare.disclosures.actions import DEFAULT_DAYS, DisclosureError
+from safeshare.disclosures.forms import ComposeForm, OrganisationForm, RevokeForm, item_label
+from safeshare.disclosures.queries import (
+    disclosures_received,
+    get_disclosure_for_recipient,
+    get_disclosure_for_sender,
+)
+from safeshare.subjects.models import Person
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """Every page here is behind LoginRequiredMiddleware: the user is signed in."""
+
+    user: User
+
+
+def _decision_to_send(request: AuthenticatedHttpRequest, decision_id: UUID) -> Decision:
+    decision = get_decision_for_user(request.user, decision_id)  # another organisation's: 404
+    if not permissions.can_send(request.user, decision):
+        raise PermissionDenied
+    return decision
+
+
+def _shown(
+    request: AuthenticatedHttpRequest, decision: Decision, what: str, obj: Any = None
+) -> list[Person]:
+    """The people a page names, each view recorded for each of them (read audit)."""
+    subjects = list(decision.subjects.prefetch_related("identifiers"))
+    for person in subjects:
+        record_access(request, what=what, person=person, obj=obj or decision)
+    return subjects
+
+
+def _recipients_of(organisation_id: Any) -> QuerySet[User]:
+    return User.objects.filter(
+        organisation_id=organisation_id, is_active=True, role__in=CASE_ROLES
+    ).order_by("last_name", "first_name")
+
+
+def _organisations(decision: Decision) -> QuerySet[Organisation]:
+    """Other organisations with at least one person who can receive a disclosure."""
+    someone = User.objects.filter(
+        organisation_id=OuterRef("pk"), is_active=True, role__in=CASE_ROLES
+    )
+    return Organisation.objects.exclude(pk=decision.organisation_id).filter(Exists(someone))
+
+
+def recorded_recipient(decision: Decision) -> str:
+    return ", ".join(
+        x
+        for x in [
+            decision.recipient_name,
+            decision.recipient_role,
+            decision.recipient_organisation_display,
+        ]
+        if x
+    )
+
+
+def differs_from_record(decision: Decision, recipient: User) -> bool:
+    """The person chosen is not the recipient the decision records."""
+    organisation = recipient.organisation.name if recipient.organisation else ""
+    if decision.recipient_organisation_id:
+        if decision.recipient_organisation_id != recipient.organisation_id:
+            return True
+    elif (
+        decision.recipient_organisation_name
+        and decision.recipient_organisation_name.strip().casefold() != organisation.casefold()
+    ):
+        return True
+    if decision.recipient_name:
+        return decision.recipient_name.strip().casefold() != recipient.display_name().casefold()
+    return False
+
+
+def received(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """ "Shared with you": no one's personal data, only who sent what when, and its state."""
+    if not can_view_case_records(request.user):
+        raise PermissionDenied
+    rows = list(disclosures_received(request.user).order_by("-sent_at")[:200])
+    return render(request, "disclosures/received.html", {"rows": rows, "now": timezone.now()})
+
+
+def new(request: AuthenticatedHttpRequest, decision_id: UUID) -> HttpResponse:
+    decision = _decision_to_send(request, decision_id)
+    organisations = _organisations(decision)
+    if request.method == "POST":
+        form = OrganisationForm(organisations, request.POST)
+        if form.is_valid():
+            return redirect(
+                "disclosures:compose",
+                decision_id=decision.pk,
+                organisation_id=form.chosen_organisation().pk,
+            )
+    else:
+        prefill = decision.recipient_organisation_id
+        if prefill is None and decision.recipient_organisation_name:
+            match = organisations.filter(
+                name__iexact=decision.recipient_organisation_name.strip()
+            ).first()
+            prefill = match.pk if match else None
+        form = OrganisationForm(
+            organisations, initial={"organisation": str(prefill) if prefill else ""}
+        )
+    subjects = _shown(request, decision, "disclosures.send.organisation")
+    return render(
+        request,
+        "disclosures/new.html",
+        {
+            "decision": decision,
+            "subjects": subjects,
+            "form": form,
+            "recorded_recipient": recorded_recipient(decision),
+        },
+    )
+
+
+def _hidden(form: ComposeForm) -> list[tuple[str, str]]:
+    """The checked answers, carried to the send button: nothing is stored until then."""
+    data = form.cleaned_data
+    expires_on: datetime.date = data["expires_on"]
+    return [
+        ("recipient", data["recipient"]),
+        *(("items", pk) for pk in data["items"]),
+        ("message", data["message"]),
+        ("expires_on_0", str(expires_on.day)),
+        ("expires_on_1", str(expires_on.month)),
+        ("expires_on_2", str(expires_on.year)),
+    ]
+
+
+def compose(
+    request: AuthenticatedHttpRequest, decision_id: UUID, organisation_id: UUID
+) -> HttpResponse:
+    decision = _decision_to_send(request, decision_id)
+    organisation = _organisations(decision).filter(pk=organisation_id).first()
+    if organisation is None:
+        raise Http404("No such organisation to send to")
+    recipients = list(_recipients_of(organisation.pk))
+    items = list(decision.items.all())
+    step = request.POST.get("action", "check") if request.method == "POST" else ""
+    if request.method == "POST":
+        form = ComposeForm(recipients, items, request.POST)
+    else:
+        named = next(
+            (
+                u
+                for u in recipients
+                if decision.recipient_name
+                and u.display_name().casefold() == decision.recipient_name.strip().casefold()
+            ),
+            None,
+        )
+        form = ComposeForm(
+            recipients,
+            items,
+            initial={
+                "recipient": str(named.pk) if named else None,
+                "expires_on": timezone.localdate() + datetime.timedelta(days=DEFAULT_DAYS),
+            },
+        )
+    subjects = _shown(request, decision, "disclosures.send.compose")
+    context: dict[str, Any] = {
+        "decision": decision,
+        "subjects": subjects,
+        "organisation": organisation,
+        "form": form,
+        "recorded_recipient": recorded_recipient(decision),
+    }
+    if step in {"check", "send"} and form.is_valid():
+        recipient = form.chosen_recipient()
+        chosen = form.chosen_items()
+        if step == "send":
+            try:
+                disclosure = actions.send_disclosure(
+                    actor=request.user,
+                    decision=decision,
+                    recipient=recipient,
+                    items=chosen,
+                    message=form.cleaned_data["message"],
+                    expires_on=form.cleaned_data["expires_on"],
+                )
+            except DisclosureError as exc:
+                form.add_error(None, str(exc))
+                return render(request, "disclosures/compose.html", context)
+            return redirect("disclosures:sent", disclosure_id=disclosure.pk)
+        numbers = {item.pk: number for number, item in enumerate(items, start=1)}
+        return render(
+            request,
+            "disclosures/check.html",
+            {
+                **context,
+                "recipient": recipient,
+                "chosen": [(item_label(item, numbers[item.pk]), item) for item in chosen],
+                "hidden": _hidden(form),
+                "differs": differs_from_record(decision, recipient),
+            },
+        )
+    return render(request, "disclosures/compose.html", context)
+
+
+def sent(request: AuthenticatedHttpRequest, disclosure_id: UUID) -> HttpResponse:
+    disclosure = get_disclosure_for_sender(request.user, disclosure_id)
+    return render(request, "disclosures/sent.html", {"disclosure": disclosure})
+
+
+def _lawful_basis(decision: Decision) -> list[tuple[str, str]]:
+    """The sender's lawful basis, in summary: their decision, the bases they relied on, and
+    consent as they recorded it."""
+    bases = [
+        b.get("title", "")
+        for b in (decision.explanation or {}).get("lawful_bases", [])
+        if b.get("accepted")
+    ]
+    rows = [
+        ("Their decision", decision.get_outcome_display()),
+        ("Lawful basis relied on", "; ".join(b for b in bases if b) or "Not recorded"),
+    ]
+    if decision.consent_status:
+        consent = decision.get_consent_status_display()
+        if decision.consent_not_sought_reason:
+            consent += f": {decision.get_consent_not_sought_reason_display().lower()}"
+        rows.append(("Consent", consent))
+    return rows
+
+
+def show(request: AuthenticatedHttpRequest, disclosure_id: UUID) -> HttpResponse:
+    """The content, for the named recipient while it is available: the first view is the
+    read receipt, and every view is recorded for each person it names."""
+    disclosure = get_disclosure_for_recipient(request.user, disclosure_id)
+    if disclosure.opened is None:
+        actions.record_opened(actor=request.user, disclosure=disclosure)
+        disclosure = get_disclosure_for_recipient(request.user, disclosure_id)
+    decision = Decision.objects.select_related("purpose_category").get(pk=disclosure.decision_id)
+    subjects = _shown(request, decision, "disclosures.disclosure.show", obj=disclosure)
+    shared = [d.item for d in disclosure.disclosed_items.select_related("item", "item__about")]
+    return render(
+        request,
+        "disclosures/show.html",
+        {
+            "disclosure": disclosure,
+            "decision": decision,
+            "subjects": subjects,
+            "items": shared,
+            "lawful_basis": _lawful_basis(decision),
+            "can_acknowledge": permissions.can_acknowledge(request.user, disclosure),
+        },
+    )
+
+
+@require_POST
+def acknowledge(request: AuthenticatedHttpRequest, disclosure_id: UUID) -> HttpResponse:
+    disclosure = get_disclosure_for_recipient(request.user, disclosure_id)
+    try:
+        actions.acknowledge(actor=request.user, disclosure=disclosure)
+    except DisclosureError:
+        pass  # acknowledged already: the page says when
+    else:
+        messages.success(request, f"You have acknowledged receiving {disclosure.reference}")
+    return redirect("disclosures:show", disclosure_id=disclosure.pk)
+
+
+def revoke(request: AuthenticatedHttpRequest, disclosure_id: UUID) -> HttpResponse:
+    disclosure = get_disclosure_for_sender(request.user, disclosure_id)
+    if not permissions.can_revoke(request.user, disclosure):
+        raise PermissionDenied
+    form = RevokeForm(request.POST) if request.method == "POST" else RevokeForm()
+    if form.is_bound and form.is_valid():
+        try:
+            actions.revoke(
+                actor=request.user, disclosure=disclosure, reason=form.cleaned_data["reason"]
+            )
+        except DisclosureError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Disclosure {disclosure.reference} revoked: "
+                f"{disclosure.recipient.display_name()} can no longer open it",
+            )
+            return redirect("decisions:show", decision_id=disclosure.decision_id)
+    return render(request, "disclosures/revoke.html", {"disclosure": disclosure, "form": form})
