@@ -175,3 +175,38 @@ def test_only_the_demo_settings_can_turn_the_second_factor_off() -> None:
         check=True,
     )
     assert demo.stdout.strip() == "False"
+
+
+def test_five_wrong_codes_lock_out_and_end_every_session(
+    client: Client, practitioner: User
+) -> None:
+    """Wrong codes count towards django-axes' lockout (username and address): whoever has
+    the password gets no more than the failure limit of guesses per cool-off."""
+    device = TOTPDeviceFactory.create(user=practitioner)
+    _sign_in(client)
+    wrong = f"{(int(totp_code(device)) + 1) % 1_000_000:06d}"
+    for _ in range(4):
+        response = client.post(reverse("accounts:mfa_verify"), {"code": wrong})
+        assert response.status_code == 200
+        assert "is not correct" in response.content.decode()
+    response = client.post(reverse("accounts:mfa_verify"), {"code": wrong})
+    assert response.status_code == 429
+    assert "You cannot sign in at the moment" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Until the cool-off ends, even the right password and the right code are refused.
+    again = client.post(
+        reverse("accounts:sign_in"), {"username": "practitioner", "password": PASSWORD}
+    )
+    assert again.status_code == 429
+
+
+def test_a_right_code_after_wrong_ones_still_signs_in(client: Client, practitioner: User) -> None:
+    device = TOTPDeviceFactory.create(user=practitioner)
+    _sign_in(client)
+    wrong = f"{(int(totp_code(device)) + 1) % 1_000_000:06d}"
+    assert client.post(reverse("accounts:mfa_verify"), {"code": wrong}).status_code == 200
+    # django-otp makes the device wait after a failure; let it pass for this test.
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None)
+    response = client.post(reverse("accounts:mfa_verify"), {"code": totp_code(device)})
+    assert response.status_code == 302
+    assert client.get(reverse("core:home")).status_code == 200

@@ -140,11 +140,20 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         if request.method == "POST"
         else CodeForm(allow_recovery=True)
     )
+    credentials = {"username": user.get_username()}
+    if request.method == "POST" and AxesProxyHandler.is_locked(request, credentials):
+        return _locked_out(request, user)
     if form.is_bound and form.is_valid():
         try:
             device = actions.verify_second_factor(actor=user, token=form.cleaned_data["code"])
         except actions.CodeNotAccepted:
             record_denied(request, what="accounts.second_factor")
+            # Wrong codes count with wrong passwords (django-axes, by username and
+            # address), on top of django-otp's growing delay: whoever knows the password
+            # gets a few guesses per cool-off, and every session then ends.
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            if AxesProxyHandler.is_locked(request, credentials):
+                return _locked_out(request, user)
             form.add_error(
                 "code",
                 "The code is not correct, has been used already or has expired. Enter the "
