@@ -12,6 +12,9 @@ from safeshare.accounts.models import Organisation, User
 from safeshare.subjects.models import Person
 from tests.factories import OrganisationFactory, PersonFactory, TOTPDeviceFactory, UserFactory
 
+# Fixtures more than one test package uses, kept beside the tests they belong to.
+pytest_plugins = ["tests.disclosures.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def force_login_passes_the_second_factor(

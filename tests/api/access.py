@@ -96,6 +96,31 @@ RULES = {
     "api:request": [
         _api("get", lambda w: reverse("api:request", args=[w.extra["request"].pk]), 200, 404)
     ],
+    # "Shared with you" (tests/disclosures/access.py sends the owning organisation's decision
+    # to "recipient"): the list names no one; the content and acknowledging are for the
+    # named recipient only, until revoked.
+    "api:disclosures_received": [
+        _api("get", lambda w: reverse("api:disclosures_received"), 200, 200, roles=NO_CASE_ROLE)
+    ],
+    "api:disclosure": [
+        _api(
+            "get",
+            lambda w: reverse("api:disclosure", args=[w.extra["disclosure"].pk]),
+            404,
+            404,
+            roles={"recipient": 200, "revoked_recipient": 404},
+            shows_shared_subject=True,
+        )
+    ],
+    "api:disclosure_acknowledge": [
+        _api(
+            "post",
+            lambda w: reverse("api:disclosure_acknowledge", args=[w.extra["disclosure"].pk]),
+            404,
+            404,
+            roles={"recipient": 200, "revoked_recipient": 404},
+        )
+    ],
     # No case content: every token holder may fetch it.
     "api:ledger_checkpoint": [_api("get", lambda w: reverse("api:ledger_checkpoint"), 200, 200)],
     "api_tokens:index": [Rule("get", lambda w: reverse("api_tokens:index"), 200, 200)],

@@ -25,6 +25,9 @@ OPERATIONS = {
     ("get", "/api/v1/requests"): "listRequests",
     ("post", "/api/v1/requests"): "raiseRequest",
     ("get", "/api/v1/requests/{request_id}"): "getRequest",
+    ("get", "/api/v1/disclosures/received"): "listDisclosuresReceived",
+    ("get", "/api/v1/disclosures/{disclosure_id}"): "getDisclosure",
+    ("post", "/api/v1/disclosures/{disclosure_id}/acknowledge"): "acknowledgeDisclosure",
     ("get", "/api/v1/ledger/checkpoint"): "getLedgerCheckpoint",
 }
 
@@ -72,6 +75,9 @@ def test_every_api_url_pattern_is_an_operation_in_the_document() -> None:
         "requests",
         "requests_create",
         "request",
+        "disclosures_received",
+        "disclosure",
+        "disclosure_acknowledge",
         "ledger_checkpoint",
     }
 

@@ -1,5 +1,8 @@
 """Disclosure fixtures: a finalised sharing decision of the school's, a social worker in
-another organisation to send it to, and disclosures sent through the real action."""
+another organisation to send it to, and disclosures sent through the real action.
+
+A plugin of the root conftest (`pytest_plugins`), not a conftest of its own, because the
+API's tests (tests/api/test_disclosures.py) use them too."""
 
 from __future__ import annotations
 

@@ -1,9 +1,10 @@
-"""The API: django-ninja under /api/v1/, read-only apart from raising a request.
+"""The API: django-ninja under /api/v1/, read-only apart from raising a request and
+acknowledging a disclosure.
 
 Every operation runs as the token's user and goes through the same scoped queries
-(subjects.queries, decisions.queries, requests.queries) and permission predicates as the
-pages: another organisation's record answers 404, a role that may not use a page gets 403
-here too. Every operation that returns a person's data writes the read-audit records the
+(subjects.queries, decisions.queries, requests.queries, disclosures.queries) and
+permission predicates as the pages: another organisation's record answers 404, a role
+that may not use a page gets 403 here too. Every operation that returns a person's data writes the read-audit records the
 page would, named "api.<operation>", in the same request. docs/api.md describes it.
 """
 
@@ -28,9 +29,12 @@ from safeshare.api.auth import TokenAuth
 from safeshare.api.schemas import (
     ChronologyEntryOut,
     DecisionOut,
+    DisclosureOut,
+    DisclosureSummaryOut,
     ErrorOut,
     IdentifierOut,
     ItemOut,
+    LabelledOut,
     LawfulBasisOut,
     OrganisationOut,
     PersonOut,
@@ -43,11 +47,15 @@ from safeshare.api.schemas import (
     RequestOut,
     RequestSummaryOut,
     SearchIn,
+    SenderOut,
     ValidationErrorOut,
 )
 from safeshare.audit.actions import record_access, record_access_many, record_denied
-from safeshare.decisions.models import Decision, Purpose
+from safeshare.decisions.models import Decision, InformationItem, Purpose
 from safeshare.decisions.queries import decisions_about_person, get_decision_for_user
+from safeshare.disclosures import actions as disclosure_actions
+from safeshare.disclosures import queries as disclosure_queries
+from safeshare.disclosures.models import Disclosure
 from safeshare.ledger import actions as ledger_actions
 from safeshare.ledger import keys
 from safeshare.ledger.queries import receipt_for
@@ -209,6 +217,22 @@ def _person_ref(person: Person) -> PersonRefOut:
     )
 
 
+def _item(item: InformationItem) -> ItemOut:
+    return ItemOut(
+        id=item.pk,
+        position=item.position,
+        text=item.text,
+        nature=item.nature,
+        opinion_of=item.opinion_of,
+        currency=item.currency,
+        relates_to=item.relates_to,
+        source=item.source,
+        about_person_id=item.about_id,
+        special_category=item.special_category,
+        identifies_third_party=item.identifies_third_party,
+    )
+
+
 def _lawful_bases(explanation: Any) -> list[LawfulBasisOut]:
     found = explanation.get("lawful_bases", []) if isinstance(explanation, dict) else []
     return [
@@ -240,22 +264,7 @@ def _decision(decision: Decision, subjects: list[Person]) -> DecisionOut:
         purpose_category=_purpose(decision.purpose_category),
         purpose=decision.purpose,
         urgency=decision.urgency,
-        items=[
-            ItemOut(
-                id=item.pk,
-                position=item.position,
-                text=item.text,
-                nature=item.nature,
-                opinion_of=item.opinion_of,
-                currency=item.currency,
-                relates_to=item.relates_to,
-                source=item.source,
-                about_person_id=item.about_id,
-                special_category=item.special_category,
-                identifies_third_party=item.identifies_third_party,
-            )
-            for item in decision.items.all()
-        ],
+        items=[_item(item) for item in decision.items.all()],
         recipient=RecipientOut(
             organisation_id=decision.recipient_organisation_id,
             organisation=decision.recipient_organisation_display,
@@ -313,6 +322,41 @@ def _request(user: Any, info: InformationRequest) -> RequestOut:
         statutory_basis_detail=info.statutory_basis_detail,
         answered_at=info.answered_at,
         withdrawn_at=info.withdrawn_at,
+    )
+
+
+def _disclosure_summary(disclosure: Disclosure) -> dict[str, Any]:
+    opened, acknowledged, revoked = disclosure.opened, disclosure.acknowledged, disclosure.revoked
+    return {
+        "id": disclosure.pk,
+        "reference": disclosure.reference,
+        "status": disclosure.status_now.value,
+        "from_organisation": _organisation(disclosure.organisation),
+        "sent_by": disclosure.sender_display,
+        "sent_at": disclosure.sent_at,
+        "available_until": disclosure.available_until,
+        "opened_at": None if opened is None else opened.at,
+        "acknowledged_at": None if acknowledged is None else acknowledged.at,
+        "revoked_at": None if revoked is None else revoked.at,
+    }
+
+
+def _disclosure(disclosure: Disclosure, content: disclosure_queries.Content) -> DisclosureOut:
+    decision = content.decision
+    return DisclosureOut(
+        **_disclosure_summary(disclosure),
+        subjects=[_person(p) for p in content.subjects],
+        purpose_category=_purpose(decision.purpose_category),
+        purpose=decision.purpose,
+        lawful_basis=[LabelledOut(label=k, value=v) for k, v in content.lawful_basis],
+        items=[_item(item) for item in content.items],
+        message=disclosure.message,
+        sender=SenderOut(
+            name=disclosure.sent_by.display_name(),
+            role=disclosure.sender_job_title,
+            organisation=_organisation(disclosure.organisation),
+            contact=disclosure.sender_contact,
+        ),
     )
 
 
@@ -486,6 +530,63 @@ def request_show(request: HttpRequest, request_id: UUID) -> RequestOut:
     info = get_request_for_user(request.user, request_id)
     record_access(request, what="api.requests.show", obj=info)
     return _request(request.user, info)
+
+
+# --- Disclosures shared with you -------------------------------------------------------------
+
+
+@api.get(
+    "/disclosures/received",
+    response={200: list[DisclosureSummaryOut], **FORBIDDEN},
+    url_name="disclosures_received",
+    operation_id="listDisclosuresReceived",
+    summary="Information shared with you by name: newest first, revoked and expired included",
+    tags=["disclosures"],
+)
+def disclosures_received(request: HttpRequest) -> list[DisclosureSummaryOut]:
+    """As the "Shared with you" page: no one's personal data, so no access records."""
+    if not can_view_case_records(request.user):
+        raise PermissionDenied
+    found = disclosure_queries.disclosures_received(request.user).order_by("-sent_at")
+    return [DisclosureSummaryOut(**_disclosure_summary(d)) for d in found[:LIST_LIMIT]]
+
+
+@api.get(
+    "/disclosures/{disclosure_id}",
+    response={200: DisclosureOut, **NOT_FOUND, **INVALID},
+    url_name="disclosure",
+    operation_id="getDisclosure",
+    summary="Information shared with you: who it is about, why, and the items sent",
+    tags=["disclosures"],
+)
+def disclosure(request: HttpRequest, disclosure_id: UUID) -> DisclosureOut:
+    """For its named recipient only, until it is revoked or expires (404 otherwise, as the
+    page). The first reading, here or on the page, is the read receipt the sender sees."""
+    found = disclosure_actions.open_disclosure(actor=request.user, disclosure_id=disclosure_id)
+    content = disclosure_queries.content_of(found)
+    for person in content.subjects:
+        record_access(request, what="api.disclosures.show", person=person, obj=found)
+    return _disclosure(found, content)
+
+
+@api.post(
+    "/disclosures/{disclosure_id}/acknowledge",
+    response={200: DisclosureSummaryOut, 409: ErrorOut, **NOT_FOUND, **INVALID},
+    url_name="disclosure_acknowledge",
+    operation_id="acknowledgeDisclosure",
+    summary="Tell the sender you have received it (once)",
+    tags=["disclosures"],
+)
+def disclosure_acknowledge(
+    request: HttpRequest, disclosure_id: UUID
+) -> DisclosureSummaryOut | Answer[ErrorOut]:
+    found = disclosure_queries.get_disclosure_for_recipient(request.user, disclosure_id)
+    try:
+        disclosure_actions.acknowledge(actor=request.user, disclosure=found)
+    except disclosure_actions.AlreadyAcknowledged as exc:
+        return Answer(409, ErrorOut(detail=str(exc)))
+    found = disclosure_queries.get_disclosure_for_recipient(request.user, disclosure_id)
+    return DisclosureSummaryOut(**_disclosure_summary(found))
 
 
 # --- Ledger -----------------------------------------------------------------------------------

@@ -229,6 +229,49 @@ class RequestOut(RequestSummaryOut):
     withdrawn_at: datetime.datetime | None
 
 
+DisclosureStatus = Literal["new", "opened", "acknowledged", "revoked", "expired"]
+
+
+class DisclosureSummaryOut(Schema):
+    """A line of "Shared with you": who sent what when, and what happened to it. No one's
+    personal data."""
+
+    id: UUID
+    reference: str
+    status: DisclosureStatus
+    from_organisation: OrganisationOut
+    sent_by: str
+    sent_at: datetime.datetime
+    available_until: datetime.date
+    opened_at: datetime.datetime | None
+    acknowledged_at: datetime.datetime | None
+    revoked_at: datetime.datetime | None
+
+
+class LabelledOut(Schema):
+    label: str
+    value: str
+
+
+class SenderOut(Schema):
+    name: str
+    role: str
+    organisation: OrganisationOut
+    contact: str
+
+
+class DisclosureOut(DisclosureSummaryOut):
+    """The content, for its named recipient while it is available."""
+
+    subjects: list[PersonOut]
+    purpose_category: PurposeOut | None
+    purpose: str
+    lawful_basis: list[LabelledOut]
+    items: list[ItemOut]
+    message: str
+    sender: SenderOut
+
+
 class ErrorOut(Schema):
     detail: str
 

@@ -7,6 +7,7 @@ A disclosure is written once, by `send_disclosure`; afterwards only new rows are
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import secrets
 from collections.abc import Sequence
@@ -20,7 +21,7 @@ from django.utils import timezone
 from safeshare.accounts.models import User
 from safeshare.core.forms import LONG_TEXT, clean_text
 from safeshare.decisions.models import Decision, InformationItem
-from safeshare.disclosures import notifications, permissions
+from safeshare.disclosures import notifications, permissions, queries
 from safeshare.disclosures.models import DisclosedItem, Disclosure, Receipt, Revocation
 from safeshare.ledger.actions import append_entry
 
@@ -30,6 +31,10 @@ MAX_DAYS = 90
 
 class DisclosureError(ValueError):
     """What was asked cannot be sent or recorded (the message says why, for the user)."""
+
+
+class AlreadyAcknowledged(DisclosureError):
+    """The recipient acknowledged it before: once is the record."""
 
 
 def _reference() -> str:
@@ -128,6 +133,18 @@ def send_disclosure(
     return disclosure
 
 
+def _still_available(disclosure: Disclosure) -> Disclosure:
+    """The disclosure re-read under the transaction's lock: a revocation committed since
+    the caller looked it up must stop the read receipt or acknowledgement too.
+
+    PostgreSQL: the row lock that `revoke` also takes. SQLite: the IMMEDIATE transaction
+    already holds the database's write lock, so nothing commits in between."""
+    locked = Disclosure.objects.select_for_update().get(pk=disclosure.pk)
+    if not locked.is_available():
+        raise PermissionDenied("This disclosure has been revoked or has expired")
+    return locked
+
+
 def record_opened(*, actor: Any, disclosure: Disclosure) -> Receipt | None:
     """The read receipt: written the first time the named recipient opens it, once."""
     if not permissions.can_open(actor, disclosure):
@@ -136,14 +153,25 @@ def record_opened(*, actor: Any, disclosure: Disclosure) -> Receipt | None:
         return None
     try:
         with transaction.atomic():
-            receipt = Receipt.objects.create(
-                disclosure=disclosure, kind=Receipt.Kind.OPENED, by=actor
-            )
-            _ledger("opened", actor, receipt, disclosure)
+            locked = _still_available(disclosure)
+            receipt = Receipt.objects.create(disclosure=locked, kind=Receipt.Kind.OPENED, by=actor)
+            _ledger("opened", actor, receipt, locked)
     except IntegrityError:
         # Opened at the same moment in another tab: that one is the receipt.
         return None
     return receipt
+
+
+def open_disclosure(*, actor: Any, disclosure_id: Any) -> Disclosure:
+    """The disclosure for its named recipient, its read receipt written on the first
+    opening (page or API). Another user's, a revoked or an expired one: Http404."""
+    disclosure = queries.get_disclosure_for_recipient(actor, disclosure_id)
+    if disclosure.opened is None:
+        # Revoked a moment ago: no receipt, and the lookup below answers 404.
+        with contextlib.suppress(PermissionDenied):
+            record_opened(actor=actor, disclosure=disclosure)
+        disclosure = queries.get_disclosure_for_recipient(actor, disclosure_id)
+    return disclosure
 
 
 def acknowledge(*, actor: Any, disclosure: Disclosure) -> Receipt:
@@ -151,15 +179,18 @@ def acknowledge(*, actor: Any, disclosure: Disclosure) -> Receipt:
     if not permissions.can_open(actor, disclosure):
         raise PermissionDenied("You cannot acknowledge this disclosure")
     if Receipt.objects.filter(disclosure=disclosure, kind=Receipt.Kind.ACKNOWLEDGED).exists():
-        raise DisclosureError("You have already acknowledged receiving this information")
+        raise AlreadyAcknowledged("You have already acknowledged receiving this information")
     try:
         with transaction.atomic():
+            locked = _still_available(disclosure)
             receipt = Receipt.objects.create(
-                disclosure=disclosure, kind=Receipt.Kind.ACKNOWLEDGED, by=actor
+                disclosure=locked, kind=Receipt.Kind.ACKNOWLEDGED, by=actor
             )
-            _ledger("acknowledged", actor, receipt, disclosure)
+            _ledger("acknowledged", actor, receipt, locked)
     except IntegrityError as exc:
-        raise DisclosureError("You have already acknowledged receiving this information") from exc
+        raise AlreadyAcknowledged(
+            "You have already acknowledged receiving this information"
+        ) from exc
     return receipt
 
 

@@ -15,6 +15,7 @@ organisation's records is exactly `disclosures_received(user)` that is still ava
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -24,8 +25,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from safeshare.accounts.permissions import can_view_case_records
-from safeshare.decisions.models import Decision
+from safeshare.decisions.models import Decision, InformationItem
 from safeshare.disclosures.models import Disclosure, Receipt
+from safeshare.subjects.models import Person
 
 
 def _with_history(found: QuerySet[Disclosure]) -> QuerySet[Disclosure]:
@@ -91,3 +93,43 @@ def unopened_count(user: Any) -> int:
     """For the header: available disclosures the recipient has not opened yet."""
     opened = Receipt.objects.filter(disclosure=OuterRef("pk"), kind=Receipt.Kind.OPENED)
     return available(disclosures_received(user)).filter(~Exists(opened)).count()
+
+
+@dataclass(frozen=True)
+class Content:
+    """What the recipient reads, the same on the page and in the API: who it is about,
+    why it is shared (the sender's purpose and lawful basis), and the items sent."""
+
+    decision: Decision
+    subjects: list[Person]
+    items: list[InformationItem]
+    lawful_basis: list[tuple[str, str]]
+
+
+def lawful_basis_summary(decision: Decision) -> list[tuple[str, str]]:
+    """The sender's lawful basis, in summary: their decision, the bases they relied on, and
+    consent as they recorded it."""
+    bases = [
+        b.get("title", "")
+        for b in (decision.explanation or {}).get("lawful_bases", [])
+        if b.get("accepted")
+    ]
+    rows = [
+        ("Their decision", decision.get_outcome_display()),
+        ("Lawful basis relied on", "; ".join(b for b in bases if b) or "Not recorded"),
+    ]
+    if decision.consent_status:
+        consent = decision.get_consent_status_display()
+        if decision.consent_not_sought_reason:
+            consent += f": {decision.get_consent_not_sought_reason_display().lower()}"
+        rows.append(("Consent", consent))
+    return rows
+
+
+def content_of(disclosure: Disclosure) -> Content:
+    """The content of a disclosure already looked up through get_disclosure_for_recipient
+    (this function checks nothing itself)."""
+    decision = Decision.objects.select_related("purpose_category").get(pk=disclosure.decision_id)
+    subjects = list(decision.subjects.prefetch_related("identifiers"))
+    items = [d.item for d in disclosure.disclosed_items.select_related("item", "item__about")]
+    return Content(decision, subjects, items, lawful_basis_summary(decision))

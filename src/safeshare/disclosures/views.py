@@ -25,6 +25,7 @@ from safeshare.disclosures import actions, permissions
 from safeshare.disclosures.actions import DEFAULT_DAYS, DisclosureError
 from safeshare.disclosures.forms import ComposeForm, OrganisationForm, RevokeForm, item_label
 from safeshare.disclosures.queries import (
+    content_of,
     disclosures_received,
     get_disclosure_for_recipient,
     get_disclosure_for_sender,
@@ -228,45 +229,22 @@ def sent(request: AuthenticatedHttpRequest, disclosure_id: UUID) -> HttpResponse
     return render(request, "disclosures/sent.html", {"disclosure": disclosure})
 
 
-def _lawful_basis(decision: Decision) -> list[tuple[str, str]]:
-    """The sender's lawful basis, in summary: their decision, the bases they relied on, and
-    consent as they recorded it."""
-    bases = [
-        b.get("title", "")
-        for b in (decision.explanation or {}).get("lawful_bases", [])
-        if b.get("accepted")
-    ]
-    rows = [
-        ("Their decision", decision.get_outcome_display()),
-        ("Lawful basis relied on", "; ".join(b for b in bases if b) or "Not recorded"),
-    ]
-    if decision.consent_status:
-        consent = decision.get_consent_status_display()
-        if decision.consent_not_sought_reason:
-            consent += f": {decision.get_consent_not_sought_reason_display().lower()}"
-        rows.append(("Consent", consent))
-    return rows
-
-
 def show(request: AuthenticatedHttpRequest, disclosure_id: UUID) -> HttpResponse:
     """The content, for the named recipient while it is available: the first view is the
     read receipt, and every view is recorded for each person it names."""
-    disclosure = get_disclosure_for_recipient(request.user, disclosure_id)
-    if disclosure.opened is None:
-        actions.record_opened(actor=request.user, disclosure=disclosure)
-        disclosure = get_disclosure_for_recipient(request.user, disclosure_id)
-    decision = Decision.objects.select_related("purpose_category").get(pk=disclosure.decision_id)
-    subjects = _shown(request, decision, "disclosures.disclosure.show", obj=disclosure)
-    shared = [d.item for d in disclosure.disclosed_items.select_related("item", "item__about")]
+    disclosure = actions.open_disclosure(actor=request.user, disclosure_id=disclosure_id)
+    content = content_of(disclosure)
+    for person in content.subjects:
+        record_access(request, what="disclosures.disclosure.show", person=person, obj=disclosure)
     return render(
         request,
         "disclosures/show.html",
         {
             "disclosure": disclosure,
-            "decision": decision,
-            "subjects": subjects,
-            "items": shared,
-            "lawful_basis": _lawful_basis(decision),
+            "decision": content.decision,
+            "subjects": content.subjects,
+            "items": content.items,
+            "lawful_basis": content.lawful_basis,
             "can_acknowledge": permissions.can_acknowledge(request.user, disclosure),
         },
     )
