@@ -7,6 +7,7 @@ only state is the user row.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.db.models import F
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safeshare.accounts.models import User
+from safeshare.accounts.models import Organisation, User
 from safeshare.accounts.permissions import (
     can_change_account_access,
     can_change_own_password,
@@ -76,14 +77,52 @@ def set_active(*, actor: Any, user: User, active: bool) -> User:
     return user
 
 
-def access_changed(*, actor: Any, user: User) -> None:
+def access_changed(*, actor: Any, user: User, fields: str | None = None) -> None:
     """An administrator changed a role, organisation or staff status: old sessions held
     the old access, so they end."""
     if not can_change_account_access(actor):
         raise PermissionDenied("Only an administrator can change a user's access")
     with transaction.atomic():
         _bump_epoch(user)
-        _ledger("access_changed", actor, user, role=user.role)
+        _ledger("access_changed", actor, user, role=user.role, fields=fields)
+
+
+# Fields whose change alters what a user may reach: their old sessions end.
+ACCESS_FIELDS = frozenset({"is_active", "role", "organisation", "is_staff", "is_superuser"})
+
+
+def user_saved(*, actor: Any, user: User, created: bool, changed: Iterable[str]) -> None:
+    """An administrator added a user or changed one in the admin (the admin has already
+    saved the row, in the transaction this joins): the ledger records which fields
+    changed, never their values. A change of access ends the user's sessions."""
+    if not can_change_account_access(actor):
+        raise PermissionDenied("Only an administrator can add or change users")
+    model_fields = {f.name for f in User._meta.concrete_fields} - {"password", "last_login"}
+    fields = sorted(set(changed) & model_fields)
+    if created:
+        with transaction.atomic():
+            _ledger("created", actor, user, role=user.role)
+    elif ACCESS_FIELDS.intersection(fields):
+        access_changed(actor=actor, user=user, fields=",".join(fields))
+    elif fields:
+        with transaction.atomic():
+            _ledger("changed", actor, user, fields=",".join(fields))
+
+
+def organisation_saved(*, actor: Any, organisation: Organisation, created: bool) -> None:
+    """An administrator added or changed an organisation in the admin."""
+    if not can_change_account_access(actor):
+        raise PermissionDenied("Only an administrator can add or change organisations")
+    from safeshare.ledger.actions import append_entry
+
+    with transaction.atomic():
+        append_entry(
+            event_type=f"accounts.organisation.{'added' if created else 'changed'}",
+            actor=actor,
+            organisation=organisation,
+            obj=organisation,
+            payload={"kind": organisation.kind},
+        )
 
 
 def has_confirmed_device(user: Any) -> bool:

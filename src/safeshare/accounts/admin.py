@@ -20,9 +20,6 @@ for _model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
 
-# Fields whose change alters what a user may reach: their old sessions end.
-ACCESS_FIELDS = frozenset({"is_active", "role", "organisation", "is_staff", "is_superuser"})
-
 
 class AdministratorsOnlySite(admin.AdminSite):
     """Django admin is for administrators only: staff status alone is not enough."""
@@ -66,6 +63,15 @@ class OrganisationAdmin(AdministratorsManage, admin.ModelAdmin[Organisation]):
     list_filter = ("kind",)
     search_fields = ("name",)
 
+    def save_model(
+        self, request: HttpRequest, obj: Organisation, form: ModelForm[Organisation], change: bool
+    ) -> None:
+        # The admin's change view runs in one transaction: the row and its ledger entry
+        # commit together.
+        super().save_model(request, obj, form, change)
+        if not change or form.changed_data:
+            actions.organisation_saved(actor=request.user, organisation=obj, created=not change)
+
 
 @admin.register(User)
 class UserAdmin(AdministratorsManage, DjangoUserAdmin[User]):
@@ -85,8 +91,9 @@ class UserAdmin(AdministratorsManage, DjangoUserAdmin[User]):
         self, request: HttpRequest, obj: User, form: ModelForm[User], change: bool
     ) -> None:
         super().save_model(request, obj, form, change)
-        if change and ACCESS_FIELDS & set(form.changed_data):
-            actions.access_changed(actor=request.user, user=obj)
+        actions.user_saved(
+            actor=request.user, user=obj, created=not change, changed=form.changed_data
+        )
 
     @admin.action(description="Disable the selected accounts and sign them out")
     def disable_accounts(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
