@@ -46,3 +46,18 @@ def test_the_model_refuses_to_save_an_entry_itself(append: Callable[..., Entry])
     entry = append()
     with pytest.raises(TypeError, match="append_entry"):
         entry.save()
+
+
+def test_migration_0004_dropped_only_the_actor_and_organisation_indexes() -> None:
+    """Migration 0004 drops two indexes with DROP INDEX rather than remaking the table,
+    which on SQLite would drop the append-only triggers with it (the parametrised test
+    above shows they survive); the uuid and object indexes that queries use remain."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "ledger_entry")
+    indexed = sorted(
+        tuple(info["columns"]) for info in constraints.values() if info["index"] or info["unique"]
+    )
+    assert ("actor_id",) not in indexed
+    assert ("organisation_id",) not in indexed
+    assert ("uuid",) in indexed
+    assert ("object_type", "object_id", "sequence") in indexed

@@ -58,11 +58,20 @@ class Entry(models.Model):
     uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     time = models.DateTimeField()
     event_type = models.CharField(max_length=100)
+    # No index on actor or organisation: no query looks entries up by them (an entry is
+    # found by uuid, or by the object it records), and each index is one more page for
+    # every append's commit to write (docs/performance.md). Users and organisations are
+    # never deleted (PROTECT), so the foreign keys need no index for that either.
     actor = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True, db_index=False
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        db_index=False,
     )
     object_type = models.CharField(max_length=100)
     object_id = models.CharField(max_length=64)
