@@ -1,6 +1,8 @@
 """Every URL the service has, tried as each role of the owning organisation, as another
-organisation and anonymously. A new URL without a rule in `tests/<app>/access.py` fails
-`test_every_url_has_an_access_rule`."""
+organisation, as the recipient of a disclosure (before and after it is revoked) and
+anonymously. A new URL without a rule in `tests/<app>/access.py` fails
+`test_every_url_has_an_access_rule`. Every response that shows the person must have
+written an access record for it in the same request."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests
 from safeshare.accounts.models import Role, User
+from safeshare.audit.models import AccessRecord, Outcome
 from safeshare.decisions import actions as decision_actions
 from safeshare.subjects.models import Person
 from tests.access import Rule, World
@@ -87,6 +90,13 @@ def test_every_url_has_an_access_rule() -> None:
 CASES = [(name, i) for name, rules in RULES.items() for i in range(len(rules))]
 
 
+def _shown_to(visitor: User | None) -> int:
+    """Access records of people shown to this visitor so far."""
+    if visitor is None:
+        return 0
+    return AccessRecord.objects.filter(user=visitor, outcome=Outcome.SHOWN).count()
+
+
 def _visitor(who: str, practitioner: User, outsider: User) -> User | None:
     if who == "practitioner":
         return practitioner
@@ -136,14 +146,20 @@ def test_access(
     data = rule.data(world) if rule.data else {}
     if api and rule.method != "get":
         api["content_type"] = "application/json"
+    shown_before = _shown_to(visitor)
     response = getattr(client, rule.method)(url, data, **api)
     expected = rule.expected(who)
     assert response.status_code == expected, f"{rule.method.upper()} {name} as {who}"
     if who == "anonymous" and expected == 302:
         assert response["Location"].startswith(reverse("accounts:sign_in"))
+    content = response.content.decode(errors="replace")
     if who in {"other", "auditor", "administrator", "anonymous", "revoked_recipient"} or (
         who == "recipient" and not rule.shows_shared_subject
     ):
         # No leak: nobody outside the owning organisation's case roles sees the person,
         # except the named recipient of a disclosure, on its content page, until revoked.
-        assert "Lily" not in response.content.decode(errors="replace"), f"{name} as {who}"
+        assert "Lily" not in content, f"{name} as {who}"
+    if "Lily" in content:
+        # Read audit completeness: whatever shows the person records that it did, in the
+        # same request (issue 6).
+        assert _shown_to(visitor) > shown_before, f"{name} as {who} shows Lily unrecorded"
