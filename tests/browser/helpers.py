@@ -8,11 +8,29 @@ import time
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
-from safeshare.accounts.models import User
+from safeshare.accounts.models import Organisation, User
 from tests.browser.conftest import assert_accessible
-from tests.factories import PASSWORD, TOTPDeviceFactory, totp_code
+from tests.factories import (
+    PASSWORD,
+    OrganisationFactory,
+    PersonFactory,
+    TOTPDeviceFactory,
+    UserFactory,
+    totp_code,
+)
 
 CODE_QUESTION = "Enter the 6-digit code from your authenticator app"
+
+
+def riverside_school() -> Organisation:
+    """The school most journeys start from: its teacher Amira Khan (whom `sign_in` signs
+    in) and a child, Lily Morgan. Fixtures add what their pages need."""
+    school = OrganisationFactory.create(name="Riverside Primary School")
+    UserFactory.create(
+        organisation=school, username="teacher", first_name="Amira", last_name="Khan"
+    )
+    PersonFactory.create(organisation=school, given_names="Lily", family_name="Morgan")
+    return school
 
 
 def sign_in(page: Page, username: str = "teacher") -> None:

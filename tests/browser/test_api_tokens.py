@@ -12,19 +12,14 @@ from safeshare.accounts.models import Organisation
 from safeshare.api.actions import TOKEN_PATTERN
 from safeshare.api.models import ApiToken
 from tests.browser.conftest import assert_accessible
-from tests.browser.helpers import sign_in
-from tests.factories import OrganisationFactory, PersonFactory, UserFactory
+from tests.browser.helpers import riverside_school, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def school() -> Organisation:
-    school = OrganisationFactory.create(name="Riverside Primary School")
-    UserFactory.create(
-        organisation=school, username="teacher", first_name="Amira", last_name="Khan"
-    )
-    PersonFactory.create(organisation=school, given_names="Lily", family_name="Morgan")
+    school = riverside_school()
     return school
 
 

@@ -16,12 +16,10 @@ from safeshare import guidance
 from safeshare.accounts.models import Organisation, User
 from safeshare.decisions.models import ConsentWithdrawal, Decision
 from tests.browser.conftest import assert_accessible
-from tests.browser.helpers import enter_code, sign_in
+from tests.browser.helpers import enter_code, riverside_school, sign_in
 from tests.decisions.builders import complete
 from tests.factories import (
     PASSWORD,
-    OrganisationFactory,
-    PersonFactory,
     TOTPDeviceFactory,
     UserFactory,
 )
@@ -34,10 +32,7 @@ FIXTURE = Path(__file__).parents[1] / "guidance" / "fixtures" / "partnership"
 
 @pytest.fixture
 def school() -> Organisation:
-    school = OrganisationFactory.create(name="Riverside Primary School")
-    UserFactory.create(
-        organisation=school, username="teacher", first_name="Amira", last_name="Khan"
-    )
+    school = riverside_school()
     UserFactory.create(
         organisation=school,
         username="admin",
@@ -45,7 +40,6 @@ def school() -> Organisation:
         last_name="Okafor",
         administrator=True,
     )
-    PersonFactory.create(organisation=school, given_names="Lily", family_name="Morgan")
     return school
 
 

@@ -12,8 +12,8 @@ from playwright.sync_api import Page, expect
 from safeshare.accounts.models import Organisation
 from safeshare.decisions.models import Decision
 from tests.browser.conftest import assert_accessible
-from tests.browser.helpers import answer, sign_in
-from tests.factories import OrganisationFactory, PersonFactory, UserFactory
+from tests.browser.helpers import answer, riverside_school, sign_in
+from tests.factories import PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,11 +23,7 @@ YESTERDAY = TODAY - datetime.timedelta(days=1)
 
 @pytest.fixture
 def school() -> Organisation:
-    school = OrganisationFactory.create(name="Riverside Primary School")
-    UserFactory.create(
-        organisation=school, username="teacher", first_name="Amira", last_name="Khan"
-    )
-    PersonFactory.create(organisation=school, given_names="Lily", family_name="Morgan")
+    school = riverside_school()
     PersonFactory.create(
         organisation=school, given_names="Kerry", family_name="Morgan", kind="adult"
     )

@@ -10,12 +10,11 @@ from playwright.sync_api import Page, expect
 from safeshare.accounts.models import Organisation
 from safeshare.decisions.models import Decision
 from tests.browser.conftest import assert_accessible
-from tests.browser.helpers import answer, sign_in
+from tests.browser.helpers import answer, riverside_school, sign_in
 from tests.factories import (
     IdentifierFactory,
     OrganisationFactory,
     PersonFactory,
-    UserFactory,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,11 +22,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def school() -> Organisation:
-    school = OrganisationFactory.create(name="Riverside Primary School")
-    UserFactory.create(
-        organisation=school, username="teacher", first_name="Amira", last_name="Khan"
-    )
-    lily = PersonFactory.create(organisation=school, given_names="Lily", family_name="Morgan")
+    school = riverside_school()
+    lily = school.people.get(given_names="Lily")
     IdentifierFactory.create(person=lily, value="9434765919")
     police = OrganisationFactory.create(name="Northshire Police")
     PersonFactory.create(organisation=police, given_names="Lily", family_name="Hidden")

@@ -9,20 +9,15 @@ from playwright.sync_api import Page, expect
 from safeshare.accounts.models import Organisation, User
 from safeshare.decisions import actions
 from tests.browser.conftest import assert_accessible
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import riverside_school, sign_in
 from tests.decisions.builders import complete, draft_for
-from tests.factories import OrganisationFactory, PersonFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def school() -> Organisation:
-    school = OrganisationFactory.create(name="Riverside Primary School")
-    UserFactory.create(
-        organisation=school, username="teacher", first_name="Amira", last_name="Khan"
-    )
-    PersonFactory.create(organisation=school, given_names="Lily", family_name="Morgan")
+    school = riverside_school()
     return school
 
 

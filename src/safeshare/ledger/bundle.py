@@ -123,23 +123,24 @@ def fast_leaf_bytes(
         return None
     if type(sequence) is not int or _ESCAPED.search(plain) is not None:
         return None
-    if actor is None:
-        who = "null"
-    elif type(actor) is str and _ESCAPED.search(actor) is None:
-        who = f'"{actor}"'
-    else:
-        return None
-    if organisation is None:
-        where = "null"
-    elif type(organisation) is str and _ESCAPED.search(organisation) is None:
-        where = f'"{organisation}"'
-    else:
+    who, where = _json_id(actor), _json_id(organisation)
+    if who is None or where is None:
         return None
     return (
         f'{{"actor":{who},"event_type":"{event_type}","object_id":"{object_id}",'
         f'"object_type":"{object_type}","organisation":{where},"payload":{payload_json},'
         f'"record_digest":"{record_digest}","sequence":{sequence},"time":"{time}"}}'
     ).encode()
+
+
+def _json_id(value: Any) -> str | None:
+    """An optional id as canonical JSON (null or a plain string), or None when it would
+    need escaping (the slow path handles that)."""
+    if value is None:
+        return "null"
+    if type(value) is str and _ESCAPED.search(value) is None:
+        return f'"{value}"'
+    return None
 
 
 def _b64(data: bytes) -> str:
