@@ -1,7 +1,7 @@
 """Ledger benchmarks and the concurrency check (results in docs/performance.md).
 
     .venv/bin/python bench/bench_ledger.py                 # everything below, in turn
-    .venv/bin/python bench/bench_ledger.py appends [--count 2000] [--rounds 5] [--block 100]
+    .venv/bin/python bench/bench_ledger.py appends [--count 2000] [--rounds 5] [--block 100] [--split]
     .venv/bin/python bench/bench_ledger.py concurrency [--threads 16] [--appends 1000]
     .venv/bin/python bench/bench_ledger.py verify [--entries 1000000] [--entries-per-record 4]
 
@@ -12,6 +12,7 @@ configures it), or a new PostgreSQL database beside DATABASE_URL when that is Po
 * appends: appends per second through append_entry, each in its own durable transaction,
   against a bare durable SQLite insert loop (one row per committed transaction, same
   pragmas) in the same run, the two loops taking turns in blocks. Goal: at least half of it.
+  --split adds the append's SQL alone (no ledger code), raw and inside Django's atomic.
 * concurrency: N threads, each with its own connection, each appending M entries in its
   own transactions; then no gaps, no duplicates, the right root, and verify passes.
   Exits 1 otherwise (tests/ledger/test_concurrency.py runs a short version).
@@ -100,6 +101,110 @@ class _BareInserts:
         return time.perf_counter() - start
 
 
+class _AppendSql:
+    """What one append asks of SQLite and nothing else: the head read, the record's row
+    read, the partner-node read on odd sizes, the entry insert and the node insert, with
+    the values made up (random hashes, a fixed digest and time) instead of computed, on
+    tables with ledger_entry's and ledger_node's columns and indexes (no actor or
+    organisation, so no foreign-key reads).
+
+    `django=False`: a plain sqlite3 connection to a file of its own (BEGIN IMMEDIATE ...
+    COMMIT); `django=True`: the same statements inside transaction.atomic(durable=True)
+    on Django's connection, as append_entry runs. With the bare loop, these split an
+    append's cost into storage, Django's transaction and the ledger's own Python."""
+
+    def __init__(self, ledger_file: str, folder: str, django: bool) -> None:
+        from django.db import connection, transaction
+
+        self.django = django
+        self.atomic = transaction.atomic
+        source = sqlite3.connect(ledger_file)
+        schema = [
+            sql
+            for (sql,) in source.execute(
+                "SELECT sql FROM sqlite_master WHERE tbl_name IN "
+                "('ledger_entry', 'ledger_node', 'subjects_person') AND sql IS NOT NULL "
+                "AND type IN ('table', 'index') ORDER BY type DESC"
+            )
+        ]
+        self.people = [pk for (pk,) in source.execute("SELECT id FROM subjects_person")]
+        source.close()
+        if django:
+            connection.ensure_connection()
+            self.db = connection.connection
+            prefix = "floor_"
+            schema = [sql.replace('"ledger_', '"floor_') for sql in schema if "ledger_" in sql]
+        else:
+            self.db = sqlite3.connect(Path(folder) / "append-sql.sqlite3", isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            # The copied person rows come without their organisations and users.
+            self.db.execute("PRAGMA foreign_keys=OFF")
+            prefix = "ledger_"
+        for sql in schema:
+            self.db.execute(sql)
+        if not django:
+            self.db.execute("ATTACH DATABASE ? AS source", (ledger_file,))
+            self.db.execute("INSERT INTO subjects_person SELECT * FROM source.subjects_person")
+            self.db.execute("DETACH DATABASE source")
+        self.last = f"SELECT sequence, leaf_hash FROM {prefix}entry ORDER BY sequence DESC LIMIT 1"  # noqa: S608
+        self.record = (
+            "SELECT id, organisation_id, kind, given_names, family_name, known_as, "
+            "date_of_birth, created_at, created_by_id FROM subjects_person WHERE id IN (?)"
+        )
+        self.nodes = f"SELECT key, hash FROM {prefix}node WHERE key IN "  # noqa: S608
+        self.entry = (
+            f"INSERT INTO {prefix}entry (sequence, uuid, time, event_type, actor_id, "  # noqa: S608
+            "organisation_id, object_type, object_id, record_digest, payload, leaf_hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        )
+        self.node = f'INSERT INTO {prefix}node (key, level, "index", hash) VALUES '  # noqa: S608
+
+    def _append(self, i: int) -> None:
+        db = self.db
+        row = db.execute(self.last).fetchone()
+        size = 0 if row is None else row[0] + 1
+        person = self.people[i % len(self.people)]
+        db.execute(self.record, (person,)).fetchall()
+        carries = ((size ^ (size + 1)).bit_length()) - 1 if size & 1 else 0
+        if carries > 1:
+            keys = [((size - (1 << level)) << 6) | level for level in range(1, carries)]
+            db.execute(self.nodes + "(" + ", ".join("?" * len(keys)) + ")", keys).fetchall()
+        db.execute(
+            self.entry,
+            (
+                size,
+                uuid.uuid4().hex,
+                "2026-12-01 17:00:00.000000",
+                "subjects.person.added",
+                None,
+                None,
+                "subjects.person",
+                f"{person[:8]}-{person[8:12]}-{person[12:16]}-{person[16:20]}-{person[20:]}",
+                "0" * 64,
+                '{"kind":"child"}',
+                os.urandom(32),
+            ),
+        )
+        if carries:
+            params: list[Any] = []
+            for level in range(1, carries + 1):
+                params += [(size << 6) | level, level, ((size + 1) >> level) - 1, os.urandom(32)]
+            db.execute(self.node + ", ".join(["(?, ?, ?, ?)"] * carries), params)
+
+    def run(self, count: int) -> float:
+        start = time.perf_counter()
+        for i in range(count):
+            if self.django:
+                with self.atomic(durable=True):
+                    self._append(i)
+            else:
+                self.db.execute("BEGIN IMMEDIATE")
+                self._append(i)
+                self.db.execute("COMMIT")
+        return time.perf_counter() - start
+
+
 def _fixtures() -> tuple[Any, Any, list[Any]]:
     from safeshare.accounts.models import Organisation, User
     from safeshare.subjects.models import Person
@@ -146,29 +251,49 @@ def appends(args: argparse.Namespace) -> int:
             done += count
             return time.perf_counter() - start
 
-        for warm in (minimal.run, shaped.run, ledger):
+        loops = {"minimal bare insert": minimal.run, "entry-shaped bare insert": shaped.run}
+        if args.split:
+            ledger_file = url.removeprefix("sqlite:///")
+            loops["the append's SQL alone"] = _AppendSql(ledger_file, folder, django=False).run
+            loops["the same in Django's atomic"] = _AppendSql(ledger_file, folder, django=True).run
+        loops["append_entry"] = ledger
+        for warm in loops.values():
             warm(args.warm)
         blocks = max(1, args.count // args.block)
         count = blocks * args.block
-        ratios, shaped_ratios = [], []
+        rates: dict[str, list[float]] = {name: [] for name in loops}
         for _ in range(args.rounds):
-            seconds = [0.0, 0.0, 0.0]
+            seconds = dict.fromkeys(loops, 0.0)
             for _ in range(blocks):
-                for n, run in enumerate((minimal.run, shaped.run, ledger)):
-                    seconds[n] += run(args.block)
-            bare_rate, shaped_rate, ledger_rate = (count / s for s in seconds)
-            ratios.append(ledger_rate / bare_rate)
-            shaped_ratios.append(ledger_rate / shaped_rate)
+                for name, run in loops.items():
+                    seconds[name] += run(args.block)
+            for name in loops:
+                rates[name].append(count / seconds[name])
+            bare = rates["minimal bare insert"][-1]
             print(
-                f"bare durable inserts: {bare_rate:,.0f}/s minimal rows, {shaped_rate:,.0f}/s "
-                f"entry-shaped rows; append_entry: {ledger_rate:,.0f}/s; ratios "
-                f"{ledger_rate / bare_rate:.2f} and {ledger_rate / shaped_rate:.2f}"
+                "; ".join(
+                    f"{name} {rates[name][-1]:,.0f}/s ({rates[name][-1] / bare:.2f})"
+                    for name in loops
+                )
             )
+        ratios = {
+            name: statistics.median(
+                r / b for r, b in zip(rates[name], rates["minimal bare insert"], strict=True)
+            )
+            for name in loops
+        }
+        shaped_ratio = statistics.median(
+            r / b
+            for r, b in zip(rates["append_entry"], rates["entry-shaped bare insert"], strict=True)
+        )
         print(
             f"median over {args.rounds} rounds of {count} (blocks of {args.block}, taking "
-            f"turns, after {args.warm} to warm each file): append_entry / minimal bare "
-            f"insert {statistics.median(ratios):.2f} (goal 0.5); append_entry / entry-shaped "
-            f"bare insert {statistics.median(shaped_ratios):.2f}"
+            f"turns, after {args.warm} to warm each file), as a share of the minimal bare "
+            "insert: " + ", ".join(f"{name} {ratio:.2f}" for name, ratio in ratios.items())
+        )
+        print(
+            f"append_entry / minimal bare insert {ratios['append_entry']:.2f} (goal 0.5); "
+            f"append_entry / entry-shaped bare insert {shaped_ratio:.2f}"
         )
     return 0
 
@@ -385,6 +510,11 @@ def main() -> int:
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--block", type=int, default=100)
     p.add_argument("--warm", type=int, default=2000)
+    p.add_argument(
+        "--split",
+        action="store_true",
+        help="also time the append's SQL alone, raw and inside Django's transaction",
+    )
     p = sub.add_parser("concurrency")
     p.add_argument("--threads", type=int, default=16)
     p.add_argument("--appends", type=int, default=1000)

@@ -4,11 +4,22 @@ import datetime
 import hashlib
 import json
 import uuid
+from io import StringIO
+from types import SimpleNamespace
+from typing import Any
 
+import django.db.backends.sqlite3.base  # noqa: F401 — before operations, which it imports
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.sqlite3.operations import DatabaseOperations as SQLiteOperations
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from safeshare.accounts.models import Organisation, User
+from safeshare.ledger import digest
 from safeshare.ledger.digest import canonical_value, record_digest, record_digests
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +86,62 @@ def test_many_to_many_ids_are_sorted_into_the_digest(practitioner: User) -> None
 def test_values_have_one_canonical_form(value: object, canonical: object) -> None:
     assert canonical_value(value) == canonical
     json.dumps(canonical_value(value))
+
+
+def test_every_models_stored_rows_read_as_the_orms_values_do() -> None:
+    """The digest's column readers (with their SQLite shortcuts) give, for every row of
+    every model the demo partnership fills, what values() gives made canonical."""
+    call_command("demo", "--if-empty", stdout=StringIO())
+    db = connections[DEFAULT_DB_ALIAS]
+    checked = 0
+    for model in apps.get_models():
+        plan = digest._plan(model, db)
+        pks = list(model._base_manager.order_by("pk").values_list("pk", flat=True)[:200])
+        if not pks:
+            continue
+        rows = digest._read_rows(plan, pks, db)
+        attnames = [field.attname for field in model._meta.concrete_fields]
+        for values in model._base_manager.filter(pk__in=pks).values(*attnames):
+            expected = {name: canonical_value(values[name]) for name in plan.names}
+            assert rows[digest.object_id(values[model._meta.pk.attname])] == expected, model
+            checked += 1
+    assert checked > 100
+
+
+_SQLITE = SQLiteOperations(SimpleNamespace(timezone=datetime.UTC))  # type: ignore[arg-type]
+_CONVERTERS = {
+    "uuid": _SQLITE.convert_uuidfield_value,
+    "datetime": _SQLITE.convert_datetimefield_value,
+    "date": _SQLITE.convert_datefield_value,
+    "boolean": _SQLITE.convert_booleanfield_value,
+}
+_STORED = st.one_of(
+    st.none(),
+    st.uuids().map(lambda u: u.hex),
+    st.uuids().map(lambda u: u.hex.upper()),
+    st.uuids().map(str),
+    st.datetimes(),
+    st.datetimes(timezones=st.timezones()),
+    st.datetimes().map(str),
+    st.dates(),
+    st.dates().map(str),
+    st.integers(min_value=-1, max_value=2),
+    st.booleans(),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(kind=st.sampled_from(sorted(_CONVERTERS)), stored=_STORED)
+def test_sqlite_shortcuts_agree_with_the_converters(kind: str, stored: object) -> None:
+    converters = (_CONVERTERS[kind],)
+    fake_db: Any = SimpleNamespace(timezone=datetime.UTC)
+    fast = digest._reader(None, converters, fake_db, True)
+    slow = digest._slow_reader(None, converters, fake_db)
+    assert fast is not slow, "every kind here has a shortcut"
+    try:
+        expected = slow(stored)
+    except (TypeError, ValueError, AttributeError) as exc:
+        with pytest.raises(type(exc)):
+            fast(stored)
+        return
+    assert fast(stored) == expected

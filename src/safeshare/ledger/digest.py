@@ -21,6 +21,7 @@ import base64
 import datetime
 import decimal
 import hashlib
+import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -133,6 +134,13 @@ class _Plan:
                 field.get_db_converters(db)
             )
             self.columns.append((field.attname, expression, converters, field.attname in included))
+        # Each column's reader: stored value -> canonical value, in one call.
+        self.readers = [
+            _reader(expression, converters, db, self.raw)
+            for _, expression, converters, _ in self.columns
+        ]
+        self.kept = [i for i, column in enumerate(self.columns) if column[3]]
+        self.names = [self.columns[i][0] for i in self.kept]
         self.pk_position = [field.attname for field in meta.concrete_fields].index(pk_field.attname)
         self.many_to_many: list[tuple[str, Any, str, str]] = []
         for m2m in _many_to_many(model):
@@ -152,9 +160,83 @@ def _plan(model: type[models.Model], db: BaseDatabaseWrapper) -> _Plan:
     return plan
 
 
-def _read_rows(plan: _Plan, pks: list[Any], db: BaseDatabaseWrapper) -> dict[Any, dict[str, Any]]:
-    """The stored rows as the digest sees them: each value converted exactly as the ORM
-    converts values() results, then made canonical.
+def _slow_reader(expression: Any, converters: tuple[Any, ...], db: BaseDatabaseWrapper) -> Any:
+    """The general case: the ORM's converters in turn, then canonical_value."""
+    if not converters:
+        return canonical_value
+
+    def read(value: Any) -> Any:
+        for convert in converters:
+            value = convert(value, expression, db)
+        return canonical_value(value)
+
+    return read
+
+
+_HEX32 = re.compile(r"[0-9a-f]{32}")
+_UTC_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # bundle.format_time's, of a time already in UTC
+
+
+def _reader(
+    expression: Any, converters: tuple[Any, ...], db: BaseDatabaseWrapper, sqlite: bool
+) -> Any:
+    """One column's reader. On SQLite the commonest columns (UUIDs kept as 32 hex digits,
+    naive UTC datetimes, dates, 0/1 booleans) go straight to their canonical form, giving
+    exactly what the converters and canonical_value give (tests/ledger/test_digest.py
+    checks both ways agree); anything unexpected takes the general path. An append pays
+    for this read on every event, after its commit's fsync has left the caches cold
+    (docs/performance.md)."""
+    slow = _slow_reader(expression, converters, db)
+    if not sqlite or len(converters) != 1:
+        return slow
+    # Imported here, after the backend's base module (which imports operations itself):
+    # importing operations on its own while Django loads the apps is circular.
+    import django.db.backends.sqlite3.base  # noqa: F401
+    from django.db.backends.sqlite3.operations import DatabaseOperations as ops
+
+    convert = getattr(converters[0], "__func__", None)
+    if convert is ops.convert_uuidfield_value:
+
+        def read_uuid(value: Any) -> Any:
+            if value is None:
+                return None
+            if type(value) is str and _HEX32.fullmatch(value):
+                return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+            return slow(value)
+
+        return read_uuid
+    if convert is ops.convert_datetimefield_value and db.timezone is datetime.UTC:
+
+        def read_datetime(value: Any) -> Any:
+            # A naive value is UTC on this connection: the converter would attach UTC
+            # and format_time would format it unchanged.
+            if type(value) is datetime.datetime and value.tzinfo is None:
+                return value.strftime(_UTC_FORMAT)
+            return slow(value)
+
+        return read_datetime
+    if convert is ops.convert_datefield_value:
+
+        def read_date(value: Any) -> Any:
+            if type(value) is datetime.date:
+                return value.isoformat()
+            return slow(value)
+
+        return read_date
+    if convert is ops.convert_booleanfield_value:
+
+        def read_boolean(value: Any) -> Any:
+            if value is None or type(value) is bool:
+                return value
+            return slow(value)
+
+        return read_boolean
+    return slow
+
+
+def _read_rows(plan: _Plan, pks: list[Any], db: BaseDatabaseWrapper) -> dict[str, dict[str, Any]]:
+    """The stored rows as the digest sees them, keyed by `object_id(pk)`: each value
+    converted exactly as the ORM converts values() results, then made canonical.
 
     Plain SQL because an append pays for this query in its own transaction, and building
     it through the ORM cost more than the commit (docs/performance.md).
@@ -163,29 +245,21 @@ def _read_rows(plan: _Plan, pks: list[Any], db: BaseDatabaseWrapper) -> dict[Any
     prep = plan.pk_field.get_db_prep_value
     params = [prep(pk, db) for pk in pks]
     if plan.raw:
-        db.ensure_connection()
+        if db.connection is None:
+            db.ensure_connection()
         with db.wrap_database_errors:
             raws = db.connection.execute(sql, params).fetchall()
     else:
         with db.cursor() as cursor:
             cursor.execute(sql, params)
             raws = cursor.fetchall()
-    rows: dict[Any, dict[str, Any]] = {}
-    columns = plan.columns
+    rows: dict[str, dict[str, Any]] = {}
+    readers = plan.readers
+    names = plan.names
     position = plan.pk_position
     for raw in raws:
-        fields: dict[str, Any] = {}
-        pk: Any = None
-        for index, ((attname, expression, converters, included), value) in enumerate(
-            zip(columns, raw, strict=True)
-        ):
-            for convert in converters:
-                value = convert(value, expression, db)
-            if index == position:
-                pk = value
-            if included:
-                fields[attname] = canonical_value(value)
-        rows[pk] = fields
+        values = [read(value) for read, value in zip(readers, raw, strict=True)]
+        rows[str(values[position])] = dict(zip(names, (values[i] for i in plan.kept), strict=True))
     return rows
 
 
@@ -201,25 +275,26 @@ def record_digests(
     db = db or connections[DEFAULT_DB_ALIAS]
     plan = _plan(model, db)
     rows = _read_rows(plan, pk_list, db)
-    links: list[tuple[str, dict[Any, list[Any]]]] = []
+    links: list[tuple[str, dict[str, list[Any]]]] = []
     for name, through, source, target in plan.many_to_many:
-        by_source: dict[Any, list[Any]] = defaultdict(list)
-        query = through._base_manager.filter(**{f"{source}__in": list(rows)}).order_by()
+        by_source: dict[str, list[Any]] = defaultdict(list)
+        query = through._base_manager.filter(**{f"{source}__in": pk_list}).order_by()
         for src, dst in query.values_list(source, target):
-            by_source[src].append(dst)
+            by_source[object_id(src)].append(dst)
         links.append((name, by_source))
     result = {}
     sha256 = hashlib.sha256
-    for pk, fields in rows.items():
+    label = plan.label
+    for key, fields in rows.items():
         content = {
-            "model": plan.label,
+            "model": label,
             "fields": fields,
             "many_to_many": {
-                name: sorted(canonical_value(v) for v in by_source.get(pk, []))
+                name: sorted(canonical_value(v) for v in by_source.get(key, []))
                 for name, by_source in links
             },
         }
-        result[object_id(pk)] = sha256(canonical_json(content)).hexdigest()
+        result[key] = sha256(canonical_json(content)).hexdigest()
     return result
 
 
