@@ -177,11 +177,42 @@ _HEX32 = re.compile(r"[0-9a-f]{32}")
 _UTC_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # bundle.format_time's, of a time already in UTC
 
 
+def _hyphenated(value: str) -> str:
+    return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+
+
+def _sqlite_shortcuts(db: BaseDatabaseWrapper) -> dict[Any, tuple[Any, Any]]:
+    """SQLite converter -> (does a stored value take the shortcut, its canonical form)."""
+    # Imported here, after the backend's base module (which imports operations itself):
+    # importing operations on its own while Django loads the apps is circular.
+    import django.db.backends.sqlite3.base  # noqa: F401
+    from django.db.backends.sqlite3.operations import DatabaseOperations as ops
+
+    shortcuts: dict[Any, tuple[Any, Any]] = {
+        # UUIDs are kept as 32 lower-case hex digits.
+        ops.convert_uuidfield_value: (
+            lambda v: type(v) is str and _HEX32.fullmatch(v),
+            _hyphenated,
+        ),
+        ops.convert_datefield_value: (lambda v: type(v) is datetime.date, datetime.date.isoformat),
+        # Booleans are kept as 0 and 1.
+        ops.convert_booleanfield_value: (lambda v: type(v) is int and v in (0, 1), bool),
+    }
+    if db.timezone is datetime.UTC:
+        # A naive value is UTC on this connection: the converter would attach UTC and
+        # format_time would format it unchanged.
+        shortcuts[ops.convert_datetimefield_value] = (
+            lambda v: type(v) is datetime.datetime and v.tzinfo is None,
+            lambda v: v.strftime(_UTC_FORMAT),
+        )
+    return shortcuts
+
+
 def _reader(
     expression: Any, converters: tuple[Any, ...], db: BaseDatabaseWrapper, sqlite: bool
 ) -> Any:
-    """One column's reader. On SQLite the commonest columns (UUIDs kept as 32 hex digits,
-    naive UTC datetimes, dates, 0/1 booleans) go straight to their canonical form, giving
+    """One column's reader. On SQLite the commonest columns (UUIDs, dates, booleans and
+    naive UTC datetimes, as SQLite keeps them) go straight to their canonical form, giving
     exactly what the converters and canonical_value give (tests/ledger/test_digest.py
     checks both ways agree); anything unexpected takes the general path. An append pays
     for this read on every event, after its commit's fsync has left the caches cold
@@ -189,49 +220,19 @@ def _reader(
     slow = _slow_reader(expression, converters, db)
     if not sqlite or len(converters) != 1:
         return slow
-    # Imported here, after the backend's base module (which imports operations itself):
-    # importing operations on its own while Django loads the apps is circular.
-    import django.db.backends.sqlite3.base  # noqa: F401
-    from django.db.backends.sqlite3.operations import DatabaseOperations as ops
+    shortcut = _sqlite_shortcuts(db).get(getattr(converters[0], "__func__", None))
+    if shortcut is None:
+        return slow
+    takes, canonical = shortcut
 
-    convert = getattr(converters[0], "__func__", None)
-    if convert is ops.convert_uuidfield_value:
+    def read(value: Any) -> Any:
+        if value is None:  # every converter here keeps None
+            return None
+        if takes(value):
+            return canonical(value)
+        return slow(value)
 
-        def read_uuid(value: Any) -> Any:
-            if value is None:
-                return None
-            if type(value) is str and _HEX32.fullmatch(value):
-                return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
-            return slow(value)
-
-        return read_uuid
-    if convert is ops.convert_datetimefield_value and db.timezone is datetime.UTC:
-
-        def read_datetime(value: Any) -> Any:
-            # A naive value is UTC on this connection: the converter would attach UTC
-            # and format_time would format it unchanged.
-            if type(value) is datetime.datetime and value.tzinfo is None:
-                return value.strftime(_UTC_FORMAT)
-            return slow(value)
-
-        return read_datetime
-    if convert is ops.convert_datefield_value:
-
-        def read_date(value: Any) -> Any:
-            if type(value) is datetime.date:
-                return value.isoformat()
-            return slow(value)
-
-        return read_date
-    if convert is ops.convert_booleanfield_value:
-
-        def read_boolean(value: Any) -> Any:
-            if value is None or type(value) is bool:
-                return value
-            return slow(value)
-
-        return read_boolean
-    return slow
+    return read
 
 
 def _read_rows(plan: _Plan, pks: list[Any], db: BaseDatabaseWrapper) -> dict[str, dict[str, Any]]:
