@@ -46,6 +46,9 @@ class Rule:
     # The page shows a disclosure's content to its recipient: the no-leak check skips
     # "recipient" here (never "revoked_recipient").
     shows_shared_subject: bool = False
+    # Text that must not appear in the response for any visitor at all (for example the
+    # items of an in-system response on the request page: only the disclosure shows them).
+    hides: Callable[[World], str] | None = None
     # "token": an API operation. The visitor sends a personal API token of their own
     # (Authorization: Bearer) instead of signing in, `data` goes as a JSON body on a POST,
     # and an anonymous caller gets 401 (set anonymous=401).

@@ -159,6 +159,8 @@ def test_access(
         # No leak: nobody outside the owning organisation's case roles sees the person,
         # except the named recipient of a disclosure, on its content page, until revoked.
         assert "Lily" not in content, f"{name} as {who}"
+    if rule.hides is not None:
+        assert rule.hides(world) not in content, f"{name} as {who} shows what it must not"
     if "Lily" in content:
         # Read audit completeness: whatever shows the person records that it did, in the
         # same request (issue 6).

@@ -22,6 +22,14 @@ def test_the_demo_sends_one_disclosure_from_the_school_to_childrens_social_care(
     assert disclosure.sent_by.username == "school.dsl"
     assert disclosure.item_count == 2
     assert unopened_count(social_worker) == 1
+    # It answers the social worker's request made in safeshare, through the one path for
+    # in-system sharing: the request page names the disclosure, never the items.
+    from safeshare.requests.models import InformationRequest
+
+    asked = InformationRequest.objects.get(requested_by=social_worker)
+    assert disclosure.decision.request_id == asked.pk
+    assert (asked.status, asked.response) == ("answered", "shared")
+    assert disclosure.decision.channel == "in_system"
     call_command("demo", stdout=StringIO())
     assert Disclosure.objects.count() == 1  # loading again adds nothing
     call_command("ledger", "verify", stdout=StringIO())

@@ -20,7 +20,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -87,6 +87,26 @@ def get_disclosure_for_sender(user: Any, disclosure_id: UUID | str) -> Disclosur
 def disclosures_of_decision(user: Any, decision: Decision) -> list[Disclosure]:
     """For the decision page: what the user's organisation sent from this decision."""
     return list(disclosures_sent_by(user).filter(decision=decision).order_by("sent_at"))
+
+
+def disclosures_answering(user: Any, decisions: list[Decision]) -> dict[Any, list[Disclosure]]:
+    """For a request's page: what was sent through safeshare from the decisions answering
+    it, by decision, in one query. The answering organisation sees every disclosure it sent
+    from them; the requesting side sees only those sent to someone in its own organisation
+    (to whom, when, and what happened), never the content, which only the named recipient
+    opens, on the disclosure's own page."""
+    if not can_view_case_records(user) or not decisions:
+        return {}
+    own = [d.pk for d in decisions if d.organisation_id == user.organisation_id]
+    others = [d.pk for d in decisions if d.organisation_id != user.organisation_id]
+    found = Disclosure.objects.filter(
+        Q(decision_id__in=own)
+        | Q(decision_id__in=others, recipient_organisation_id=user.organisation_id)
+    )
+    shown: dict[Any, list[Disclosure]] = {d.pk: [] for d in decisions}
+    for disclosure in _with_history(found).order_by("sent_at"):
+        shown[disclosure.decision_id].append(disclosure)
+    return shown
 
 
 def unopened_count(user: Any) -> int:

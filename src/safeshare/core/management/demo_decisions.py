@@ -11,6 +11,7 @@ from safeshare.accounts.models import Organisation, User
 from safeshare.decisions import actions
 from safeshare.decisions.completeness import PRINCIPLES
 from safeshare.decisions.models import Purpose
+from safeshare.requests import actions as request_actions
 from safeshare.subjects.models import Person
 
 
@@ -58,27 +59,27 @@ def record_demo_decisions() -> None:
     now = timezone.now()
     last_week = timezone.localdate() - datetime.timedelta(days=7)
 
-    # A school shares with children's social care, without consent, for a section 47 enquiry.
-    d = actions.start_decision(actor=dsl, subject=lily)
-    actions.set_subjects(actor=dsl, decision=d, people=[lily, kerry])
-    d = actions.update_section(
-        actor=dsl,
-        decision=d,
-        section="about",
-        values=_about(
-            "Section 47 enquiry (child protection)",
-            "Section 47 enquiry by children's social care after a disclosure by Lily.",
-            urgency="urgent",
-            request={
-                "requester_name": "Tom Barker",
-                "requester_role": "Social worker",
-                "requester_organisation": "Northshire Children's Social Care",
-                "request_method": "phone",
-                "request_received_at": now - datetime.timedelta(hours=3),
-                "requester_verification": "Called back on the children's services switchboard.",
-            },
-        ),
+    # Children's social care asks the school through safeshare for a section 47 enquiry;
+    # the school shares without consent, in the system: a disclosure to the social worker
+    # by name (disclosures/demo.py sends it), never the request page.
+    social_worker = User.objects.get(username="csc.sw")
+    school = Organisation.objects.get(name="Riverside Primary School")
+    asked = request_actions.raise_request(
+        actor=social_worker,
+        to_organisation=school,
+        details={
+            "subject_details": "Lily Morgan, born 12 April 2017, Year 4, and her mother Kerry Morgan",
+            "purpose_category": Purpose.objects.get(name="Section 47 enquiry (child protection)"),
+            "purpose": "Section 47 enquiry by children's social care after a disclosure by Lily.",
+            "information_needed": "Any injuries seen at school this term, and how Lily has seemed.",
+            "why_needed": "To decide whether Lily is suffering, or likely to suffer, significant harm.",
+            "urgency": "urgent",
+            "statutory_basis": "ca1989_s47",
+            "statutory_basis_detail": "",
+        },
     )
+    d = request_actions.start_response(actor=dsl, request=asked, subject=lily)
+    actions.set_subjects(actor=dsl, decision=d, people=[lily, kerry])
     d = _answer(
         dsl,
         d,
@@ -142,10 +143,11 @@ def record_demo_decisions() -> None:
             ),
             "recipient_name": "Tom Barker",
             "recipient_role": "Social worker",
-            "recipient_contact": "t.barker@northshire-csc.example.org",
-            "recipient_verification": "called_back",
-            "channel": "secure_email",
-            "shared_at": now - datetime.timedelta(hours=1),
+            "recipient_contact": social_worker.email,
+            "recipient_verification": "directory",
+            "channel": "in_system",
+            "shared_at": now,
+            "shares_all_requested": True,
         },
     )
     d = actions.update_section(

@@ -9,9 +9,14 @@ from django import template
 from django.urls import Resolver404, resolve
 
 from safeshare.accounts.permissions import can_view_case_records
-from safeshare.decisions.models import SHARING_OUTCOMES, Decision
+from safeshare.decisions.models import SHARING_OUTCOMES, Channel, Decision
 from safeshare.disclosures import permissions
-from safeshare.disclosures.queries import disclosures_of_decision, unopened_count
+from safeshare.disclosures.models import Disclosure
+from safeshare.disclosures.queries import (
+    disclosures_answering,
+    disclosures_of_decision,
+    unopened_count,
+)
 
 register = template.Library()
 
@@ -49,5 +54,41 @@ def decision_disclosures(context: template.Context, decision: Decision) -> dict[
         "show": True,
         "decision": decision,
         "rows": rows,
+        "can_send": permissions.can_send(user, decision),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def request_disclosures(context: template.Context, decisions: list[Decision]) -> dict[Any, Any]:
+    """The disclosures sent from a request's answering decisions that the user may know
+    of, loaded once for the page: `{% request_disclosures decisions as sent %}`."""
+    request = context.get("request")
+    return disclosures_answering(getattr(request, "user", None), decisions)
+
+
+@register.inclusion_tag("disclosures/includes/response.html", takes_context=True)
+def response_disclosures(
+    context: template.Context, decision: Decision, sent: dict[Any, list[Disclosure]]
+) -> dict[str, Any]:
+    """On a request's page, for one answering decision shared through safeshare: to whom it
+    was sent, when, and what happened to it. Never the items themselves: in-system sharing
+    has one path, a disclosure that only its named recipient opens (ADR 0007)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if (
+        request is None
+        or decision.outcome not in SHARING_OUTCOMES
+        or decision.channel != Channel.IN_SYSTEM
+    ):
+        return {"show": False}
+    rows = [
+        {"disclosure": d, "can_open": permissions.can_open(user, d)}
+        for d in sent.get(decision.pk, [])
+    ]
+    return {
+        "show": True,
+        "decision": decision,
+        "rows": rows,
+        "sender_side": decision.organisation_id == getattr(user, "organisation_id", None),
         "can_send": permissions.can_send(user, decision),
     }
