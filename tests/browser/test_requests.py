@@ -5,6 +5,7 @@ escalated. axe on every page."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -13,7 +14,7 @@ from safeshare.accounts.models import Organisation
 from safeshare.requests import actions
 from safeshare.requests.models import InformationRequest, Status
 from tests.browser.conftest import assert_accessible
-from tests.browser.helpers import answer, sign_in
+from tests.browser.helpers import answer, fill_request, sign_in
 from tests.factories import OrganisationFactory, PersonFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -73,16 +74,7 @@ def test_a_request_is_declined_then_reconsidered_and_shared(
         "Select the organisation you are asking"
     )
     assert_accessible(page)
-    page.get_by_label("Which organisation are you asking?").select_option(
-        label="Riverside Primary School"
-    )
-    page.get_by_label("Who is the request about?").fill("Lily Morgan, born 4 May 2016")
-    page.get_by_label("Section 47 enquiry (child protection)").check()
-    page.get_by_label("Describe the purpose").fill("Section 47 enquiry")
-    page.get_by_label("What information do you need?").fill("Attendance and concerns this term")
-    page.get_by_label("Why do you need it?").fill("Strategy discussion")
-    page.get_by_label("Standard").check()
-    page.get_by_label("Children Act 1989 section 47 (enquiry into significant harm)").check()
+    fill_request(page)
     page.get_by_role("button", name="Send request").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text(
         "sent to Riverside Primary School"
@@ -204,17 +196,39 @@ def test_a_request_is_declined_then_reconsidered_and_shared(
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("button", name="Check your answers").click()
     page.get_by_role("button", name="Record decision").click()
-    expect(page.locator(".govuk-panel__title")).to_have_text("Share without consent")
+    # Shared through safeshare: recording it sends nothing; a disclosure to the requester,
+    # by name, is the next step (and the only way the items reach agency A).
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Now send the information securely"
+    )
+    expect(page.get_by_label("Which organisation are you sending it to?")).to_have_value(
+        str(Organisation.objects.get(name="Northshire Police").pk)
+    )
+    assert_accessible(page)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_label("Jordan Price, Detective constable")).to_be_checked()
+    page.get_by_label(re.compile(r"^Item 1: fact, current")).check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Send securely").click()
+    expect(page.locator(".govuk-panel__title")).to_have_text("Sent securely")
+    # The request page says so, without the items.
+    page.goto("/requests/?status=all")
+    page.get_by_role("link", name=InformationRequest.objects.get().reference).click()
+    expect(page.locator("#main-content")).to_contain_text("Sent securely through safeshare")
+    expect(page.locator("#main-content")).not_to_contain_text("Lily missed 6 of the last 20")
     sign_out(page)
 
-    # Agency A sees what was shared, in safeshare.
+    # Agency A sees that it was answered, to whom it was sent, and opens it from there.
     sign_in(page, "officer")
     page.goto("/requests/outgoing/?status=all")
     page.get_by_role("link", name=InformationRequest.objects.get().reference).click()
+    expect(page.locator("#main-content")).to_contain_text("Part of what was asked for")
+    expect(page.locator("#main-content")).not_to_contain_text("Lily missed 6 of the last 20")
+    assert_accessible(page)
+    page.get_by_role("link", name="Open the information shared with you").click()
     expect(page.locator("#main-content")).to_contain_text(
         "Lily missed 6 of the last 20 school days."
     )
-    expect(page.locator("#main-content")).to_contain_text("Part of what was asked for")
     assert_accessible(page)
     request = InformationRequest.objects.get()
     assert request.status == Status.ANSWERED and request.response == "shared_part"

@@ -18,16 +18,14 @@ from django.utils import timezone
 from safeshare.accounts.models import User
 from safeshare.accounts.permissions import can_record_consent_withdrawal, can_record_decision
 from safeshare.core.forms import LONG_TEXT, SHORT_TEXT, clean_text
-from safeshare.decisions import completeness, flow
+from safeshare.decisions import completeness, flow, permissions
 from safeshare.decisions.models import (
-    ConsentStatus,
     ConsentWithdrawal,
     ContactMethod,
     Decision,
     DecisionStatus,
     FinalisedRecordError,
     InformationItem,
-    Outcome,
 )
 from safeshare.ledger.actions import append_entry
 from safeshare.subjects.models import Person
@@ -121,9 +119,9 @@ ITEM_FIELDS = (
 
 
 def _check_can_edit(actor: Any, decision: Decision) -> None:
-    if not can_record_decision(actor) or decision.organisation_id != actor.organisation_id:
+    if not (can_record_decision(actor) and permissions.is_own(actor, decision)):
         raise PermissionDenied("You cannot record decisions for this organisation")
-    if decision.status != DecisionStatus.DRAFT:
+    if not permissions.can_edit_draft(actor, decision):
         raise FinalisedRecordError("A finalised decision cannot be changed; record an amendment")
 
 
@@ -306,8 +304,10 @@ def finalise_decision(
     """Check the record is complete for its outcome, then freeze it with the engine's
     explanation and the policy that produced it."""
     decided_by = decided_by or actor
-    if decided_by.organisation_id != actor.organisation_id:
-        raise PermissionDenied("The decision maker must belong to your organisation")
+    if not permissions.can_be_decision_maker(decided_by, actor.organisation_id):
+        raise PermissionDenied(
+            "The decision maker must be an active member of your organisation with a case role"
+        )
     policy = flow.policy_named(decision.policy_id)
     with transaction.atomic():
         locked = _locked(actor, decision)
@@ -431,9 +431,9 @@ def _copy_as_draft(actor: Any, original: Decision, **links: Any) -> Decision:
 
 def amend_decision(*, actor: Any, decision: Decision) -> Decision:
     """Start a correction: a new draft that will supersede the finalised decision."""
-    if not can_record_decision(actor) or decision.organisation_id != actor.organisation_id:
+    if not (can_record_decision(actor) and permissions.is_own(actor, decision)):
         raise PermissionDenied("You cannot amend this decision")
-    if not decision.is_finalised:
+    if not permissions.can_amend(actor, decision):
         raise ValueError("Only a finalised decision is amended; change the draft instead")
     with transaction.atomic():
         return _copy_as_draft(actor, decision, supersedes=decision)
@@ -442,12 +442,9 @@ def amend_decision(*, actor: Any, decision: Decision) -> Decision:
 def reconsider_decision(*, actor: Any, decision: Decision, new_information: str) -> Decision:
     """The requester brought new information after a refusal (2024 guidance): start a new,
     linked decision. The refusal stays on the record."""
-    if not can_record_decision(actor) or decision.organisation_id != actor.organisation_id:
+    if not (can_record_decision(actor) and permissions.is_own(actor, decision)):
         raise PermissionDenied("You cannot reconsider this decision")
-    if not decision.is_finalised or decision.outcome not in {
-        Outcome.DO_NOT_SHARE,
-        Outcome.SEEK_ADVICE,
-    }:
+    if not permissions.can_reconsider(actor, decision):
         raise ValueError("Only a decision not to share can be reconsidered")
     with transaction.atomic():
         draft = _copy_as_draft(
@@ -461,8 +458,11 @@ def reconsider_decision(*, actor: Any, decision: Decision, new_information: str)
 
 
 def discard_draft(*, actor: Any, decision: Decision) -> None:
+    """Throw a draft away (it was never a decision, so it leaves no record)."""
     with transaction.atomic():
         locked = _locked(actor, decision)
+        if not permissions.can_discard(actor, locked):
+            raise PermissionDenied("Only the person who started a draft can discard it")
         locked.items.all().delete()
         locked.delete()
 
@@ -485,11 +485,6 @@ class AlreadyWithdrawn(InvalidWithdrawal):
             "Consent withdrawal has already been recorded for this decision, on "
             f"{withdrawal.recorded_at:%-d %B %Y}. It cannot be recorded twice or changed",
         )
-
-
-def withdrawable(decision: Decision) -> bool:
-    """Consent can be recorded as withdrawn on a finalised decision that relied on it."""
-    return decision.is_finalised and decision.consent_status == ConsentStatus.GIVEN
 
 
 def _text(value: str, label: str, limit: int) -> str:
@@ -518,10 +513,7 @@ def record_consent_withdrawal(
     """Record that the consent a finalised decision relied on was withdrawn. The decision
     itself does not change: the practitioner reviews it (an amendment) and considers what
     was already shared. Once per decision; the record is never changed."""
-    if (
-        not can_record_consent_withdrawal(actor)
-        or decision.organisation_id != actor.organisation_id
-    ):
+    if not (can_record_consent_withdrawal(actor) and permissions.is_own(actor, decision)):
         raise PermissionDenied("You cannot record consent withdrawal for this decision")
     name = _text(withdrawn_by_name, "Name and relationship", SHORT_TEXT)
     steps = _text(next_steps, "What happens now", LONG_TEXT)
@@ -530,7 +522,7 @@ def record_consent_withdrawal(
         existing = ConsentWithdrawal.objects.filter(decision=locked).first()
         if existing is not None:
             raise AlreadyWithdrawn(existing)
-        if not withdrawable(locked):
+        if not permissions.withdrawable(locked):
             raise InvalidWithdrawal(
                 "decision",
                 "Consent withdrawal can only be recorded on a finalised decision where "

@@ -17,8 +17,8 @@ from safeshare.accounts.models import CASE_ROLES, User
 from safeshare.accounts.permissions import can_record_consent_withdrawal, can_record_decision
 from safeshare.audit.actions import record_access, record_access_many
 from safeshare.core.forms import GovUKForm
-from safeshare.decisions import actions, completeness, flow, forms
-from safeshare.decisions.models import ContactMethod, Decision, InformationItem, Kind
+from safeshare.decisions import actions, completeness, flow, forms, permissions
+from safeshare.decisions.models import Channel, ContactMethod, Decision, InformationItem, Kind
 from safeshare.decisions.queries import (
     decision_summary,
     drafts_for_user,
@@ -148,6 +148,7 @@ def tasks(request: HttpRequest, decision_id: UUID) -> HttpResponse:
             outcome=outcome,
             outcome_title=evaluation.outcome_title if outcome else "",
             must_record=evaluation.must_record if outcome else (),
+            can_discard=permissions.can_discard(request.user, decision),
             ready=outcome != "" and not any(r["status"] == "Incomplete" for r in rows),
         ),
     )
@@ -477,6 +478,15 @@ def check(request: HttpRequest, decision_id: UUID) -> HttpResponse:
             except actions.DecisionIncomplete as incomplete:
                 problems = incomplete.problems
             else:
+                if decision.is_sharing and decision.channel == Channel.IN_SYSTEM:
+                    # Recording the decision shares nothing yet: in-system sharing is a
+                    # disclosure to a named person, sent next.
+                    messages.success(
+                        request,
+                        "Decision recorded. Now send the information securely: nobody can "
+                        "read it in safeshare until you send it to a named person",
+                    )
+                    return redirect("disclosures:new", decision_id=decision.pk)
                 messages.success(request, "Decision recorded")
                 return redirect("decisions:show", decision_id=decision.pk)
     else:
@@ -511,10 +521,9 @@ def show(request: HttpRequest, decision_id: UUID) -> HttpResponse:
             "show",
             summary=decision_summary(decision, decision.explanation, draft=False),
             receipt=receipt_for(decision),
-            can_review=can_record_decision(request.user),
-            can_withdraw=can_record_consent_withdrawal(request.user)
-            and actions.withdrawable(decision)
-            and decision.withdrawal is None,
+            can_amend=permissions.can_amend(request.user, decision),
+            can_reconsider=permissions.can_reconsider(request.user, decision),
+            can_withdraw=permissions.can_withdraw_consent(request.user, decision),
         ),
     )
 
@@ -551,8 +560,10 @@ def amend(request: HttpRequest, decision_id: UUID) -> HttpResponse:
 
 def reconsider(request: HttpRequest, decision_id: UUID) -> HttpResponse:
     decision = get_decision_for_user(request.user, decision_id)
-    if not decision.is_finalised or decision.outcome not in {"do_not_share", "seek_advice"}:
+    if not permissions.reconsiderable(decision):
         raise Http404("Only a decision not to share can be reconsidered")
+    if not permissions.can_reconsider(request.user, decision):
+        raise PermissionDenied("Your role cannot record decisions")
     form = (
         forms.ReconsiderForm(request.POST) if request.method == "POST" else forms.ReconsiderForm()
     )
@@ -575,8 +586,6 @@ def reconsider(request: HttpRequest, decision_id: UUID) -> HttpResponse:
 @_draft_or_record
 def discard(request: HttpRequest, decision_id: UUID) -> HttpResponse:
     decision = _draft(request, decision_id)
-    if decision.started_by_id != request.user.pk:
-        raise PermissionDenied("Only the person who started a draft can discard it")
     actions.discard_draft(actor=request.user, decision=decision)
     messages.success(request, "Draft discarded")
     return redirect("decisions:index")
@@ -589,7 +598,7 @@ def _withdrawal_decision(request: HttpRequest, decision_id: UUID) -> Decision:
     """A finalised decision that relied on consent; anything else has no consent to
     withdraw (404). The organisation is scoped by the lookup."""
     decision = get_decision_for_user(request.user, decision_id)
-    if not actions.withdrawable(decision):
+    if not permissions.withdrawable(decision):
         raise Http404("No consent to withdraw on this decision")
     if not can_record_consent_withdrawal(request.user):
         raise PermissionDenied("Your role cannot record consent withdrawal")
@@ -702,6 +711,6 @@ def consent_withdrawn(request: HttpRequest, decision_id: UUID) -> HttpResponse:
             decision,
             "consent_withdrawal_done",
             withdrawal=decision.withdrawal,
-            can_review=can_record_decision(request.user),
+            can_amend=permissions.can_amend(request.user, decision),
         ),
     )

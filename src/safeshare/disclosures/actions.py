@@ -79,7 +79,9 @@ def send_disclosure(
     message: str,
     expires_on: datetime.date,
 ) -> Disclosure:
-    """Send chosen items of a finalised sharing decision to one named recipient."""
+    """Send chosen items of a finalised sharing decision to one named recipient. Exactly the
+    same disclosure again (items, message and expiry, to the same person) while the first
+    is still available returns the first (`repeated` is True): nothing is sent twice."""
     if not permissions.can_send(actor, decision):
         raise PermissionDenied("You cannot send information from this decision")
     recipient_organisation_id = recipient.organisation_id
@@ -102,6 +104,14 @@ def send_disclosure(
     check_expiry(expires_on)
     chosen.sort(key=lambda item: (item.position, str(item.pk)))
     with transaction.atomic():
+        # Sends from one decision queue here (PostgreSQL's row lock; SQLite's immediate
+        # transaction), so a double click, a resubmit or a second tab finds the first.
+        Decision.objects.select_for_update().filter(pk=decision.pk).exists()
+        repeated = _same_still_available(
+            decision, recipient, chosen, message, expires_at(expires_on)
+        )
+        if repeated is not None:
+            return repeated
         disclosure = Disclosure.objects.create(
             reference=_reference(),
             decision=decision,
@@ -131,6 +141,28 @@ def send_disclosure(
         )
         notifications.notify("sent", recipient, _show_path(disclosure))
     return disclosure
+
+
+def _same_still_available(
+    decision: Decision,
+    recipient: User,
+    items: Sequence[InformationItem],
+    message: str,
+    until: datetime.datetime,
+) -> Disclosure | None:
+    """The disclosure of exactly these items, message and expiry from this decision to this
+    person, if one is still available: sending it again (a double click, the back button,
+    a second tab) would only make a second copy of the same thing."""
+    wanted = {item.pk for item in items}
+    for earlier in queries.available(
+        Disclosure.objects.filter(
+            decision=decision, recipient=recipient, message=message, expires_at=until
+        )
+    ).prefetch_related("disclosed_items"):
+        if {link.item_id for link in earlier.disclosed_items.all()} == wanted:
+            earlier.repeated = True
+            return earlier
+    return None
 
 
 def _still_available(disclosure: Disclosure) -> Disclosure:

@@ -80,6 +80,10 @@ class Disclosure(AppendOnly):
     sent_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
 
+    # Set by send_disclosure on the instance it returns: True when these items had already
+    # been sent to this person and are still available, so nothing new was sent. Not stored.
+    repeated: bool = False
+
     class Meta:
         ordering = ["-sent_at"]
         indexes = [

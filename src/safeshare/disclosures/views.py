@@ -98,6 +98,18 @@ def differs_from_record(decision: Decision, recipient: User) -> bool:
     return False
 
 
+def _requester_id(decision: Decision) -> Any:
+    """The safeshare user who asked, when the decision answers their request: the person
+    an in-system response is usually sent to."""
+    return decision.request.requested_by_id if decision.request_id and decision.request else None
+
+
+def _requesting_organisation(decision: Decision) -> Any:
+    return (
+        decision.request.from_organisation_id if decision.request_id and decision.request else None
+    )
+
+
 def received(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Shared with you": no one's personal data, only who sent what when, and its state."""
     if not can_view_case_records(request.user):
@@ -118,7 +130,7 @@ def new(request: AuthenticatedHttpRequest, decision_id: UUID) -> HttpResponse:
                 organisation_id=form.chosen_organisation().pk,
             )
     else:
-        prefill = decision.recipient_organisation_id
+        prefill = decision.recipient_organisation_id or _requesting_organisation(decision)
         if prefill is None and decision.recipient_organisation_name:
             match = organisations.filter(
                 name__iexact=decision.recipient_organisation_name.strip()
@@ -175,7 +187,7 @@ def compose(
                 and u.display_name().casefold() == decision.recipient_name.strip().casefold()
             ),
             None,
-        )
+        ) or next((u for u in recipients if u.pk == _requester_id(decision)), None)
         form = ComposeForm(
             recipients,
             items,
@@ -208,6 +220,12 @@ def compose(
             except DisclosureError as exc:
                 form.add_error(None, str(exc))
                 return render(request, "disclosures/compose.html", context)
+            if disclosure.repeated:
+                messages.info(
+                    request,
+                    f"This information was already sent to {disclosure.recipient.display_name()} "
+                    f"({disclosure.reference}): it has not been sent again",
+                )
             return redirect("disclosures:sent", disclosure_id=disclosure.pk)
         numbers = {item.pk: number for number, item in enumerate(items, start=1)}
         return render(

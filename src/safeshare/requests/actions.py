@@ -3,16 +3,19 @@ and the ledger entry in that same transaction."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from safeshare.accounts.models import Organisation, Role, User
+from safeshare.core.forms import LONG_TEXT, clean_text
 from safeshare.decisions.models import SHARING_OUTCOMES, Decision, Outcome
 from safeshare.ledger.actions import append_entry
 from safeshare.requests import deadlines, notifications, permissions
@@ -37,6 +40,15 @@ EXTERNAL_FIELDS = (
     "external_received_by",
     "external_identity_check",
 )
+
+
+class InvalidRequestInput(ValueError):
+    """Input the action refuses; `field` names it, the message says why."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(message)
 
 
 def _reference() -> str:
@@ -67,25 +79,70 @@ def _ledger(
     )
 
 
+def content_digest(
+    actor: Any, to_organisation_id: Any, details: dict[str, Any], external: dict[str, Any]
+) -> str:
+    """Who asks whom for what, as one SHA-256: two submissions with the same digest are the
+    same request."""
+    content = {
+        "by": str(actor.pk),
+        "to": str(to_organisation_id),
+        **{name: str(getattr(details[name], "pk", details[name])) for name in DETAIL_FIELDS},
+        **{name: str(external.get(name, "")) for name in EXTERNAL_FIELDS if external},
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def _open_with(digest: str) -> InformationRequest | None:
+    found = InformationRequest.objects.filter(
+        content_digest=digest, status__in=[Status.OPEN, Status.ASSIGNED]
+    ).first()
+    if found is not None:
+        found.repeated = True
+    return found
+
+
+def _create_once(digest: str, values: dict[str, Any]) -> InformationRequest | None:
+    """The new request, or None when the same one is already open: checked first, then
+    held by the unique constraint when two submissions race (a double click on PostgreSQL;
+    SQLite's immediate transactions already queue them)."""
+    if _open_with(digest) is not None:
+        return None
+    try:
+        with transaction.atomic():
+            return InformationRequest.objects.create(content_digest=digest, **values)
+    except IntegrityError:
+        return None
+
+
 def raise_request(
     *, actor: Any, to_organisation: Organisation, details: dict[str, Any]
 ) -> InformationRequest:
-    """A practitioner asks another agency for information."""
+    """A practitioner asks another agency for information. Sending the same request again
+    while it is open returns it (`repeated` is True) and sends nothing more."""
     if not permissions.can_raise_request(actor):
         raise PermissionDenied("Your role cannot make requests for information")
     if to_organisation.pk == actor.organisation_id:
         raise ValueError("A request goes to another organisation")
+    digest = content_digest(actor, to_organisation.pk, details, {})
     with transaction.atomic():
         now = timezone.now()
-        request = InformationRequest.objects.create(
-            reference=_reference(),
-            to_organisation=to_organisation,
-            from_organisation_id=actor.organisation_id,
-            requested_by=actor,
-            received_at=now,
-            due_at=deadlines.due_at(now, details["urgency"]),
-            **{name: details[name] for name in DETAIL_FIELDS},
+        request = _create_once(
+            digest,
+            {
+                "reference": _reference(),
+                "to_organisation": to_organisation,
+                "from_organisation_id": actor.organisation_id,
+                "requested_by": actor,
+                "received_at": now,
+                "due_at": deadlines.due_at(now, details["urgency"]),
+                **{name: details[name] for name in DETAIL_FIELDS},
+            },
         )
+        if request is None:
+            repeated = _open_with(digest)
+            assert repeated is not None
+            return repeated
         _ledger("received", actor, request, urgency=request.urgency)
         notifications.notify("new", _managers(to_organisation.pk), _path(request))
     return request
@@ -99,19 +156,27 @@ def log_external_request(
     if not permissions.can_raise_request(actor):
         raise PermissionDenied("Your role cannot log requests")
     received_at = received_at or timezone.now()
+    digest = content_digest(actor, actor.organisation_id, details, external)
     with transaction.atomic():
-        request = InformationRequest.objects.create(
-            reference=_reference(),
-            to_organisation_id=actor.organisation_id,
-            logged_by=actor,
-            received_at=received_at,
-            due_at=deadlines.due_at(received_at, details["urgency"]),
-            assigned_to=actor,
-            assigned_at=timezone.now(),
-            status=Status.ASSIGNED,
-            **{name: details[name] for name in DETAIL_FIELDS},
-            **{name: external.get(name, "") for name in EXTERNAL_FIELDS},
+        request = _create_once(
+            digest,
+            {
+                "reference": _reference(),
+                "to_organisation_id": actor.organisation_id,
+                "logged_by": actor,
+                "received_at": received_at,
+                "due_at": deadlines.due_at(received_at, details["urgency"]),
+                "assigned_to": actor,
+                "assigned_at": timezone.now(),
+                "status": Status.ASSIGNED,
+                **{name: details[name] for name in DETAIL_FIELDS},
+                **{name: external.get(name, "") for name in EXTERNAL_FIELDS},
+            },
         )
+        if request is None:
+            repeated = _open_with(digest)
+            assert repeated is not None
+            return repeated
         _ledger("received", actor, request, urgency=request.urgency, external=True)
     return request
 
@@ -123,8 +188,10 @@ def assign_request(
         raise PermissionDenied("You cannot assign this request")
     if assignee.pk != actor.pk and not permissions.can_assign_others(actor):
         raise PermissionDenied("Only a manager can assign a request to someone else")
-    if assignee.organisation_id != request.to_organisation_id or not assignee.has_case_role:
-        raise PermissionDenied("Assign the request to someone in your team")
+    if not permissions.can_be_assigned(assignee, request):
+        raise PermissionDenied(
+            "Assign the request to an active practitioner or manager in your team"
+        )
     with transaction.atomic():
         locked = InformationRequest.objects.select_for_update().get(pk=request.pk)
         locked.assigned_to = assignee
@@ -232,6 +299,13 @@ def add_new_information(*, actor: Any, request: InformationRequest, text: str) -
     """The requester brings new information (2024: reconsider a refusal when they do)."""
     if not permissions.can_add_information(actor, request):
         raise PermissionDenied("You cannot add information to this request")
+    text = clean_text(text or "", "New information")
+    if not text:
+        raise InvalidRequestInput("text", "Enter the new information")
+    if len(text) > LONG_TEXT:
+        raise InvalidRequestInput(
+            "text", f"New information must be {LONG_TEXT} characters or fewer"
+        )
     with transaction.atomic():
         note = RequestNote.objects.create(
             request=request, kind=RequestNote.Kind.NEW_INFORMATION, text=text, by=actor

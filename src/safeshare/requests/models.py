@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import ClassVar
 
 from django.db import models
 from django.utils import timezone
@@ -89,12 +90,29 @@ class InformationRequest(models.Model):
     response = models.CharField(max_length=16, choices=Response.choices, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # SHA-256 of who asked whom for what (requests/actions.py `content_digest`): the same
+    # request sent twice while the first is open (a double click, the back button and
+    # "send" again, a second tab) is the first one, never a second row. Derived from
+    # fields the record digest already covers, so the ledger leaves it out.
+    content_digest = models.CharField(max_length=64, blank=True, editable=False)
+
+    ledger_exclude_fields: ClassVar[frozenset[str]] = frozenset({"content_digest"})
+    # Set by the actions on the instance they return: True when the submission repeated an
+    # open request and that request is returned instead of a new one. Not stored.
+    repeated: bool = False
 
     class Meta:
         ordering = ["due_at"]
         indexes = [
             models.Index(fields=["to_organisation", "status", "due_at"]),
             models.Index(fields=["from_organisation", "status", "due_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_digest"],
+                condition=models.Q(status__in=["open", "assigned"]) & ~models.Q(content_digest=""),
+                name="one_open_request_per_content",
+            )
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,9 @@ from safeshare.accounts.models import Role
 from safeshare.accounts.permissions import can_record_decision, can_view_case_records
 from safeshare.requests.models import InformationRequest
 
+# The roles that record decisions (accounts.permissions.can_record_decision).
+ASSIGNABLE_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER})
+
 
 def can_raise_request(user: Any) -> bool:
     return can_record_decision(user)
@@ -28,6 +31,17 @@ def can_assign(user: Any, request: InformationRequest) -> bool:
 
 def can_assign_others(user: Any) -> bool:
     return bool(getattr(user, "role", None) == Role.MANAGER)
+
+
+def can_be_assigned(candidate: Any, request: InformationRequest) -> bool:
+    """Who can handle a request: an active practitioner or manager of the receiving
+    organisation (handling one is recording a decision)."""
+    return bool(
+        candidate is not None
+        and candidate.is_active
+        and candidate.role in ASSIGNABLE_ROLES
+        and candidate.organisation_id == request.to_organisation_id
+    )
 
 
 def can_respond(user: Any, request: InformationRequest) -> bool:

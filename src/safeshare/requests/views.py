@@ -82,9 +82,16 @@ def new(request: AuthenticatedHttpRequest) -> HttpResponse:
         created = actions.raise_request(
             actor=request.user, to_organisation=data["to_organisation"], details=data
         )
-        messages.success(
-            request, f"Request {created.reference} sent to {created.to_organisation.name}"
-        )
+        if created.repeated:
+            messages.info(
+                request,
+                f"You had already sent this request: it is {created.reference}. "
+                "It has not been sent again",
+            )
+        else:
+            messages.success(
+                request, f"Request {created.reference} sent to {created.to_organisation.name}"
+            )
         return redirect("requests:show", request_id=created.pk)
     return render(
         request,
@@ -100,7 +107,10 @@ def log(request: AuthenticatedHttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         created = actions.log_external_request(actor=request.user, details=data, external=data)
-        messages.success(request, f"Request {created.reference} logged")
+        if created.repeated:
+            messages.info(request, f"This request was already logged as {created.reference}")
+        else:
+            messages.success(request, f"Request {created.reference} logged")
         return redirect("requests:show", request_id=created.pk)
     return render(
         request,
@@ -113,9 +123,11 @@ def show(request: AuthenticatedHttpRequest, request_id: UUID) -> HttpResponse:
     info = get_request_for_user(request.user, request_id)
     record_access(request, what="requests.request.show", obj=info)
     receiver = permissions.is_receiver(request.user, info)
+    # The response as a record of what was decided, never the items: in-system sharing is
+    # a disclosure to a named person, opened on its own page (disclosures app).
     decisions = list(
         Decision.objects.filter(request=info, status=DecisionStatus.FINALISED)
-        .prefetch_related("items")
+        .select_related("decided_by", "recipient_organisation")
         .order_by("decided_at")
     )
     own_drafts = (
@@ -157,7 +169,7 @@ def assign(request: AuthenticatedHttpRequest, request_id: UUID) -> HttpResponse:
             User.objects.filter(
                 organisation_id=info.to_organisation_id,
                 is_active=True,
-                role__in=["practitioner", "manager"],
+                role__in=permissions.ASSIGNABLE_ROLES,
             ).order_by("last_name")
         )
     form = AssignForm(team, request.POST) if request.method == "POST" else AssignForm(team)

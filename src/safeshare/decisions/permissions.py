@@ -1,0 +1,83 @@
+"""Who may do what with a decision record, and in which state (see docs/permissions.md).
+
+One predicate per rule. The actions in `decisions/actions.py` call these and refuse
+(PermissionDenied, or the state's own error) whatever the caller; views call the same
+predicates only to decide what to show, so a page never offers what the action refuses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from safeshare.accounts.permissions import can_record_consent_withdrawal, can_record_decision
+from safeshare.decisions.models import ConsentStatus, Decision, DecisionStatus, Outcome
+
+# Outcomes a requester can ask to have looked at again with new information (2024 advice:
+# "if the decision is not to share, ... reconsider if new information comes to light").
+RECONSIDERABLE_OUTCOMES = frozenset({Outcome.DO_NOT_SHARE, Outcome.SEEK_ADVICE})
+
+
+def is_own(user: Any, decision: Decision) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and decision.organisation_id == user.organisation_id
+    )
+
+
+def can_edit_draft(user: Any, decision: Decision) -> bool:
+    """Change a draft's pages: practitioners and managers of its organisation (a colleague
+    may carry on a draft someone else started, as cover does)."""
+    return (
+        can_record_decision(user)
+        and is_own(user, decision)
+        and decision.status == DecisionStatus.DRAFT
+    )
+
+
+def can_discard(user: Any, decision: Decision) -> bool:
+    """Throw a draft away: only the person who started it. Discarding removes what a
+    colleague wrote, so cover carries a draft on instead of discarding it."""
+    return can_edit_draft(user, decision) and decision.started_by_id == user.pk
+
+
+def can_be_decision_maker(candidate: Any, organisation_id: Any) -> bool:
+    """Who may be named as having made the decision: an active member of the deciding
+    organisation with a case role (the practitioner, their manager or designated
+    safeguarding lead, the information governance lead who advised)."""
+    return bool(
+        candidate is not None
+        and candidate.is_active
+        and getattr(candidate, "has_case_role", False)
+        and candidate.organisation_id == organisation_id
+    )
+
+
+def can_amend(user: Any, decision: Decision) -> bool:
+    """Start a correction that supersedes a finalised decision."""
+    return can_record_decision(user) and is_own(user, decision) and decision.is_finalised
+
+
+def reconsiderable(decision: Decision) -> bool:
+    return decision.is_finalised and decision.outcome in RECONSIDERABLE_OUTCOMES
+
+
+def can_reconsider(user: Any, decision: Decision) -> bool:
+    """Look again at a finalised decision not to share (or to seek advice first) when the
+    requester brings new information: a new, linked decision."""
+    return can_record_decision(user) and is_own(user, decision) and reconsiderable(decision)
+
+
+def withdrawable(decision: Decision) -> bool:
+    """Consent can be recorded as withdrawn on a finalised decision that relied on it."""
+    return decision.is_finalised and decision.consent_status == ConsentStatus.GIVEN
+
+
+def can_withdraw_consent(user: Any, decision: Decision) -> bool:
+    """Record that consent was withdrawn: any case role of the decision's organisation, on
+    a decision that relied on consent and has no withdrawal recorded yet."""
+    return (
+        can_record_consent_withdrawal(user)
+        and is_own(user, decision)
+        and withdrawable(decision)
+        and decision.withdrawal is None
+    )

@@ -1,0 +1,44 @@
+"""Recording a decision twice (a double click, the back button and "Record decision"
+again, a second tab on the check page) records it once. Two at the same moment:
+tests/test_double_submit.py."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from safeshare.accounts.models import User
+from safeshare.decisions import actions
+from safeshare.decisions.models import Decision, FinalisedRecordError
+from safeshare.ledger.models import Entry
+from safeshare.subjects.models import Person
+from tests.decisions.builders import draft_for
+from tests.rules import assert_refused
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_second_finalise_is_refused_and_writes_nothing(
+    practitioner: User, person: Person
+) -> None:
+    draft = draft_for("share", practitioner, person)
+    stale = Decision.objects.get(pk=draft.pk)  # the second tab's copy, loaded before
+    actions.finalise_decision(actor=practitioner, decision=draft)
+    assert_refused(
+        lambda: actions.finalise_decision(actor=practitioner, decision=stale),
+        FinalisedRecordError,
+    )
+
+
+def test_posting_the_check_page_twice_records_once_and_shows_the_record(
+    client: Client, practitioner: User, person: Person
+) -> None:
+    draft = draft_for("share", practitioner, person)
+    client.force_login(practitioner)
+    url = reverse("decisions:check", args=[draft.pk])
+    first = client.post(url, {"decided_by": str(practitioner.pk)})
+    again = client.post(url, {"decided_by": str(practitioner.pk)})
+    shown = reverse("decisions:show", args=[draft.pk])
+    assert first["Location"] == shown and again["Location"] == shown
+    assert Entry.objects.filter(event_type="decisions.decision.finalised").count() == 1
