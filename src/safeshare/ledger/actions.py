@@ -19,7 +19,7 @@ from django.db.models.base import ModelState
 from django.utils import timezone
 
 from safeshare.accounts.models import Organisation, User
-from safeshare.ledger import keys, merkle, queries
+from safeshare.ledger import coverage, keys, merkle, queries
 from safeshare.ledger.bundle import canonical_text, fast_leaf_bytes, leaf_bytes
 from safeshare.ledger.checkpoint import Checkpoint
 from safeshare.ledger.checkpoint import sign_checkpoint as sign_checkpoint_note
@@ -239,6 +239,9 @@ def append_entry(
         # the digest and the entry need the real model class, so load the instance.
         model: Any = obj.__class__
         obj = model._default_manager.get(pk=obj.pk)
+    object_type = model_label(obj)
+    if object_type not in coverage.LABELS:
+        raise InvalidEntry(coverage.unlisted(object_type))
     digest = record_digest(obj, db)
     payload_json = canonical_text(clean_payload)
     entry_uuid = uuid.uuid4()
@@ -246,7 +249,6 @@ def append_entry(
     organisation_id = None if organisation is None else organisation.pk
     actor_text = None if actor_id is None else object_id(actor_id)
     organisation_text = None if organisation_id is None else object_id(organisation_id)
-    object_type = model_label(obj)
     object_key = object_id(obj.pk)
     sql = _sql(db)
     sqlite = db.vendor == "sqlite"

@@ -10,10 +10,14 @@ frontier rebuilt as it goes, never all leaves in memory) checks that
   elsewhere (`against`), is the root the checkpoint signed;
 
 then, per object type in batches, that every record's current digest is the digest in
-its latest entry (a legitimate change always appends its own entry).
+its latest entry (a legitimate change always appends its own entry); and the other way
+round, that every record `coverage` says must have an entry has one (an anti-join in
+batches of primary keys), so deleting the newest entries of a self-consistent tree, or
+writing a record behind the application, does not pass unseen.
 
 The tree size is fixed when verification starts (the newest entry, or the newest node if
-entries under it have gone), so appends made meanwhile are ignored, not misreported.
+entries under it have gone), so appends made meanwhile are ignored, not misreported: a
+record changed or created meanwhile is excused by its own entry beyond that size.
 
 Each leaf is rebuilt from its row by `bundle.fast_leaf_bytes`; a row it cannot write, or
 whose hash then differs (a payload stored in another JSON spelling, say), is rebuilt the
@@ -33,8 +37,9 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection, models
+from django.db.models import CharField, Exists, F, Func, OuterRef
 
-from safeshare.ledger import merkle
+from safeshare.ledger import coverage, merkle
 from safeshare.ledger.bundle import fast_leaf_bytes, leaf_bytes
 from safeshare.ledger.checkpoint import Checkpoint, CheckpointError, NoteError, Verifier
 from safeshare.ledger.digest import object_id, record_digests
@@ -65,6 +70,8 @@ class Report:
     size: int = 0
     root: bytes | None = None
     records_checked: int = 0
+    # Records that must have an entry (ledger/coverage.py), all of which were looked for.
+    covered_checked: int = 0
     checkpoints_checked: int = 0
     against: Checkpoint | None = None
     problems: list[Problem] = field(default_factory=list)
@@ -510,12 +517,94 @@ def _check_records(report: Report, size: int, batch: int) -> None:
             report.add(sequence, f"record {object_type} {oid} edited after entry {sequence}")
 
 
+class _ObjectId(Func):
+    """A primary key column as entries store it (digest.object_id): a UUID hyphenated in
+    lower case (SQLite keeps 32 hex digits, PostgreSQL a uuid), anything else as text.
+    Computed on the record's side, so the entry side is a seek on ledger_entry_object."""
+
+    template = "CAST(%(expressions)s AS TEXT)"
+    output_field = CharField()
+
+    def __init__(self, expression: Any, *, is_uuid: bool) -> None:
+        super().__init__(expression)
+        self.is_uuid = is_uuid
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        if not self.is_uuid:
+            return self.as_sql(compiler, connection, **extra)
+        pieces = ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
+        text = " || '-' || ".join(f"substr(%(expressions)s, {a}, {n})" for a, n in pieces)
+        sql, params = self.as_sql(compiler, connection, template=f"({text})", **extra)
+        # The column is written five times; a column has no parameters to repeat.
+        assert not params
+        return sql, params
+
+
+def _is_uuid(model: type[models.Model]) -> bool:
+    pk = model._meta.pk
+    assert pk is not None
+    # A one-to-one primary key (a profile keyed by its organisation) is its target's type.
+    target = getattr(pk, "target_field", pk)
+    return isinstance(target, models.UUIDField)
+
+
+def _check_coverage(report: Report, size: int, batch: int) -> None:
+    """Every record that must have an entry (ledger/coverage.py) has one below `size`, or
+    one beyond it (written since verification started): keyset pages of primary keys,
+    each with an EXISTS seek on the entries' object index, then one IN query for the few
+    without."""
+    for rule, model, rows in coverage.required():
+        key = _ObjectId(F("pk"), is_uuid=_is_uuid(model))
+        has_entry = Exists(
+            Entry.objects.filter(
+                object_type=rule.label,
+                object_id=_ObjectId(OuterRef("pk"), is_uuid=_is_uuid(model)),
+                sequence__lt=size,
+            )
+        )
+        pages = (
+            model._base_manager.filter(rows)
+            .order_by("pk")
+            .annotate(ledger_object_id=key, ledger_has_entry=has_entry)
+            .values_list("ledger_object_id", "ledger_has_entry")
+        )
+        pk_field = model._meta.pk
+        assert pk_field is not None
+        without: list[str] = []
+        after: Any = None
+        while True:
+            page = pages if after is None else pages.filter(pk__gt=after)
+            # The key as text, not the primary key itself: no UUID made for every row.
+            found = list(page[:batch])
+            report.covered_checked += len(found)
+            without.extend(oid for oid, has in found if not has)
+            if len(found) < batch:
+                break
+            after = pk_field.to_python(found[-1][0])
+        for start in range(0, len(without), batch):
+            chunk = without[start : start + batch]
+            # Made since verification started: its entry is beyond the tree checked here.
+            later = set(
+                Entry.objects.filter(
+                    object_type=rule.label, object_id__in=chunk, sequence__gte=size
+                ).values_list("object_id", flat=True)
+            )
+            for oid in chunk:
+                if oid not in later:
+                    report.add(
+                        size,
+                        f"record {rule.label} {oid}: no ledger entry: entries removed or "
+                        "written behind the app",
+                    )
+
+
 def verify_ledger(
     *,
     against: str | None = None,
     verifier: Verifier | None = None,
     chunk_size: int = 20_000,
     record_batch: int = 2_000,
+    coverage_batch: int = 10_000,
 ) -> Report:
     """Check everything; `against` is a signed checkpoint note held outside the database."""
     report = Report()
@@ -524,4 +613,5 @@ def verify_ledger(
     targets = _targets(report, size, against, verifier)
     _stream_tree(report, size, targets, chunk_size)
     _check_records(report, size, record_batch)
+    _check_coverage(report, size, coverage_batch)
     return report

@@ -119,7 +119,8 @@ class Command(BaseCommand):
         lines = [
             f"Ledger verified: {report.size} entries, root {root}, "
             f"{report.records_checked} records and {report.checkpoints_checked} signed "
-            f"checkpoints checked in {seconds:.1f} s."
+            f"checkpoints checked, and {report.covered_checked} records that must have an "
+            f"entry all have one, in {seconds:.1f} s."
         ]
         if report.against is not None:
             lines.append(
