@@ -30,7 +30,7 @@ import base64
 import datetime
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,7 +41,14 @@ from django.db.models import CharField, Exists, F, Func, OuterRef
 
 from safeshare.ledger import coverage, merkle
 from safeshare.ledger.bundle import fast_leaf_bytes, leaf_bytes
-from safeshare.ledger.checkpoint import Checkpoint, CheckpointError, NoteError, Verifier
+from safeshare.ledger.checkpoint import (
+    Checkpoint,
+    CheckpointError,
+    NoteError,
+    Verifier,
+    open_note,
+)
+from safeshare.ledger.checkpoint_log import LogError, split_notes
 from safeshare.ledger.digest import object_id, record_digests
 from safeshare.ledger.models import Entry, Node, SignedCheckpoint, node_key
 from safeshare.ledger.queries import note_body
@@ -73,7 +80,8 @@ class Report:
     # Records that must have an entry (ledger/coverage.py), all of which were looked for.
     covered_checked: int = 0
     checkpoints_checked: int = 0
-    against: Checkpoint | None = None
+    # The checkpoints held elsewhere that were checked (--against: a note or a log).
+    against: list[Checkpoint] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -252,11 +260,38 @@ def _moved_from(fields: dict[str, Any], stored: bytes) -> int | None:
     return None
 
 
-def _targets(
-    report: Report, size: int, against: str | None, verifier: Verifier | None
-) -> dict[int, list[_Target]]:
-    from safeshare.ledger.checkpoint import verify_checkpoint
+def _open(note: str, verifiers: Sequence[Verifier]) -> Checkpoint:
+    body, _ = open_note(note, verifiers)
+    return Checkpoint.parse(body)
 
+
+def _held_elsewhere(against: str, verifiers: Sequence[Verifier]) -> list[Checkpoint]:
+    """The checkpoints in a file held outside the database: one note, or a checkpoint log
+    of many (ledger/checkpoint_log.py); every one must verify."""
+    if not verifiers:
+        raise VerifyError(
+            "checking against a checkpoint needs the ledger's verifier key: give --key "
+            "or configure SAFESHARE_LEDGER_SIGNING_KEY"
+        )
+    try:
+        notes = split_notes(against)
+    except LogError as exc:
+        raise VerifyError(f"the checkpoint given is not a signed note: {exc}") from exc
+    held: list[Checkpoint] = []
+    for line, note in notes:
+        try:
+            cp = _open(note, verifiers)
+        except (NoteError, CheckpointError) as exc:
+            where = "" if len(notes) == 1 else f" (the note at line {line})"
+            raise VerifyError(f"the checkpoint given{where} does not verify: {exc}") from exc
+        if cp not in held:
+            held.append(cp)
+    return held
+
+
+def _targets(
+    report: Report, size: int, against: str | None, verifiers: Sequence[Verifier]
+) -> dict[int, list[_Target]]:
     targets: dict[int, list[_Target]] = {}
     latest: SignedCheckpoint | None = None
     for stored in SignedCheckpoint.objects.order_by("size").iterator(chunk_size=2000):
@@ -274,29 +309,21 @@ def _targets(
             _Target(cp.size, cp.root_hash, f"signed checkpoint {cp.size}")
         )
         report.checkpoints_checked += 1
-    if latest is not None and verifier is not None:
+    if latest is not None and verifiers:
         try:
-            verify_checkpoint(latest.note, verifier)
+            _open(latest.note, verifiers)
         except (NoteError, CheckpointError) as exc:
+            names = ", ".join(sorted({v.name for v in verifiers}))
             report.add(
                 latest.size,
-                f"checkpoint {latest.size}: signature does not verify with key "
-                f"{verifier.name}: {exc}",
+                f"checkpoint {latest.size}: signature does not verify with key {names}: {exc}",
             )
     if against is not None:
-        if verifier is None:
-            raise VerifyError(
-                "checking against a checkpoint needs the ledger's verifier key: give --key "
-                "or configure SAFESHARE_LEDGER_SIGNING_KEY"
+        report.against = _held_elsewhere(against, verifiers)
+        for cp in report.against:
+            targets.setdefault(cp.size, []).append(
+                _Target(cp.size, cp.root_hash, "the checkpoint held elsewhere")
             )
-        try:
-            cp = verify_checkpoint(against, verifier)
-        except (NoteError, CheckpointError) as exc:
-            raise VerifyError(f"the checkpoint given does not verify: {exc}") from exc
-        report.against = cp
-        targets.setdefault(cp.size, []).append(
-            _Target(cp.size, cp.root_hash, "the checkpoint held elsewhere")
-        )
     for target_size in sorted(targets):
         if target_size > size:
             for target in targets[target_size]:
@@ -601,16 +628,24 @@ def _check_coverage(report: Report, size: int, batch: int) -> None:
 def verify_ledger(
     *,
     against: str | None = None,
-    verifier: Verifier | None = None,
+    verifier: Verifier | Sequence[Verifier] | None = None,
     chunk_size: int = 20_000,
     record_batch: int = 2_000,
     coverage_batch: int = 10_000,
 ) -> Report:
-    """Check everything; `against` is a signed checkpoint note held outside the database."""
+    """Check everything. `against` is the text of a file held outside the database: one
+    signed checkpoint, or a checkpoint log of many; `verifier` the ledger's key, or its
+    keys old and new after a rotation (a note must verify with one of them)."""
     report = Report()
     size = _extent()
     report.size = size
-    targets = _targets(report, size, against, verifier)
+    if verifier is None:
+        verifiers: list[Verifier] = []
+    elif isinstance(verifier, Verifier):
+        verifiers = [verifier]
+    else:
+        verifiers = list(verifier)
+    targets = _targets(report, size, against, verifiers)
     _stream_tree(report, size, targets, chunk_size)
     _check_records(report, size, record_batch)
     _check_coverage(report, size, coverage_batch)
