@@ -79,7 +79,6 @@ def safeshare(url: str, *args: str, **env: str) -> subprocess.CompletedProcess[s
     environment = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("SAFESHARE", "DATABASE"))},
         **{k: os.environ[k] for k in SETTINGS if k in os.environ},
-        "SAFESHARE_DEMO": "true",
         "DATABASE_URL": url,
         **env,
     }
