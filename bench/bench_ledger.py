@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_ledger.py                 # everything below, in turn
     .venv/bin/python bench/bench_ledger.py appends [--count 2000] [--rounds 5] [--block 100] [--split]
     .venv/bin/python bench/bench_ledger.py concurrency [--threads 16] [--appends 1000]
-    .venv/bin/python bench/bench_ledger.py verify [--entries 1000000] [--entries-per-record 4]
+    .venv/bin/python bench/bench_ledger.py verify [--entries 1000000] [--entries-per-record 4] [--records person|token]
 
 Each runs in a scratch database: SQLite (a file, WAL, synchronous=FULL, as settings.py
 configures it), or a new PostgreSQL database beside DATABASE_URL when that is PostgreSQL
@@ -16,9 +16,11 @@ configures it), or a new PostgreSQL database beside DATABASE_URL when that is Po
 * concurrency: N threads, each with its own connection, each appending M entries in its
   own transactions; then no gaps, no duplicates, the right root, and verify passes.
   Exits 1 otherwise (tests/ledger/test_concurrency.py runs a short version).
-* verify: bulk-builds a ledger of N entries about N / k person records (a fast path of
-  precomputed rows, not timed), then times `verify_ledger()` (goal: under 20 s for
-  1,000,000) and inclusion proofs and whole proof bundles at that size.
+* verify: bulk-builds a ledger of N entries about N / k person records, or API tokens with
+  --records token (a fast path of precomputed rows, not timed), then times
+  `verify_ledger()` (goal: under 20 s for 1,000,000), the check that every record which
+  must have an entry has one on its own, and inclusion proofs and whole proof bundles at
+  that size.
 """
 
 from __future__ import annotations
@@ -360,7 +362,51 @@ def concurrency(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
-def _build(entries: int, per_record: int) -> None:
+def _records(kind: str, records: int, organisation: Any, user: Any) -> tuple[Any, str, str]:
+    """Bulk-create the records the entries are about: person records (which need not have
+    an entry, ledger/coverage.py) or API tokens (every one of which must, so verify's
+    check the other way round has that many records to look for). Returns the model, its
+    label and the event type."""
+    import datetime
+    import uuid
+
+    from safeshare.api.models import ApiToken
+    from safeshare.subjects.models import Person
+
+    rows: Any
+    model: Any
+    if kind == "person":
+        model, event_type = Person, "subjects.person.added"
+        rows = (
+            Person(
+                id=uuid.UUID(int=i + 1),
+                organisation=organisation,
+                given_names=f"Child{i}",
+                family_name="Bench",
+                created_by=user,
+            )
+            for i in range(records)
+        )
+    else:
+        model, event_type = ApiToken, "api.token.created"
+        expires = datetime.datetime(2027, 1, 1, tzinfo=datetime.UTC)
+        rows = (
+            ApiToken(
+                id=uuid.UUID(int=i + 1),
+                user=user,
+                name=f"Token {i}",
+                prefix=f"{i:012x}",
+                secret_hash="0" * 64,
+                expires_at=expires,
+                session_epoch=0,
+            )
+            for i in range(records)
+        )
+    model.objects.bulk_create(rows, batch_size=2000)
+    return model, model._meta.label_lower, event_type
+
+
+def _build(entries: int, per_record: int, kind: str = "person") -> None:
     """Fast path: precomputed rows written with executemany, as append_entry would."""
     import datetime
     import uuid
@@ -371,29 +417,16 @@ def _build(entries: int, per_record: int) -> None:
     from safeshare.ledger.bundle import canonical_text, format_time, leaf_bytes
     from safeshare.ledger.digest import record_digests
     from safeshare.ledger.models import node_key
-    from safeshare.subjects.models import Person
 
     organisation, user, _ = _fixtures()
     records = max(1, entries // per_record)
     base = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
-    Person.objects.bulk_create(
-        (
-            Person(
-                id=uuid.UUID(int=i + 1),
-                organisation=organisation,
-                given_names=f"Child{i}",
-                family_name="Bench",
-                created_by=user,
-            )
-            for i in range(records)
-        ),
-        batch_size=2000,
-    )
+    model, label, event_type = _records(kind, records, organisation, user)
     # Digests through the same code as append_entry (one batch query per 2,000 records).
     digests: list[str] = []
     for start in range(0, records, 2000):
         ids = [uuid.UUID(int=i + 1) for i in range(start, min(records, start + 2000))]
-        batch = record_digests(Person, ids)
+        batch = record_digests(model, ids)
         digests.extend(batch[str(pk)] for pk in ids)
     frontier: merkle.Frontier = []
     entry_rows: list[tuple[Any, ...]] = []
@@ -422,10 +455,10 @@ def _build(entries: int, per_record: int) -> None:
         fields = {
             "sequence": seq,
             "time": format_time(moment),
-            "event_type": "subjects.person.added",
+            "event_type": event_type,
             "actor": str(user.pk),
             "organisation": str(organisation.pk),
-            "object_type": "subjects.person",
+            "object_type": label,
             "object_id": str(uuid.UUID(int=record + 1)),
             # Only a record's latest entry is compared with it, so earlier ones may differ.
             "record_digest": digests[record],
@@ -441,7 +474,7 @@ def _build(entries: int, per_record: int) -> None:
                 fields["event_type"],
                 user.pk.hex,
                 organisation.pk.hex,
-                "subjects.person",
+                label,
                 fields["object_id"],
                 digests[record],
                 canonical_text(payload),  # as append_entry stores it
@@ -462,14 +495,16 @@ def verify(args: argparse.Namespace) -> int:
         from django.db import connection
 
         from safeshare.ledger import keys, queries
+        from safeshare.ledger import verify as verify_module
         from safeshare.ledger.actions import sign_checkpoint
         from safeshare.ledger.models import Entry
         from safeshare.ledger.verify import verify_ledger
 
         start = time.perf_counter()
-        _build(args.entries, args.entries_per_record)
+        _build(args.entries, args.entries_per_record, args.records)
         print(
-            f"built {args.entries:,} entries in {time.perf_counter() - start:.0f} s (not timed below)"
+            f"built {args.entries:,} entries about {args.records} records in "
+            f"{time.perf_counter() - start:.0f} s (not timed below)"
         )
         stored = sign_checkpoint()
         connection.close()
@@ -477,8 +512,18 @@ def verify(args: argparse.Namespace) -> int:
         report = verify_ledger()
         seconds = time.perf_counter() - start
         print(
-            f"verify: {report.size:,} entries, {report.records_checked:,} records: "
+            f"verify: {report.size:,} entries, {report.records_checked:,} records, "
+            f"{report.covered_checked:,} of them required to have an entry: "
             f"{'passed' if report.ok else report.lines()[:3]} in {seconds:.1f} s (goal < 20 s)"
+        )
+        # The check the other way round on its own (every record that must have an entry
+        # has one), as verify_ledger runs it.
+        start = time.perf_counter()
+        alone = verify_module.Report()
+        verify_module._check_coverage(alone, report.size, 10_000)
+        print(
+            f"of which the records-have-entries check: {alone.covered_checked:,} records in "
+            f"{time.perf_counter() - start:.2f} s"
         )
         rng = random.Random(1)
         picks = [rng.randrange(args.entries) for _ in range(args.proofs)]
@@ -521,6 +566,13 @@ def main() -> int:
     p = sub.add_parser("verify")
     p.add_argument("--entries", type=int, default=1_000_000)
     p.add_argument("--entries-per-record", type=int, default=4)
+    p.add_argument(
+        "--records",
+        choices=["person", "token"],
+        default="person",
+        help="what the entries are about: person records (need no entry) or API tokens "
+        "(each must have one, so the check the other way round looks for every one)",
+    )
     p.add_argument("--proofs", type=int, default=1000)
     args = parser.parse_args()
     if args.command is None:

@@ -346,6 +346,9 @@ def read_ledger_signing_key() -> str | None:
 
 
 SAFESHARE_LEDGER_SIGNING_KEY = read_ledger_signing_key()
+# Every checkpoint signed is also appended to this file, outside the database, for
+# `safeshare ledger verify --against` (docs/operations.md). Unset: no such file is kept.
+SAFESHARE_LEDGER_CHECKPOINT_LOG = os.environ.get("SAFESHARE_LEDGER_CHECKPOINT_LOG", "") or None
 
 
 # --- directory and agreements (docs/adr/0006-directory-and-agreements.md) --------------

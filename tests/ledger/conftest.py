@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
 from safeshare.accounts.models import User
@@ -41,3 +43,19 @@ def append(practitioner: User) -> Callable[..., Entry]:
             )
 
     return append
+
+
+def tamper(*statements: str, params: list[Any] | None = None) -> None:
+    """Drop the guards (as a database owner could) and run raw SQL."""
+    immutability.remove(connection, LEDGER_GUARDS)
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql, params)
+
+
+def verify_failure(*args: str) -> str:
+    """What `safeshare ledger verify` says when it fails (it must, with exit code 1)."""
+    with pytest.raises(CommandError) as caught:
+        call_command("ledger", "verify", *args)
+    assert caught.value.returncode == 1
+    return str(caught.value)

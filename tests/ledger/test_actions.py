@@ -12,6 +12,7 @@ from safeshare.ledger.bundle import leaf_bytes
 from safeshare.ledger.digest import record_digest
 from safeshare.ledger.models import Entry, Node, node_key
 from safeshare.subjects.models import Person
+from tests.factories import IdentifierFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,25 @@ def test_it_refuses_an_event_type_that_is_not_namespaced(
 ) -> None:
     with transaction.atomic(), pytest.raises(InvalidEntry, match="namespaced"):
         append_entry(event_type=event_type, actor=practitioner, organisation=None, obj=person)
+
+
+def test_it_refuses_a_record_of_a_type_the_coverage_rules_do_not_list(
+    practitioner: User, person: Person
+) -> None:
+    """Every kind of record entries are about is listed in ledger/coverage.py, saying
+    whether each must have an entry, so verify's check the other way round is complete."""
+    identifier = IdentifierFactory.create(person=person)
+    with (
+        transaction.atomic(),
+        pytest.raises(InvalidEntry, match=r"no rule for records of type subjects\.identifier"),
+    ):
+        append_entry(
+            event_type="subjects.identifier.added",
+            actor=practitioner,
+            organisation=None,
+            obj=identifier,
+        )
+    assert not Entry.objects.exists()
 
 
 @pytest.mark.parametrize(

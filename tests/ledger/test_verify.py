@@ -5,21 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
-from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from safeshare.core import immutability
 from safeshare.ledger.actions import append_entry, sign_checkpoint
 from safeshare.ledger.checkpoint import Checkpoint, Signer, generate_signer_key
 from safeshare.ledger.checkpoint import sign_checkpoint as sign_note
 from safeshare.ledger.models import Entry
 from safeshare.ledger.verify import verify_ledger
 from safeshare.subjects.models import Person
-from tests.ledger.conftest import LEDGER_GUARDS
+from tests.ledger.conftest import tamper, verify_failure
 
 pytestmark = pytest.mark.django_db
 
@@ -31,23 +29,8 @@ def entries(append: Callable[..., Entry]) -> list[Entry]:
     return appended
 
 
-def _tamper(*statements: str, params: list[Any] | None = None) -> None:
-    """Drop the guards (as a database owner could) and run raw SQL."""
-    immutability.remove(connection, LEDGER_GUARDS)
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql, params)
-
-
-def _failure() -> str:
-    with pytest.raises(CommandError) as caught:
-        call_command("ledger", "verify")
-    assert caught.value.returncode == 1
-    return str(caught.value)
-
-
 def _first_problem() -> str:
-    return _failure().splitlines()[1]
+    return verify_failure().splitlines()[1]
 
 
 @pytest.mark.usefixtures("entries")
@@ -65,33 +48,33 @@ def test_it_passes_an_empty_ledger(db: None, capsys: pytest.CaptureFixture[str])
 
 @pytest.mark.usefixtures("entries")
 def test_it_names_an_edited_entry() -> None:
-    _tamper("UPDATE ledger_entry SET event_type = 'subjects.person.removed' WHERE sequence = 17")
+    tamper("UPDATE ledger_entry SET event_type = 'subjects.person.removed' WHERE sequence = 17")
     assert _first_problem() == "entry 17: entry edited (leaf hash does not match its content)"
 
 
 @pytest.mark.usefixtures("entries")
 def test_it_names_an_edited_payload() -> None:
-    _tamper('UPDATE ledger_entry SET payload = \'{"kind": "adult"}\' WHERE sequence = 3')
+    tamper('UPDATE ledger_entry SET payload = \'{"kind": "adult"}\' WHERE sequence = 3')
     assert _first_problem() == "entry 3: entry edited (leaf hash does not match its content)"
 
 
 @pytest.mark.usefixtures("entries")
 def test_it_names_an_edited_leaf_hash_once() -> None:
-    _tamper("UPDATE ledger_entry SET leaf_hash = %s WHERE sequence = 9", params=[b"\0" * 32])
-    assert _failure().splitlines()[1:] == [
+    tamper("UPDATE ledger_entry SET leaf_hash = %s WHERE sequence = 9", params=[b"\0" * 32])
+    assert verify_failure().splitlines()[1:] == [
         "entry 9: entry edited (leaf hash does not match its content)"
     ]
 
 
 @pytest.mark.usefixtures("entries")
 def test_it_names_a_deleted_entry() -> None:
-    _tamper("DELETE FROM ledger_entry WHERE sequence = 17")
+    tamper("DELETE FROM ledger_entry WHERE sequence = 17")
     assert _first_problem() == "entry 17 missing (sequence jumps from 16 to 18)"
 
 
 @pytest.mark.usefixtures("entries")
 def test_it_names_the_last_entry_deleted() -> None:
-    _tamper("DELETE FROM ledger_entry WHERE sequence = 19")
+    tamper("DELETE FROM ledger_entry WHERE sequence = 19")
     assert _first_problem() == (
         "entry 19 missing (the log ends at 18 but the tree's nodes reach entry 19)"
     )
@@ -99,12 +82,12 @@ def test_it_names_the_last_entry_deleted() -> None:
 
 @pytest.mark.usefixtures("entries")
 def test_it_names_entries_put_in_another_order() -> None:
-    _tamper(
+    tamper(
         "UPDATE ledger_entry SET sequence = -1 WHERE sequence = 5",
         "UPDATE ledger_entry SET sequence = 5 WHERE sequence = 6",
         "UPDATE ledger_entry SET sequence = 6 WHERE sequence = -1",
     )
-    report = _failure()
+    report = verify_failure()
     assert report.splitlines()[1] == (
         "entries out of order: entry 5 holds the entry written as entry 6"
     )
@@ -113,7 +96,7 @@ def test_it_names_entries_put_in_another_order() -> None:
 
 @pytest.mark.usefixtures("entries")
 def test_it_names_an_entry_inserted_behind_the_applications_back() -> None:
-    _tamper(
+    tamper(
         "INSERT INTO ledger_entry (sequence, uuid, time, event_type, object_type, object_id, "
         "record_digest, payload, leaf_hash) SELECT 20, %s, time, "
         "event_type, object_type, object_id, record_digest, payload, leaf_hash "
@@ -135,7 +118,7 @@ def test_it_names_a_rewritten_history_against_the_signed_checkpoint(
     from safeshare.ledger.models import Node, node_key
     from safeshare.ledger.queries import leaf_fields
 
-    _tamper("UPDATE ledger_entry SET event_type = 'subjects.person.removed' WHERE sequence = 4")
+    tamper("UPDATE ledger_entry SET event_type = 'subjects.person.removed' WHERE sequence = 4")
     leaves = []
     for entry in Entry.objects.order_by("sequence"):
         leaf = merkle.leaf_hash(leaf_bytes(leaf_fields(entry)))
@@ -152,15 +135,15 @@ def test_it_names_a_rewritten_history_against_the_signed_checkpoint(
 
 @pytest.mark.usefixtures("entries")
 def test_it_names_an_edited_tree_node_once() -> None:
-    _tamper('UPDATE ledger_node SET hash = %s WHERE level = 2 AND "index" = 1', params=[b"\0" * 32])
-    assert _failure().splitlines()[1:] == [
+    tamper('UPDATE ledger_node SET hash = %s WHERE level = 2 AND "index" = 1', params=[b"\0" * 32])
+    assert verify_failure().splitlines()[1:] == [
         "node (2, 1) edited: its hash does not match the entries under it (4 to 7)"
     ]
 
 
 @pytest.mark.usefixtures("entries")
 def test_it_names_a_missing_tree_node() -> None:
-    _tamper('DELETE FROM ledger_node WHERE level = 1 AND "index" = 4')
+    tamper('DELETE FROM ledger_node WHERE level = 1 AND "index" = 4')
     assert _first_problem() == "node (1, 4) missing from the tree"
 
 
@@ -172,7 +155,7 @@ def test_it_names_the_newest_entries_removed_below_a_signed_checkpoint(
     shows it was there."""
     append()
     sign_checkpoint()
-    _tamper("DELETE FROM ledger_entry WHERE sequence = 20")
+    tamper("DELETE FROM ledger_entry WHERE sequence = 20")
     assert _first_problem() == (
         "root mismatch: signed checkpoint 21 covers 21 entries but the ledger holds 20: "
         "entries have been removed or the ledger rolled back"
@@ -183,18 +166,18 @@ def test_it_names_the_newest_entries_removed_below_a_signed_checkpoint(
 def test_it_passes_a_payload_stored_in_another_json_spelling() -> None:
     """Rows written before append_entry stored canonical JSON (Django's spacing, keys in
     the caller's order) take the slow path and still verify; a changed value does not."""
-    _tamper(
+    tamper(
         'UPDATE ledger_entry SET payload = \'{"kind": "child"}\' WHERE sequence < 10',
         'UPDATE ledger_entry SET payload = \'{"kind": "adult"}\' WHERE sequence = 12',
     )
-    assert _failure().splitlines()[1:] == [
+    assert verify_failure().splitlines()[1:] == [
         "entry 12: entry edited (leaf hash does not match its content)"
     ]
 
 
 def test_it_names_a_record_edited_after_its_entry(entries: list[Entry]) -> None:
     person_id = entries[7].object_id
-    _tamper(
+    tamper(
         "UPDATE subjects_person SET family_name = 'Changed' WHERE id = %s",
         params=[Person._meta.get_field("id").get_db_prep_value(UUID(person_id), connection)],
     )

@@ -11,6 +11,7 @@ import hashlib
 import re
 import uuid
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
@@ -19,7 +20,7 @@ from django.db.models.base import ModelState
 from django.utils import timezone
 
 from safeshare.accounts.models import Organisation, User
-from safeshare.ledger import keys, merkle, queries
+from safeshare.ledger import checkpoint_log, coverage, keys, merkle, queries
 from safeshare.ledger.bundle import canonical_text, fast_leaf_bytes, leaf_bytes
 from safeshare.ledger.checkpoint import Checkpoint
 from safeshare.ledger.checkpoint import sign_checkpoint as sign_checkpoint_note
@@ -27,12 +28,14 @@ from safeshare.ledger.digest import model_label, object_id, record_digest
 from safeshare.ledger.models import Entry, Node, SignedCheckpoint
 
 __all__ = [
+    "CheckpointLogError",
     "InconsistentCheckpoint",
     "InvalidEntry",
     "LedgerError",
     "NotInTransaction",
     "append_entry",
     "sign_checkpoint",
+    "sign_checkpoint_if_grown",
 ]
 
 EVENT_TYPE = re.compile(r"^[a-z_]+(\.[a-z_]+){2,}$")
@@ -239,6 +242,9 @@ def append_entry(
         # the digest and the entry need the real model class, so load the instance.
         model: Any = obj.__class__
         obj = model._default_manager.get(pk=obj.pk)
+    object_type = model_label(obj)
+    if object_type not in coverage.LABELS:
+        raise InvalidEntry(coverage.unlisted(object_type))
     digest = record_digest(obj, db)
     payload_json = canonical_text(clean_payload)
     entry_uuid = uuid.uuid4()
@@ -246,7 +252,6 @@ def append_entry(
     organisation_id = None if organisation is None else organisation.pk
     actor_text = None if actor_id is None else object_id(actor_id)
     organisation_text = None if organisation_id is None else object_id(organisation_id)
-    object_type = model_label(obj)
     object_key = object_id(obj.pk)
     sql = _sql(db)
     sqlite = db.vendor == "sqlite"
@@ -343,15 +348,57 @@ def _payload_param(db: BaseDatabaseWrapper, payload: dict[str, Any]) -> Any:
     return _payload_field.get_db_prep_save(payload, db)
 
 
+class CheckpointLogError(LedgerError):
+    """A checkpoint was signed and stored, but could not be appended to the checkpoint log
+    (SAFESHARE_LEDGER_CHECKPOINT_LOG). `stored` is the checkpoint, valid all the same."""
+
+    def __init__(self, stored: SignedCheckpoint, path: Path, reason: str) -> None:
+        self.stored = stored
+        super().__init__(
+            f"checkpoint {stored.size} was signed, but could not be added to the checkpoint "
+            f"log {path}: {reason}. Add it by hand: "
+            f"`{{ safeshare ledger checkpoint --size {stored.size}; echo; }} >> {path}`"
+        )
+
+
+def _log_after_commit(stored: SignedCheckpoint) -> None:
+    """Append the new checkpoint to the checkpoint log once its transaction commits (a
+    rolled-back signature is no checkpoint)."""
+    path = checkpoint_log.configured_path()
+    if path is None:
+        return
+
+    def append() -> None:
+        try:
+            checkpoint_log.append(path, stored.note)
+        except OSError as exc:
+            raise CheckpointLogError(stored, path, exc.strerror or str(exc)) from exc
+
+    transaction.on_commit(append)
+
+
 def sign_checkpoint() -> SignedCheckpoint:
-    """Sign the tree as it stands, unless the last signed checkpoint already covers it.
+    """Sign the tree as it stands, unless the last signed checkpoint already covers it;
+    either way return the latest signed checkpoint.
 
     Refuses (InconsistentCheckpoint) when the tree is not an extension of the last
     checkpoint signed, proven with an RFC 9162 consistency proof from the node store, or
     when the newest entry's leaf is not the hash of its content, or a node the root needs
     is missing: signing then would vouch for a rewrite. Raises keys.SigningKeyMissing
-    without a key.
+    without a key. A new checkpoint is appended to the checkpoint log when the
+    transaction commits (CheckpointLogError if that fails).
     """
+    return _sign()[0]
+
+
+def sign_checkpoint_if_grown() -> SignedCheckpoint | None:
+    """The new checkpoint, when the tree has grown since the last one signed; None when
+    it has not (nothing is signed). Refuses as sign_checkpoint does."""
+    stored, signed = _sign()
+    return stored if signed else None
+
+
+def _sign() -> tuple[SignedCheckpoint, bool]:
     signer = keys.signer()
     with transaction.atomic():
         db = connections[DEFAULT_DB_ALIAS]
@@ -387,8 +434,10 @@ def sign_checkpoint() -> SignedCheckpoint:
                     f"signed checkpoint (size {last_cp.size}); run `safeshare ledger verify`"
                 )
             if last_cp.size == size:
-                return last
+                return last, False
         note = sign_checkpoint_note(Checkpoint(keys.origin(), size, root), signer)
-        return SignedCheckpoint.objects.create(
+        stored = SignedCheckpoint.objects.create(
             size=size, root=root, note=note, signed_at=timezone.now()
         )
+        _log_after_commit(stored)
+    return stored, True

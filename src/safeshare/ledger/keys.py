@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 
+from safeshare.ledger.bundle import load_verifier
 from safeshare.ledger.checkpoint import KeyFormatError, Signer, Verifier
 
 
@@ -46,3 +49,13 @@ def has_signer() -> bool:
 
 def verifier() -> Verifier:
     return signer().verifier()
+
+
+def verifiers(given: Sequence[str] | None = None) -> list[Verifier]:
+    """The keys to check checkpoints with: those given (a key, or a file holding one; the
+    old and the new after a rotation), else this deployment's own, else none. Raises
+    bundle.ProofError for a key given that is not one, SigningKeyMissing for a bad one
+    configured."""
+    if given:
+        return [load_verifier(key) for key in given]
+    return [verifier()] if has_signer() else []

@@ -10,10 +10,14 @@ frontier rebuilt as it goes, never all leaves in memory) checks that
   elsewhere (`against`), is the root the checkpoint signed;
 
 then, per object type in batches, that every record's current digest is the digest in
-its latest entry (a legitimate change always appends its own entry).
+its latest entry (a legitimate change always appends its own entry); and the other way
+round, that every record `coverage` says must have an entry has one (an anti-join in
+batches of primary keys), so deleting the newest entries of a self-consistent tree, or
+writing a record behind the application, does not pass unseen.
 
 The tree size is fixed when verification starts (the newest entry, or the newest node if
-entries under it have gone), so appends made meanwhile are ignored, not misreported.
+entries under it have gone), so appends made meanwhile are ignored, not misreported: a
+record changed or created meanwhile is excused by its own entry beyond that size.
 
 Each leaf is rebuilt from its row by `bundle.fast_leaf_bytes`; a row it cannot write, or
 whose hash then differs (a payload stored in another JSON spelling, say), is rebuilt the
@@ -26,17 +30,25 @@ import base64
 import datetime
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection, models
+from django.db.models import CharField, Exists, F, Func, OuterRef
 
-from safeshare.ledger import merkle
+from safeshare.ledger import coverage, merkle
 from safeshare.ledger.bundle import fast_leaf_bytes, leaf_bytes
-from safeshare.ledger.checkpoint import Checkpoint, CheckpointError, NoteError, Verifier
+from safeshare.ledger.checkpoint import (
+    Checkpoint,
+    CheckpointError,
+    NoteError,
+    Verifier,
+    open_note,
+)
+from safeshare.ledger.checkpoint_log import LogError, split_notes
 from safeshare.ledger.digest import object_id, record_digests
 from safeshare.ledger.models import Entry, Node, SignedCheckpoint, node_key
 from safeshare.ledger.queries import note_body
@@ -65,8 +77,11 @@ class Report:
     size: int = 0
     root: bytes | None = None
     records_checked: int = 0
+    # Records that must have an entry (ledger/coverage.py), all of which were looked for.
+    covered_checked: int = 0
     checkpoints_checked: int = 0
-    against: Checkpoint | None = None
+    # The checkpoints held elsewhere that were checked (--against: a note or a log).
+    against: list[Checkpoint] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -245,11 +260,38 @@ def _moved_from(fields: dict[str, Any], stored: bytes) -> int | None:
     return None
 
 
-def _targets(
-    report: Report, size: int, against: str | None, verifier: Verifier | None
-) -> dict[int, list[_Target]]:
-    from safeshare.ledger.checkpoint import verify_checkpoint
+def _open(note: str, verifiers: Sequence[Verifier]) -> Checkpoint:
+    body, _ = open_note(note, verifiers)
+    return Checkpoint.parse(body)
 
+
+def _held_elsewhere(against: str, verifiers: Sequence[Verifier]) -> list[Checkpoint]:
+    """The checkpoints in a file held outside the database: one note, or a checkpoint log
+    of many (ledger/checkpoint_log.py); every one must verify."""
+    if not verifiers:
+        raise VerifyError(
+            "checking against a checkpoint needs the ledger's verifier key: give --key "
+            "or configure SAFESHARE_LEDGER_SIGNING_KEY"
+        )
+    try:
+        notes = split_notes(against)
+    except LogError as exc:
+        raise VerifyError(f"the checkpoint given is not a signed note: {exc}") from exc
+    held: list[Checkpoint] = []
+    for line, note in notes:
+        try:
+            cp = _open(note, verifiers)
+        except (NoteError, CheckpointError) as exc:
+            where = "" if len(notes) == 1 else f" (the note at line {line})"
+            raise VerifyError(f"the checkpoint given{where} does not verify: {exc}") from exc
+        if cp not in held:
+            held.append(cp)
+    return held
+
+
+def _targets(
+    report: Report, size: int, against: str | None, verifiers: Sequence[Verifier]
+) -> dict[int, list[_Target]]:
     targets: dict[int, list[_Target]] = {}
     latest: SignedCheckpoint | None = None
     for stored in SignedCheckpoint.objects.order_by("size").iterator(chunk_size=2000):
@@ -267,29 +309,21 @@ def _targets(
             _Target(cp.size, cp.root_hash, f"signed checkpoint {cp.size}")
         )
         report.checkpoints_checked += 1
-    if latest is not None and verifier is not None:
+    if latest is not None and verifiers:
         try:
-            verify_checkpoint(latest.note, verifier)
+            _open(latest.note, verifiers)
         except (NoteError, CheckpointError) as exc:
+            names = ", ".join(sorted({v.name for v in verifiers}))
             report.add(
                 latest.size,
-                f"checkpoint {latest.size}: signature does not verify with key "
-                f"{verifier.name}: {exc}",
+                f"checkpoint {latest.size}: signature does not verify with key {names}: {exc}",
             )
     if against is not None:
-        if verifier is None:
-            raise VerifyError(
-                "checking against a checkpoint needs the ledger's verifier key: give --key "
-                "or configure SAFESHARE_LEDGER_SIGNING_KEY"
+        report.against = _held_elsewhere(against, verifiers)
+        for cp in report.against:
+            targets.setdefault(cp.size, []).append(
+                _Target(cp.size, cp.root_hash, "the checkpoint held elsewhere")
             )
-        try:
-            cp = verify_checkpoint(against, verifier)
-        except (NoteError, CheckpointError) as exc:
-            raise VerifyError(f"the checkpoint given does not verify: {exc}") from exc
-        report.against = cp
-        targets.setdefault(cp.size, []).append(
-            _Target(cp.size, cp.root_hash, "the checkpoint held elsewhere")
-        )
     for target_size in sorted(targets):
         if target_size > size:
             for target in targets[target_size]:
@@ -510,18 +544,109 @@ def _check_records(report: Report, size: int, batch: int) -> None:
             report.add(sequence, f"record {object_type} {oid} edited after entry {sequence}")
 
 
+class _ObjectId(Func):
+    """A primary key column as entries store it (digest.object_id): a UUID hyphenated in
+    lower case (SQLite keeps 32 hex digits, PostgreSQL a uuid), anything else as text.
+    Computed on the record's side, so the entry side is a seek on ledger_entry_object."""
+
+    template = "CAST(%(expressions)s AS TEXT)"
+    output_field = CharField()
+
+    def __init__(self, expression: Any, *, is_uuid: bool) -> None:
+        super().__init__(expression)
+        self.is_uuid = is_uuid
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        if not self.is_uuid:
+            return self.as_sql(compiler, connection, **extra)
+        pieces = ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
+        text = " || '-' || ".join(f"substr(%(expressions)s, {a}, {n})" for a, n in pieces)
+        sql, params = self.as_sql(compiler, connection, template=f"({text})", **extra)
+        # The column is written five times; a column has no parameters to repeat.
+        assert not params
+        return sql, params
+
+
+def _is_uuid(model: type[models.Model]) -> bool:
+    pk = model._meta.pk
+    assert pk is not None
+    # A one-to-one primary key (a profile keyed by its organisation) is its target's type.
+    target = getattr(pk, "target_field", pk)
+    return isinstance(target, models.UUIDField)
+
+
+def _check_coverage(report: Report, size: int, batch: int) -> None:
+    """Every record that must have an entry (ledger/coverage.py) has one below `size`, or
+    one beyond it (written since verification started): keyset pages of primary keys,
+    each with an EXISTS seek on the entries' object index, then one IN query for the few
+    without."""
+    for rule, model, rows in coverage.required():
+        key = _ObjectId(F("pk"), is_uuid=_is_uuid(model))
+        has_entry = Exists(
+            Entry.objects.filter(
+                object_type=rule.label,
+                object_id=_ObjectId(OuterRef("pk"), is_uuid=_is_uuid(model)),
+                sequence__lt=size,
+            )
+        )
+        pages = (
+            model._base_manager.filter(rows)
+            .order_by("pk")
+            .annotate(ledger_object_id=key, ledger_has_entry=has_entry)
+            .values_list("ledger_object_id", "ledger_has_entry")
+        )
+        pk_field = model._meta.pk
+        assert pk_field is not None
+        without: list[str] = []
+        after: Any = None
+        while True:
+            page = pages if after is None else pages.filter(pk__gt=after)
+            # The key as text, not the primary key itself: no UUID made for every row.
+            found = list(page[:batch])
+            report.covered_checked += len(found)
+            without.extend(oid for oid, has in found if not has)
+            if len(found) < batch:
+                break
+            after = pk_field.to_python(found[-1][0])
+        for start in range(0, len(without), batch):
+            chunk = without[start : start + batch]
+            # Made since verification started: its entry is beyond the tree checked here.
+            later = set(
+                Entry.objects.filter(
+                    object_type=rule.label, object_id__in=chunk, sequence__gte=size
+                ).values_list("object_id", flat=True)
+            )
+            for oid in chunk:
+                if oid not in later:
+                    report.add(
+                        size,
+                        f"record {rule.label} {oid}: no ledger entry: entries removed or "
+                        "written behind the app",
+                    )
+
+
 def verify_ledger(
     *,
     against: str | None = None,
-    verifier: Verifier | None = None,
+    verifier: Verifier | Sequence[Verifier] | None = None,
     chunk_size: int = 20_000,
     record_batch: int = 2_000,
+    coverage_batch: int = 10_000,
 ) -> Report:
-    """Check everything; `against` is a signed checkpoint note held outside the database."""
+    """Check everything. `against` is the text of a file held outside the database: one
+    signed checkpoint, or a checkpoint log of many; `verifier` the ledger's key, or its
+    keys old and new after a rotation (a note must verify with one of them)."""
     report = Report()
     size = _extent()
     report.size = size
-    targets = _targets(report, size, against, verifier)
+    if verifier is None:
+        verifiers: list[Verifier] = []
+    elif isinstance(verifier, Verifier):
+        verifiers = [verifier]
+    else:
+        verifiers = list(verifier)
+    targets = _targets(report, size, against, verifiers)
     _stream_tree(report, size, targets, chunk_size)
     _check_records(report, size, record_batch)
+    _check_coverage(report, size, coverage_batch)
     return report

@@ -7,6 +7,7 @@ origin, size and root hash, and the key is the public half. Neither reveals any 
 from __future__ import annotations
 
 import json
+import logging
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_not_required
@@ -16,10 +17,22 @@ from safeshare.ledger import actions, keys, queries
 from safeshare.ledger.models import SignedCheckpoint
 
 TEXT = "text/plain; charset=utf-8"
+logger = logging.getLogger(__name__)
 
 
 def _unavailable(message: str) -> HttpResponse:
     return HttpResponse(message + "\n", content_type=TEXT, status=503)
+
+
+def _signed() -> SignedCheckpoint:
+    """The latest checkpoint, signed first if the tree grew. One that could not be added
+    to the checkpoint log is still a valid checkpoint: it is served, and the failure
+    logged for the operator (sizes only)."""
+    try:
+        return actions.sign_checkpoint()
+    except actions.CheckpointLogError as exc:
+        logger.error("ledger.checkpoint_log_failed size=%d", exc.stored.size)
+        return exc.stored
 
 
 @login_not_required
@@ -28,7 +41,7 @@ def checkpoint(request: HttpRequest) -> HttpResponse:
     if not keys.has_signer():
         return _unavailable(keys.MISSING_KEY_MESSAGE)
     try:
-        stored = actions.sign_checkpoint()
+        stored = _signed()
     except (keys.SigningKeyMissing, actions.InconsistentCheckpoint) as exc:
         return _unavailable(str(exc))
     return HttpResponse(stored.note, content_type=TEXT)
@@ -55,7 +68,7 @@ def proof(request: HttpRequest, entry_id: UUID) -> HttpResponse:
     """The proof bundle of one entry, for users of the entry's organisation."""
     entry = queries.get_entry_for_user(request.user, entry_id)
     try:
-        stored = actions.sign_checkpoint()
+        stored = _signed()
         verifier_key = keys.verifier().key_string()
     except (keys.SigningKeyMissing, actions.InconsistentCheckpoint) as exc:
         return _unavailable(str(exc))

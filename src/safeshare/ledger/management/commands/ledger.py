@@ -33,12 +33,27 @@ class Command(BaseCommand):
         checkpoint = sub.add_parser(
             "checkpoint", help="sign the tree if it grew and print the latest signed checkpoint"
         )
-        checkpoint.add_argument("--size", type=int, help="print the stored checkpoint of this size")
+        which = checkpoint.add_mutually_exclusive_group()
+        which.add_argument("--size", type=int, help="print the stored checkpoint of this size")
+        which.add_argument(
+            "--if-grown",
+            action="store_true",
+            help="for cron: sign one only if the tree grew since the last signed (one line "
+            "saying so), else print nothing; exit 1 only on failure",
+        )
         verify = sub.add_parser("verify", help="recompute and check the whole ledger")
         verify.add_argument(
-            "--against", metavar="CHECKPOINT", help="a signed checkpoint file held elsewhere"
+            "--against",
+            metavar="FILE",
+            help="a signed checkpoint held elsewhere, or a checkpoint log of many "
+            "(SAFESHARE_LEDGER_CHECKPOINT_LOG); the ledger is checked against every one",
         )
-        verify.add_argument("--key", help="verifier key, or a file holding one")
+        verify.add_argument(
+            "--key",
+            action="append",
+            help="verifier key, or a file holding one; repeat it for the old and new keys "
+            "after a rotation",
+        )
         prove = sub.add_parser("prove", help="write the proof bundle of one entry")
         prove.add_argument("id", metavar="ID", help="entry UUID or sequence number")
         prove.add_argument("--out", help="write the bundle here instead of standard output")
@@ -76,27 +91,30 @@ class Command(BaseCommand):
             stored = SignedCheckpoint.objects.filter(size=options["size"]).first()
             if stored is None:
                 raise CommandError(f"No checkpoint of size {options['size']} has been signed")
-        else:
-            try:
-                stored = actions.sign_checkpoint()
-            except keys.SigningKeyMissing as exc:
-                raise CommandError(str(exc)) from exc
-            except actions.InconsistentCheckpoint as exc:
-                raise CommandError(str(exc)) from exc
-        self.stdout.write(stored.note, ending="")
+            self.stdout.write(stored.note, ending="")
+            return
+        try:
+            if not options["if_grown"]:
+                self.stdout.write(actions.sign_checkpoint().note, ending="")
+                return
+            signed = actions.sign_checkpoint_if_grown()
+        except (
+            keys.SigningKeyMissing,
+            actions.InconsistentCheckpoint,
+            actions.CheckpointLogError,
+        ) as exc:
+            raise CommandError(str(exc)) from exc
+        # For cron: nothing when the tree has not grown, one line when it signed (a
+        # systemd timer's journal keeps it; cron's `>/dev/null` leaves only failures).
+        if signed is not None:
+            root = base64.b64encode(bytes(signed.root)).decode("ascii")
+            self.stdout.write(f"Signed checkpoint {signed.size} (root {root}).")
 
-    def _verifier(self, key: str | None) -> Any:
-        if key:
-            try:
-                return bundle.load_verifier(key)
-            except bundle.ProofError as exc:
-                raise CommandError(str(exc)) from exc
-        if keys.has_signer():
-            try:
-                return keys.verifier()
-            except keys.SigningKeyMissing as exc:
-                raise CommandError(str(exc)) from exc
-        return None
+    def _verifiers(self, given: list[str] | None) -> list[Any]:
+        try:
+            return keys.verifiers(given)
+        except (bundle.ProofError, keys.SigningKeyMissing) as exc:
+            raise CommandError(str(exc)) from exc
 
     def _verify(self, options: dict[str, Any]) -> None:
         against = None
@@ -107,7 +125,7 @@ class Command(BaseCommand):
                 raise CommandError(f"Cannot read {options['against']}: {exc.strerror}") from exc
         started = time.perf_counter()
         try:
-            report = verify_ledger(against=against, verifier=self._verifier(options["key"]))
+            report = verify_ledger(against=against, verifier=self._verifiers(options["key"]))
         except VerifyError as exc:
             raise CommandError(str(exc)) from exc
         seconds = time.perf_counter() - started
@@ -119,11 +137,16 @@ class Command(BaseCommand):
         lines = [
             f"Ledger verified: {report.size} entries, root {root}, "
             f"{report.records_checked} records and {report.checkpoints_checked} signed "
-            f"checkpoints checked in {seconds:.1f} s."
+            f"checkpoints checked, and {report.covered_checked} records that must have an "
+            f"entry all have one, in {seconds:.1f} s."
         ]
-        if report.against is not None:
+        held = sorted(cp.size for cp in report.against)
+        if len(held) == 1:
+            lines.append(f"Consistent with the checkpoint held elsewhere at size {held[0]}.")
+        elif held:
             lines.append(
-                f"Consistent with the checkpoint held elsewhere at size {report.against.size}."
+                f"Consistent with all {len(held)} checkpoints held elsewhere "
+                f"(sizes {held[0]} to {held[-1]})."
             )
         self.stdout.write("\n".join(lines))
 
@@ -132,7 +155,12 @@ class Command(BaseCommand):
             entry = queries.find_entry(options["id"])
             stored = actions.sign_checkpoint()
             verifier_key = keys.verifier().key_string()
-        except (LookupError, keys.SigningKeyMissing, actions.InconsistentCheckpoint) as exc:
+        except (
+            LookupError,
+            keys.SigningKeyMissing,
+            actions.InconsistentCheckpoint,
+            actions.CheckpointLogError,
+        ) as exc:
             raise CommandError(str(exc)) from exc
         text = json.dumps(queries.proof_bundle(entry, stored, verifier_key), indent=2)
         if options["out"]:

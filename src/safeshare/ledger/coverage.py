@@ -1,0 +1,97 @@
+"""Which records must have a ledger entry: the rule `safeshare ledger verify` checks the
+other way round (every entry has its record, and every such record has an entry).
+
+Every model that any action appends an entry about is listed here once, with the rows of
+it that must have one and why. The list lives beside the ledger, not on each model, so
+the whole rule reads on one screen and is reviewed as one; `append_entry` refuses a model
+that is not listed, so a new kind of event cannot be added without deciding here whether
+its records must have entries (docs/adr/0009-ledger-coverage-and-backups.md).
+
+Models are named by label, not imported: the ledger sits below the apps that log to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Q
+
+__all__ = ["ALL", "LABELS", "RULES", "Rule", "required", "unlisted"]
+
+# Every row of the model.
+ALL = Q()
+
+
+@dataclass(frozen=True)
+class Rule:
+    label: str  # "<app>.<model>", as entries name it (Entry.object_type)
+    rows: Q | None  # the rows that must have an entry; None: no row has to
+    why: str
+
+
+RULES: tuple[Rule, ...] = (
+    # Written once, by the one action that also appends their entry.
+    Rule(
+        "decisions.decision",
+        Q(status="finalised"),
+        "finalise_decision appends decisions.decision.finalised (or .amended) in the "
+        "transaction that freezes it; a draft is not an event yet",
+    ),
+    Rule("decisions.consentwithdrawal", ALL, "record_consent_withdrawal; never changed"),
+    Rule("disclosures.disclosure", ALL, "send_disclosure; never changed"),
+    Rule("disclosures.receipt", ALL, "record_opened and acknowledge; never changed"),
+    Rule("disclosures.revocation", ALL, "revoke; never changed"),
+    Rule("policies.policyactivation", ALL, "activate_policy; never changed"),
+    Rule("api.apitoken", ALL, "create_token; only revoke_token changes one, with an entry"),
+    # Changed later, but made only by actions that append an entry, so a row without
+    # one was written behind the application or lost its entries.
+    Rule(
+        "requests.informationrequest",
+        ALL,
+        "raise_request and log_external_request append requests.request.received",
+    ),
+    Rule("agreements.agreement", ALL, "add_agreement appends agreements.agreement.added"),
+    Rule("directory.organisationprofile", ALL, "update_profile is the only way one is made"),
+    Rule("directory.contactpoint", ALL, "add_contact_point and import_directory"),
+    Rule("directory.directorypractitioner", ALL, "add_practitioner and import_directory"),
+    # Logged when they change, but also made where no action runs: these rows need not
+    # have an entry; once one has, its latest entry's digest is checked as for any record.
+    Rule(
+        "subjects.person",
+        None,
+        "the demo loads people without entries (deployments hold such rows), and a "
+        "person record is not itself evidence: the decisions and disclosures about them are",
+    ),
+    Rule(
+        "accounts.user",
+        None,
+        "createsuperuser (Django's own, run before any administrator exists) and the demo "
+        "make users without an entry; the admin's additions and every change of access append one",
+    ),
+    Rule(
+        "accounts.organisation",
+        None,
+        "the demo and a new deployment's first organisations are made before any "
+        "administrator exists; the admin's additions and changes append an entry",
+    ),
+)
+
+LABELS = frozenset(rule.label for rule in RULES)
+
+
+def unlisted(label: str) -> str:
+    """Why an entry about `label` is refused: no rule says whether its records need one."""
+    return (
+        f"the ledger has no rule for records of type {label}: add one to "
+        "safeshare/ledger/coverage.py saying whether each of them must have an entry"
+    )
+
+
+def required() -> Iterator[tuple[Rule, type[models.Model], Q]]:
+    """(rule, model, rows) for every model some of whose rows must have an entry."""
+    for rule in RULES:
+        if rule.rows is not None:
+            yield rule, apps.get_model(rule.label), rule.rows
