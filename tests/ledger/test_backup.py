@@ -51,9 +51,13 @@ def _refused(result: subprocess.CompletedProcess[str]) -> str:
     return result.stderr.strip().removeprefix("CommandError: ")
 
 
+# What `safeshare demo` appends to a new ledger.
+DEMO_ENTRIES = 27
+
+
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A deployment as `make run` leaves it: migrated, with the demo data (24 entries)."""
+    """A deployment as `make run` leaves it: migrated, with the demo data (DEMO_ENTRIES entries)."""
     databases = Databases(tmp_path_factory.mktemp("template"))
     url = databases.new()
     _ok(safeshare(url, "migrate", "--no-input", "-v", "0"))
@@ -129,10 +133,12 @@ def test_a_backup_is_one_file_of_manifest_checkpoint_and_database(
             "sha256": hashlib.sha256(parts[name]).hexdigest(),
             "bytes": len(parts[name]),
         }
-    # Signed as the backup began, over every entry (the demo's 24), and logged.
+    # Signed as the backup began, over every entry (the demo's DEMO_ENTRIES), and logged.
     checkpoint = verify_checkpoint(parts["checkpoint.txt"], keys.verifier())
-    assert checkpoint.size == 24 == query(source, "SELECT COUNT(*) FROM ledger_entry")[0][0]
-    assert manifest["checkpoint"]["size"] == 24
+    assert (
+        checkpoint.size == DEMO_ENTRIES == query(source, "SELECT COUNT(*) FROM ledger_entry")[0][0]
+    )
+    assert manifest["checkpoint"]["size"] == DEMO_ENTRIES
     assert [note for _, note in split_notes(log.read_text())] == [parts["checkpoint.txt"].decode()]
 
 
@@ -162,11 +168,16 @@ def test_a_restore_reproduces_the_last_signed_root(
 ) -> None:
     target = databases.new()
     out = _ok(safeshare(target, "restore", str(backup)))
-    assert "ledger verified, 24 entries, consistent with the backup's checkpoint at size 24" in out
+    assert (
+        f"ledger verified, {DEMO_ENTRIES} entries, consistent with the backup's checkpoint "
+        f"at size {DEMO_ENTRIES}"
+    ) in out
     assert "safeshare ledger verify --against the checkpoint log" in out
     note = _parts(backup)["checkpoint.txt"].decode()
     root = note.splitlines()[2]
-    assert f"Ledger verified: 24 entries, root {root}" in _ok(safeshare(target, "ledger", "verify"))
+    assert f"Ledger verified: {DEMO_ENTRIES} entries, root {root}" in _ok(
+        safeshare(target, "ledger", "verify")
+    )
     assert query(target, "SELECT COUNT(*) FROM decisions_decision") == query(
         source, "SELECT COUNT(*) FROM decisions_decision"
     )
@@ -186,7 +197,7 @@ def test_a_restore_refuses_a_database_that_is_not_empty(
     )
     assert message.endswith("nothing was changed")
     assert tables(target) == before
-    assert query(target, "SELECT COUNT(*) FROM ledger_entry") == [(24,)]
+    assert query(target, "SELECT COUNT(*) FROM ledger_entry") == [(DEMO_ENTRIES,)]
 
 
 def _cut(keep: float) -> Callable[[bytes], bytes]:
@@ -365,9 +376,9 @@ def test_a_restore_fails_when_the_ledger_does_not_reach_its_checkpoint(
     execute(
         tampered,
         *drop,
-        # Entry 23 and the nodes it completed: a shorter tree, consistent in itself.
-        "DELETE FROM ledger_entry WHERE sequence = 23",
-        f"DELETE FROM ledger_node WHERE key >= {23 << 6}",
+        # The newest entry and the nodes it completed: a shorter tree, consistent in itself.
+        f"DELETE FROM ledger_entry WHERE sequence = {DEMO_ENTRIES - 1}",
+        f"DELETE FROM ledger_node WHERE key >= {(DEMO_ENTRIES - 1) << 6}",
         "DELETE FROM ledger_signedcheckpoint",
     )
     again = tmp_path / "again"
@@ -389,8 +400,8 @@ def test_a_restore_fails_when_the_ledger_does_not_reach_its_checkpoint(
         # The demo's newest entry was its disclosure's.
         f"record disclosures.disclosure {UUID(str(disclosure[0]))}: no ledger entry: entries "
         "removed or written behind the app",
-        "root mismatch: the checkpoint held elsewhere covers 24 entries but the ledger holds "
-        "23: entries have been removed or the ledger rolled back",
+        f"root mismatch: the checkpoint held elsewhere covers {DEMO_ENTRIES} entries but the "
+        f"ledger holds {DEMO_ENTRIES - 1}: entries have been removed or the ledger rolled back",
     ]
 
 
@@ -404,17 +415,14 @@ def test_a_database_restored_alone_is_caught_by_the_checkpoint_log(
     _ok(safeshare(source, "ledger", "checkpoint", "--if-grown", **env))
     assert [
         verify_checkpoint(n, keys.verifier()).size for _, n in split_notes(log.read_text())
-    ] == [
-        24,
-        25,
-    ]
+    ] == [DEMO_ENTRIES, DEMO_ENTRIES + 1]
     target = databases.new()
     _ok(safeshare(target, "restore", str(backup), **env))
     _ok(safeshare(target, "ledger", "verify"))
     message = _refused(safeshare(target, "ledger", "verify", "--against", str(log)))
     assert message.splitlines()[1] == (
-        "root mismatch: the checkpoint held elsewhere covers 25 entries but the ledger holds 24: "
-        "entries have been removed or the ledger rolled back"
+        f"root mismatch: the checkpoint held elsewhere covers {DEMO_ENTRIES + 1} entries but the "
+        f"ledger holds {DEMO_ENTRIES}: entries have been removed or the ledger rolled back"
     )
 
 
