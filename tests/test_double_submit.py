@@ -4,31 +4,15 @@ from two threads against a real scratch database and reports what each got back.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.scratch import run_script
 
 
 def _race(scenario: str) -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.race", scenario],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        cwd=ROOT,
-        env={**os.environ},
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    outcome: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
-    return outcome
+    return run_script("tests.race", scenario)
 
 
 @pytest.mark.parametrize("scenario", ["request", "disclosure"])

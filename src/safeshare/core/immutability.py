@@ -66,6 +66,13 @@ GUARDS: list[Guard] = [
             "AND d.status = 'finalised')"
         ),
     ),
+    # The engine's explanation, frozen once and shared by every decision that has it.
+    Guard(
+        name="explanation",
+        table="decisions_explanation",
+        old_condition="1 = 1",
+        message="a frozen explanation cannot be changed or deleted",
+    ),
     # A withdrawal of consent, and the record of which guidance policy is active, are
     # evidence in their own right: written once, never changed or removed.
     Guard(

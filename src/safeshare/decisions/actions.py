@@ -24,6 +24,7 @@ from safeshare.decisions.models import (
     ContactMethod,
     Decision,
     DecisionStatus,
+    Explanation,
     FinalisedRecordError,
     InformationItem,
 )
@@ -319,8 +320,7 @@ def finalise_decision(
             raise DecisionIncomplete(found)
         result = explain(policy, evaluation)
         locked.outcome = evaluation.outcome
-        locked.reasons = result["reasons"]
-        locked.explanation = result
+        locked.frozen_explanation = Explanation.freeze(result, policy.sha256)
         locked.policy_id = policy.id
         locked.policy_version = policy.version
         locked.policy_sha256 = policy.sha256
@@ -398,8 +398,7 @@ def _copy_as_draft(actor: Any, original: Decision, **links: Any) -> Decision:
         "id",
         "status",
         "outcome",
-        "reasons",
-        "explanation",
+        "frozen_explanation",
         "decided_by",
         "recorded_by",
         "decided_at",

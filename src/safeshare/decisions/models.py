@@ -11,9 +11,10 @@ Corrections are amendments: a new decision that supersedes the old one, with a r
 from __future__ import annotations
 
 import datetime
+import hashlib
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
@@ -167,6 +168,59 @@ class FinalisedRecordError(Exception):
     """A finalised decision was about to be changed or deleted."""
 
 
+def explanation_sha256(content: dict[str, Any]) -> str:
+    """The explanation's address: SHA-256 of its canonical JSON (sorted keys, no spaces)."""
+    from safeshare.ledger.bundle import canonical_json
+
+    return hashlib.sha256(canonical_json(content)).hexdigest()
+
+
+class Explanation(models.Model):
+    """What the guidance engine said about a set of answers under one policy file, frozen
+    when a decision is finalised. Many decisions share the same answers, and so the same
+    text: it is stored once, under the SHA-256 of its canonical JSON (content-addressed),
+    written once and never changed (the model refuses, database triggers refuse, and
+    `safeshare ledger verify` checks every row's content against its address)."""
+
+    sha256 = models.CharField(max_length=64, primary_key=True)
+    policy_sha256 = models.CharField(max_length=64)
+    content = models.JSONField()
+
+    # `safeshare ledger verify` checks every row's content still hashes to its address.
+    ledger_content_addressed: ClassVar[tuple[str, Any]] = ("sha256", explanation_sha256)
+
+    def __str__(self) -> str:
+        return f"Explanation {self.sha256[:12]}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise FinalisedRecordError("A frozen explanation cannot be changed")
+        if self.sha256 != explanation_sha256(self.content):
+            raise ValueError("An explanation is stored under the SHA-256 of its content")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise FinalisedRecordError("A frozen explanation cannot be deleted")
+
+    @classmethod
+    def freeze(cls, content: dict[str, Any], policy_sha256: str) -> Explanation:
+        """The stored row for this content: found by its address, or written now (two
+        finalisations writing the same one at once: the second finds the first's)."""
+        from django.db import IntegrityError, transaction
+
+        address = explanation_sha256(content)
+        found = cls.objects.filter(sha256=address).first()
+        if found is not None:
+            return found
+        try:
+            with transaction.atomic():
+                return cls.objects.create(
+                    sha256=address, policy_sha256=policy_sha256, content=content
+                )
+        except IntegrityError:
+            return cls.objects.get(sha256=address)
+
+
 class Decision(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(
@@ -192,10 +246,12 @@ class Decision(models.Model):
     # The guided questions and what the guidance engine made of them.
     answers = models.JSONField(default=dict, blank=True)
     outcome = models.CharField(max_length=32, choices=Outcome.choices, blank=True)
-    reasons = models.JSONField(default=list, blank=True)
-    # The engine's whole explanation when finalised: path, reasons, warnings, lawful bases
-    # checked, how to share, what to tell the subject, what to record.
-    explanation = models.JSONField(default=dict, blank=True)
+    # The engine's whole explanation when finalised (path, reasons, warnings, lawful bases
+    # checked, how to share, what to tell the subject, what to record), stored once per
+    # distinct content and referenced by its SHA-256, which the record digest covers.
+    frozen_explanation = models.ForeignKey(
+        "Explanation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     policy_id = models.CharField(max_length=100, blank=True)
     policy_version = models.CharField(max_length=50, blank=True)
     policy_sha256 = models.CharField(max_length=64, blank=True)
@@ -334,6 +390,43 @@ class Decision(models.Model):
         ):
             raise FinalisedRecordError("A finalised decision cannot be deleted")
         return super().delete(*args, **kwargs)
+
+    @classmethod
+    def ledger_legacy_digests(cls, object_ids: list[str]) -> dict[str, set[str]]:
+        """The digests these decisions had in the form they were recorded in before
+        migration 0008: the explanation inline under "explanation", its reasons under
+        "reasons", no "frozen_explanation_id". A decision finalised before then has that
+        digest in its entry; the content is the same, only where it is kept changed."""
+        from safeshare.ledger.digest import digest_of, record_contents
+
+        contents = record_contents(cls, object_ids)
+        addresses = {c["fields"].get("frozen_explanation_id") for c in contents.values()}
+        frozen = dict(
+            Explanation.objects.filter(sha256__in=[a for a in addresses if a]).values_list(
+                "sha256", "content"
+            )
+        )
+        legacy: dict[str, set[str]] = {}
+        for key, content in contents.items():
+            fields = dict(content["fields"])
+            explanation = frozen.get(fields.pop("frozen_explanation_id", None), {})
+            fields["explanation"] = explanation
+            fields["reasons"] = explanation.get("reasons", [])
+            legacy[key] = {digest_of({**content, "fields": fields})}
+        return legacy
+
+    @property
+    def explanation(self) -> dict[str, Any]:
+        """The engine's explanation as frozen when the decision was finalised ({} before)."""
+        if self.frozen_explanation_id is None or self.frozen_explanation is None:
+            return {}
+        content: dict[str, Any] = self.frozen_explanation.content
+        return content
+
+    @property
+    def reasons(self) -> list[Any]:
+        reasons: list[Any] = self.explanation.get("reasons", [])
+        return reasons
 
     @property
     def is_finalised(self) -> bool:

@@ -30,6 +30,7 @@ def get_decision_for_user(user: Any, decision_id: UUID | str) -> Decision:
         return (
             decisions_for_user(user)
             .select_related(
+                "frozen_explanation",
                 "decided_by",
                 "started_by",
                 "recorded_by",

@@ -149,7 +149,9 @@ def lawful_basis_summary(decision: Decision) -> list[tuple[str, str]]:
 def content_of(disclosure: Disclosure) -> Content:
     """The content of a disclosure already looked up through get_disclosure_for_recipient
     (this function checks nothing itself)."""
-    decision = Decision.objects.select_related("purpose_category").get(pk=disclosure.decision_id)
+    decision = Decision.objects.select_related("purpose_category", "frozen_explanation").get(
+        pk=disclosure.decision_id
+    )
     subjects = list(decision.subjects.prefetch_related("identifiers"))
     items = [d.item for d in disclosure.disclosed_items.select_related("item", "item__about")]
     return Content(decision, subjects, items, lawful_basis_summary(decision))

@@ -35,8 +35,10 @@ from safeshare.ledger.bundle import canonical_json, format_time
 __all__ = [
     "canonical_content",
     "canonical_value",
+    "digest_of",
     "model_label",
     "object_id",
+    "record_contents",
     "record_digest",
     "record_digests",
 ]
@@ -270,6 +272,23 @@ def record_digests(
     """Hex digests of the stored records of `model` with these primary keys, keyed by
     `object_id(pk)`; a primary key with no record is absent. One query, plus one per
     many-to-many field."""
+    sha256 = hashlib.sha256
+    return {
+        key: sha256(canonical_json(content)).hexdigest()
+        for key, content in record_contents(model, pks, db).items()
+    }
+
+
+def digest_of(content: Mapping[str, Any]) -> str:
+    """The digest of a record's canonical content (as record_contents gives it)."""
+    return hashlib.sha256(canonical_json(content)).hexdigest()
+
+
+def record_contents(
+    model: type[models.Model], pks: Iterable[Any], db: BaseDatabaseWrapper | None = None
+) -> dict[str, dict[str, Any]]:
+    """The canonical content the digest is taken of, for the stored records of `model`
+    with these primary keys, keyed by `object_id(pk)`."""
     pk_list = list(pks)
     if not pk_list:
         return {}
@@ -283,11 +302,9 @@ def record_digests(
         for src, dst in query.values_list(source, target):
             by_source[object_id(src)].append(dst)
         links.append((name, by_source))
-    result = {}
-    sha256 = hashlib.sha256
     label = plan.label
-    for key, fields in rows.items():
-        content = {
+    return {
+        key: {
             "model": label,
             "fields": fields,
             "many_to_many": {
@@ -295,8 +312,8 @@ def record_digests(
                 for name, by_source in links
             },
         }
-        result[key] = sha256(canonical_json(content)).hexdigest()
-    return result
+        for key, fields in rows.items()
+    }
 
 
 def record_digest(obj: models.Model, db: BaseDatabaseWrapper | None = None) -> str:
