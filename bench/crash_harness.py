@@ -133,6 +133,7 @@ def writer(phase_file: str | None, slot: int) -> int:
     from django.db import connections
 
     from safeshare.accounts.models import Organisation, Role, User
+    from safeshare.ledger.digest import model_label
     from safeshare.ledger.models import Entry
     from safeshare.subjects import actions
 
@@ -163,9 +164,12 @@ def writer(phase_file: str | None, slot: int) -> int:
         person = actions.add_person(
             actor=user, kind="child", given_names=f"Child{n}", family_name="Harness"
         )
-        # add_person has returned: its transaction, and the entry in it, committed.
+        # add_person has returned: its transaction, and the entry in it, committed. Look
+        # the entry up by the object index (object_type, object_id), not by a table scan.
         sequence = (
-            Entry.objects.filter(object_id=str(person.pk)).values_list("sequence", flat=True).get()
+            Entry.objects.filter(object_type=model_label(person), object_id=str(person.pk))
+            .values_list("sequence", flat=True)
+            .get()
         )
         print(f"ack {sequence}", flush=True)
         n += 1
