@@ -7,7 +7,7 @@
 Writer processes append through the action layer (subjects add_person, which appends its
 ledger entry in the same transaction) to a scratch database: a SQLite file, or a new
 PostgreSQL database beside DATABASE_URL when that is PostgreSQL. Each prints
-"ack <sequence>" only after its transaction has committed. The harness SIGKILLs a random
+"ack <sequence> <uuid>" only after its transaction has committed. The harness SIGKILLs a random
 writer after a random pause and starts a new one in its place; at the end it kills every
 writer still running. `--kills N` is the number of SIGKILLs in all (N - writers during the
 run, then one per writer at the end); `--rounds R` the number during the run (R + writers
@@ -15,8 +15,10 @@ in all). Each writer marks in a shared byte where it is (start-up, in the transa
 before COMMIT, in COMMIT, committed but not yet acknowledged); the harness reads it just
 before each signal, so the summary says where the kills landed.
 
-Then it checks that every acknowledged sequence number is in the ledger, that none was
-acknowledged twice, that sequences have no gaps, and that `verify_ledger()` passes, and
+Then it checks that every acknowledged entry is in the ledger under the same sequence and
+uuid (a sequence number alone is not enough: an entry lost in a crash leaves its number
+to the next append), that no sequence was acknowledged twice, that sequences have no gaps,
+and that `verify_ledger()` passes (and on SQLite `PRAGMA integrity_check`), and
 prints a summary: kills, entries, losses, gaps, verify, wall time, machine, versions, and
 the durability settings in force as every writer's own connection read them back
 (`PRAGMA journal_mode` and `PRAGMA synchronous`; `SHOW fsync`, `SHOW synchronous_commit`
@@ -166,12 +168,12 @@ def writer(phase_file: str | None, slot: int) -> int:
         )
         # add_person has returned: its transaction, and the entry in it, committed. Look
         # the entry up by the object index (object_type, object_id), not by a table scan.
-        sequence = (
+        sequence, entry_uuid = (
             Entry.objects.filter(object_type=model_label(person), object_id=str(person.pk))
-            .values_list("sequence", flat=True)
+            .values_list("sequence", "uuid")
             .get()
         )
-        print(f"ack {sequence}", flush=True)
+        print(f"ack {sequence} {entry_uuid}", flush=True)
         n += 1
 
 
@@ -185,7 +187,7 @@ class Writer:
 
 @dataclass
 class Tally:
-    acks: list[int] = field(default_factory=list)
+    acks: list[tuple[int, str]] = field(default_factory=list)
     settings: collections.Counter[str] = field(default_factory=collections.Counter)
     started: int = 0
     exited_on_their_own: int = 0
@@ -201,7 +203,8 @@ def _collect(w: Writer, tally: Tally) -> None:
         if not line.endswith("\n"):
             continue
         if line.startswith("ack "):
-            tally.acks.append(int(line[4:]))
+            sequence, entry_uuid = line[4:].split()
+            tally.acks.append((int(sequence), entry_uuid))
         elif line.startswith("ready "):
             ready = json.loads(line[6:])
             w.backend_pid = int(ready["backend_pid"])
@@ -445,7 +448,7 @@ def run(args: argparse.Namespace) -> int:
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA integrity_check")
                 integrity = "; ".join(str(row[0]) for row in cursor.fetchall()[:5])
-        stored = set(Entry.objects.values_list("sequence", flat=True))
+        stored = {(n, str(u)) for n, u in Entry.objects.values_list("sequence", "uuid")}
         verify_started = time.monotonic()
         report = verify_ledger()
         verify_seconds = time.monotonic() - verify_started
@@ -455,9 +458,11 @@ def run(args: argparse.Namespace) -> int:
 
     tally = harness.tally
     acked = set(tally.acks)
-    twice = len(tally.acks) - len(acked)
+    # A sequence acknowledged twice means an acknowledged entry was lost and its number
+    # went to a later append; `lost` then names the first of the two.
+    twice = len(tally.acks) - len({n for n, _ in tally.acks})
     lost = sorted(acked - stored)
-    gaps = sorted(set(range(len(stored))) - stored)
+    gaps = sorted(set(range(len(stored))) - {n for n, _ in stored})
     asked = args.kills if args.kills is not None else args.rounds + args.writers
     writer_settings = [json.loads(s) for s in tally.settings]
     durable = all(is_durable(s) for s in [*writer_settings, checked])
@@ -498,9 +503,9 @@ def run(args: argparse.Namespace) -> int:
     lines += [
         f"  writers started: {tally.started}; exited on their own (cut off or failed): "
         f"{tally.exited_on_their_own}",
-        f"  acknowledged entries: {len(acked)} (acknowledged twice: {twice})",
+        f"  acknowledged entries: {len(acked)} (sequences acknowledged twice: {twice})",
         f"  entries found: {len(stored)} ({len(stored - acked)} committed but not acknowledged)",
-        f"  lost (acknowledged, not found): {len(lost)}",
+        f"  lost (acknowledged, not found with that sequence and uuid): {len(lost)}",
         f"  gaps in the sequence: {len(gaps)}",
         f"  verify: {'passed' if report.ok else 'FAILED'} ({verify_seconds:.1f} s)",
         f"  database integrity_check: {integrity}",
@@ -524,7 +529,7 @@ def run(args: argparse.Namespace) -> int:
     lines.append(
         f"{vendor}: {kills} writers killed with SIGKILL; {len(acked)} appends "
         f"acknowledged, {len(stored)} entries stored; acknowledged but lost: "
-        f"{lost[:10] or 'none'}; gaps: {gaps[:10] or 'none'}; verify: "
+        f"{[n for n, _ in lost[:10]] or 'none'}; gaps: {gaps[:10] or 'none'}; verify: "
         f"{'passed' if report.ok else 'failed'}"
     )
     lines.append(f"result: {'PASS' if ok else 'FAIL'}")
