@@ -10,7 +10,7 @@ VAR := var
 PYTEST_ARGS ?= -n 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help run install install-test system-deps lint format types test test-sqlite test-postgres bench clean
+.PHONY: help run install install-test install-bench system-deps lint format types test test-sqlite test-postgres bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -27,6 +27,10 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
+	$(BIN)/pip install -q -e '.[test,bench]'
+	touch $@
+
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -34,6 +38,8 @@ node_modules/.installed: package.json package-lock.json
 install: $(VENV)/.installed node_modules/.installed ## Install the service into .venv/ and node_modules/
 
 install-test: install $(VENV)/.installed-test system-deps ## Install what the tests need
+
+install-bench: install-test $(VENV)/.installed-bench ## Also what the benchmarks compare against (pymerkle, django-auditlog)
 
 system-deps: ## Install Debian's chromium and postgresql when missing (as root), or say what to install
 	@scripts/system-deps.sh
@@ -74,7 +80,7 @@ test-postgres: install-test ## The whole suite on a throwaway PostgreSQL server
 
 test: install-test lint types test-sqlite test-postgres ## Everything CI runs: lint, types, SQLite and PostgreSQL suites
 
-bench: install-test ## Benchmarks; results go in docs/performance.md
+bench: install-bench ## Benchmarks; results go in docs/performance.md
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
 clean: ## Remove the virtualenv, node_modules and var/ (the local database!)
