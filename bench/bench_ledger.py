@@ -4,10 +4,13 @@
     .venv/bin/python bench/bench_ledger.py appends [--count 2000] [--rounds 5] [--block 100] [--split]
     .venv/bin/python bench/bench_ledger.py concurrency [--threads 16] [--appends 1000]
     .venv/bin/python bench/bench_ledger.py verify [--entries 1000000] [--entries-per-record 4] [--records person|token]
+    .venv/bin/python bench/bench_ledger.py pymerkle [--count 1000] [--rounds 7] [--block 100] [--split]
+    .venv/bin/python bench/bench_ledger.py auditlog [--count 60] [--rounds 7] [--block 10] [--split]
 
 Each runs in a scratch database: SQLite (a file, WAL, synchronous=FULL, as settings.py
 configures it), or a new PostgreSQL database beside DATABASE_URL when that is PostgreSQL
-(`concurrency` only; `appends` and `verify` are SQLite benchmarks).
+(`concurrency`, `pymerkle` and `auditlog`; `appends` and `verify` are SQLite benchmarks).
+`pymerkle` and `auditlog` need the `bench` extra (`make install-bench`).
 
 * appends: appends per second through append_entry, each in its own durable transaction,
   against a bare durable SQLite insert loop (one row per committed transaction, same
@@ -21,6 +24,20 @@ configures it), or a new PostgreSQL database beside DATABASE_URL when that is Po
   `verify_ledger()` (goal: under 20 s for 1,000,000), the check that every record which
   must have an entry has one on its own, and inclusion proofs and whole proof bundles at
   that size.
+* pymerkle (issue 14): append_entry's durable appends per second against pymerkle 7's
+  SqliteTree appending the same leaf bytes, one committed transaction each, in a SQLite
+  file beside the ledger's (or in the temporary folder, when the ledger is PostgreSQL):
+  once with the journal pymerkle leaves (SQLite's rollback journal), once in WAL as the
+  ledger's; synchronous=FULL both, read back and printed. Taking turns in blocks, in a
+  different order each block, after a warm-up; goal: at least 2x pymerkle's. Also a
+  minimal bare durable insert (the disk's pace), and with --split (SQLite) the append's
+  SQL alone, raw and in Django's atomic.
+* auditlog (issue 14): finalise_decision as it is against the same finalise with
+  django-auditlog recording the change in place of the ledger (ledger_versus.Finalises
+  says exactly what each writes), over drafts of every outcome built alike beforehand;
+  only the finalise call is timed, the variants taking turns. Goal: the ledger's at most
+  1.5x auditlog's time. --split adds the finalise with nothing recorded. Runs with
+  bench/auditlog_settings.py, which adds auditlog to INSTALLED_APPS for this process.
 """
 
 from __future__ import annotations
@@ -32,13 +49,15 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ledger_scratch import migrate, scratch_database, setup_django
+from ledger_scratch import is_postgres, migrate, scratch_database, setup_django
 
 
 class _BareInserts:
@@ -220,6 +239,63 @@ def _fixtures() -> tuple[Any, Any, list[Any]]:
     return organisation, user, people
 
 
+Loop = Callable[[int], float]  # run n operations; the seconds they took
+
+
+def _take_turns(
+    loops: dict[str, Loop], rounds: int, count: int, block: int, rotate: bool = False
+) -> Iterator[dict[str, float]]:
+    """Each round's rate (operations per second) of every loop, the loops taking turns in
+    blocks of `block` until each has run `count` (rounded down to whole blocks). With
+    `rotate`, the order of the turns moves on by one each block, so no loop always follows
+    the same other one."""
+    names = list(loops)
+    blocks = max(1, count // block)
+    for _ in range(rounds):
+        seconds = dict.fromkeys(names, 0.0)
+        for b in range(blocks):
+            shift = b % len(names) if rotate else 0
+            for name in names[shift:] + names[:shift]:
+                seconds[name] += loops[name](block)
+        yield {name: blocks * block / seconds[name] for name in names}
+
+
+def _spread(values: list[float], form: str = ",.0f") -> str:
+    """The median of `values` and, in brackets, their range."""
+    return f"{statistics.median(values):{form}} ({min(values):{form}} - {max(values):{form}})"
+
+
+def _load() -> str:
+    return " ".join(f"{load:.1f}" for load in os.getloadavg())
+
+
+def _ledger_appends(organisation: Any, user: Any, people: list[Any]) -> Loop:
+    """append_entry in a loop, each append in its own durable transaction, about the
+    people in turn: the ledger side of `appends` and `pymerkle`."""
+    from django.db import transaction
+
+    from safeshare.ledger.actions import append_entry
+
+    done = 0
+
+    def run(count: int) -> float:
+        nonlocal done
+        start = time.perf_counter()
+        for i in range(done, done + count):
+            with transaction.atomic(durable=True):
+                append_entry(
+                    event_type="subjects.person.added",
+                    actor=user,
+                    organisation=organisation,
+                    obj=people[i % len(people)],
+                    payload={"kind": "child"},
+                )
+        done += count
+        return time.perf_counter() - start
+
+    return run
+
+
 def appends(args: argparse.Namespace) -> int:
     """The three loops in blocks of `--block`, taking turns, so that they share the disk's
     mood: a durable commit's cost swings by a factor of several from one second to the
@@ -229,48 +305,25 @@ def appends(args: argparse.Namespace) -> int:
     with scratch_database() as url:
         migrate(url)
         setup_django(url)
-        from django.db import transaction
-
-        from safeshare.ledger.actions import append_entry
-
         organisation, user, people = _fixtures()
         folder = str(Path(url.removeprefix("sqlite:///")).parent)
         minimal, shaped = _BareInserts(folder, "minimal"), _BareInserts(folder, "entry")
-        done = 0
-
-        def ledger(count: int) -> float:
-            nonlocal done
-            start = time.perf_counter()
-            for i in range(done, done + count):
-                with transaction.atomic(durable=True):
-                    append_entry(
-                        event_type="subjects.person.added",
-                        actor=user,
-                        organisation=organisation,
-                        obj=people[i % len(people)],
-                        payload={"kind": "child"},
-                    )
-            done += count
-            return time.perf_counter() - start
-
-        loops = {"minimal bare insert": minimal.run, "entry-shaped bare insert": shaped.run}
+        loops: dict[str, Loop] = {
+            "minimal bare insert": minimal.run,
+            "entry-shaped bare insert": shaped.run,
+        }
         if args.split:
             ledger_file = url.removeprefix("sqlite:///")
             loops["the append's SQL alone"] = _AppendSql(ledger_file, folder, django=False).run
             loops["the same in Django's atomic"] = _AppendSql(ledger_file, folder, django=True).run
-        loops["append_entry"] = ledger
+        loops["append_entry"] = _ledger_appends(organisation, user, people)
         for warm in loops.values():
             warm(args.warm)
-        blocks = max(1, args.count // args.block)
-        count = blocks * args.block
+        count = max(1, args.count // args.block) * args.block
         rates: dict[str, list[float]] = {name: [] for name in loops}
-        for _ in range(args.rounds):
-            seconds = dict.fromkeys(loops, 0.0)
-            for _ in range(blocks):
-                for name, run in loops.items():
-                    seconds[name] += run(args.block)
+        for rate in _take_turns(loops, args.rounds, args.count, args.block):
             for name in loops:
-                rates[name].append(count / seconds[name])
+                rates[name].append(rate[name])
             bare = rates["minimal bare insert"][-1]
             print(
                 "; ".join(
@@ -545,20 +598,175 @@ def verify(args: argparse.Namespace) -> int:
         return 0 if report.ok else 1
 
 
+def pymerkle(args: argparse.Namespace) -> int:
+    from ledger_versus import PymerkleAppends, database_durability, ledger_leaves
+
+    with (
+        scratch_database(os.environ.get("DATABASE_URL")) as url,
+        tempfile.TemporaryDirectory(prefix="safeshare-pymerkle-") as spare,
+    ):
+        postgres = is_postgres(url)
+        if args.split and postgres:
+            print("--split times the append's SQL on SQLite only", file=sys.stderr)
+            return 2
+        migrate(url)
+        setup_django(url)
+        organisation, user, people = _fixtures()
+        # Beside the ledger's file, or in a temporary folder on the same disk for PostgreSQL.
+        folder = spare if postgres else str(Path(url.removeprefix("sqlite:///")).parent)
+        ledger = _ledger_appends(organisation, user, people)
+        ledger(args.warm)
+        leaves = ledger_leaves(args.warm)  # the same entries' bytes, for pymerkle to append
+        own = PymerkleAppends(folder, leaves, wal=False)
+        wal = PymerkleAppends(folder, leaves, wal=True)
+        loops: dict[str, Loop] = {
+            "append_entry": ledger,
+            "pymerkle, its own journal": own.run,
+            "pymerkle in WAL": wal.run,
+            "minimal bare insert": _BareInserts(folder, "minimal").run,
+        }
+        if args.split:
+            ledger_file = url.removeprefix("sqlite:///")
+            loops["the append's SQL alone"] = _AppendSql(ledger_file, folder, django=False).run
+            loops["the same in Django's atomic"] = _AppendSql(ledger_file, folder, django=True).run
+        for name, warm in loops.items():
+            if name != "append_entry":
+                warm(args.warm)
+        print(f"append_entry: {database_durability()}")
+        print(f"pymerkle, its own journal: {own.durability()}")
+        print(f"pymerkle in WAL: {wal.durability()}")
+        print(
+            f"entries: the ledger's own leaf bytes, {min(map(len, leaves))} - "
+            f"{max(map(len, leaves))} bytes; load average at the start {_load()}"
+        )
+        rates: dict[str, list[float]] = {name: [] for name in loops}
+        ratios: dict[str, list[float]] = {"own": [], "wal": []}
+        for n, rate in enumerate(_take_turns(loops, args.rounds, args.count, args.block, True)):
+            for name in loops:
+                rates[name].append(rate[name])
+            ratios["own"].append(rate["append_entry"] / rate["pymerkle, its own journal"])
+            ratios["wal"].append(rate["append_entry"] / rate["pymerkle in WAL"])
+            print(
+                f"round {n + 1}: "
+                + "; ".join(f"{name} {rate[name]:,.0f}/s" for name in loops)
+                + f"; append_entry / pymerkle {ratios['own'][-1]:.2f} (its own journal), "
+                f"{ratios['wal'][-1]:.2f} (WAL); load {_load()}"
+            )
+        count = max(1, args.count // args.block) * args.block
+        stored = own.committed(), wal.committed()
+        if stored != (own.done, wal.done):
+            print(f"pymerkle's files hold {stored} leaves, not {(own.done, wal.done)}")
+            return 1
+        print(
+            f"medians over {args.rounds} rounds of {count} (blocks of {args.block}, taking "
+            f"turns in a new order each block, after {args.warm} to warm each file), range in "
+            "brackets: " + "; ".join(f"{name} {_spread(rates[name])}/s" for name in loops)
+        )
+        print(
+            f"every pymerkle append committed: a second connection reads {stored[0]:,} and "
+            f"{stored[1]:,} leaves; load average at the end {_load()}"
+        )
+        for key, label in (("own", "its own journal"), ("wal", "in WAL, as the ledger")):
+            met = statistics.median(ratios[key]) >= 2
+            print(
+                f"append_entry / pymerkle {label}: {_spread(ratios[key], '.2f')} "
+                f"(goal at least 2: {'met' if met else 'not met'})"
+            )
+    return 0
+
+
+def auditlog(args: argparse.Namespace) -> int:
+    from ledger_versus import Finalises, database_durability, drafts
+
+    # The service's settings plus django-auditlog, for this process only.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "auditlog_settings"
+    with scratch_database(os.environ.get("DATABASE_URL")) as url:
+        setup_django(url)
+        from django.conf import settings
+        from django.core.management import call_command
+
+        call_command("migrate", interactive=False, verbosity=0)
+        from auditlog.models import LogEntry
+
+        from safeshare.accounts.models import Role, User
+        from safeshare.decisions.models import Decision, DecisionStatus
+        from safeshare.ledger.models import Entry
+
+        assert "auditlog" in settings.INSTALLED_APPS
+        organisation, _, people = _fixtures()
+        actor = User.objects.create(
+            username="practitioner", organisation=organisation, role=Role.PRACTITIONER
+        )
+        variants = ["ledger", "auditlog"] + (["nothing"] if args.split else [])
+        count = max(1, args.count // args.block) * args.block
+        start = time.perf_counter()
+        built = drafts(len(variants), args.warm + args.rounds * count, actor, people)
+        print(
+            f"{len(variants)} x {len(built[0])} drafts built alike in "
+            f"{time.perf_counter() - start:.0f} s (not timed); {database_durability()}"
+        )
+        finalises = {v: Finalises(v, actor, kept) for v, kept in zip(variants, built, strict=True)}
+        before = {"ledger": Entry.objects.count(), "auditlog": LogEntry.objects.count()}
+        for variant in finalises.values():
+            variant.run(args.warm)
+        print(f"load average at the start {_load()}")
+        loops: dict[str, Loop] = {v: f.run for v, f in finalises.items()}
+        rates: dict[str, list[float]] = {name: [] for name in loops}
+        ratios = []
+        for n, rate in enumerate(_take_turns(loops, args.rounds, args.count, args.block, True)):
+            for name in loops:
+                rates[name].append(rate[name])
+            ratios.append(rate["auditlog"] / rate["ledger"])
+            print(
+                f"round {n + 1}: "
+                + "; ".join(f"with {name} {1e3 / rate[name]:.2f} ms" for name in loops)
+                + f" per finalise; ledger / auditlog {ratios[-1]:.2f}; load {_load()}"
+            )
+        finalised = Decision.objects.filter(status=DecisionStatus.FINALISED).count()
+        total = len(variants) * (args.warm + args.rounds * count)
+        if finalised != total:
+            print(f"{finalised} decisions finalised, not {total}")
+            return 1
+        per = args.warm + args.rounds * count
+        entries = (Entry.objects.count() - before["ledger"]) / per
+        logs = (LogEntry.objects.count() - before["auditlog"]) / per
+        print(
+            f"medians over {args.rounds} rounds of {count} finalises each (blocks of "
+            f"{args.block}, taking turns in a new order each block, after {args.warm} each), "
+            "range in brackets: "
+            + "; ".join(
+                f"with {name} {_spread([1e3 / r for r in rates[name]], '.2f')} ms" for name in loops
+            )
+        )
+        print(
+            f"written per finalise: {entries:.2f} ledger entries, {logs:.2f} auditlog "
+            f"LogEntries; load average at the end {_load()}"
+        )
+        met = statistics.median(ratios) <= 1.5
+        print(
+            f"finalise with the ledger / with django-auditlog: {_spread(ratios, '.2f')} "
+            f"(goal at most 1.5: {'met' if met else 'not met'})"
+        )
+    return 0
+
+
+def _turns(p: argparse.ArgumentParser, defaults: tuple[int, int, int, int], split: str) -> None:
+    """The options of a benchmark whose loops take turns: --count per round, --rounds,
+    --block (a turn), --warm (run by each loop first, untimed) and --split."""
+    for name, default in zip(("count", "rounds", "block", "warm"), defaults, strict=True):
+        p.add_argument(f"--{name}", type=int, default=default)
+    p.add_argument("--split", action="store_true", help=split)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     sub = parser.add_subparsers(dest="command")
-    p = sub.add_parser("appends")
-    p.add_argument("--count", type=int, default=2000)
-    p.add_argument("--rounds", type=int, default=5)
-    p.add_argument("--block", type=int, default=100)
-    p.add_argument("--warm", type=int, default=2000)
-    p.add_argument(
-        "--split",
-        action="store_true",
-        help="also time the append's SQL alone, raw and inside Django's transaction",
+    _turns(
+        sub.add_parser("appends"),
+        (2000, 5, 100, 2000),
+        "also time the append's SQL alone, raw and inside Django's transaction",
     )
     p = sub.add_parser("concurrency")
     p.add_argument("--threads", type=int, default=16)
@@ -574,16 +782,31 @@ def main() -> int:
         "(each must have one, so the check the other way round looks for every one)",
     )
     p.add_argument("--proofs", type=int, default=1000)
+    _turns(
+        sub.add_parser("pymerkle"),
+        (1000, 7, 100, 2000),
+        "also time the append's SQL alone, raw and inside Django's transaction (SQLite)",
+    )
+    _turns(
+        sub.add_parser("auditlog"), (60, 7, 10, 12), "also time the finalise with nothing recorded"
+    )
     args = parser.parse_args()
     if args.command is None:
         code = 0
-        for command in ("appends", "concurrency", "verify"):
+        for command in ("appends", "concurrency", "verify", "pymerkle", "auditlog"):
             print(f"== {command}", flush=True)
             # This script itself, with fixed arguments.
             run = subprocess.run([sys.executable, __file__, command], check=False)  # noqa: S603
             code |= run.returncode
         return code
-    return {"appends": appends, "concurrency": concurrency, "verify": verify}[args.command](args)
+    commands = {
+        "appends": appends,
+        "concurrency": concurrency,
+        "verify": verify,
+        "pymerkle": pymerkle,
+        "auditlog": auditlog,
+    }
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":
