@@ -30,8 +30,9 @@ configures it), or a new PostgreSQL database beside DATABASE_URL when that is Po
   once with the journal pymerkle leaves (SQLite's rollback journal), once in WAL as the
   ledger's; synchronous=FULL both, read back and printed. Taking turns in blocks, in a
   different order each block, after a warm-up; goal: at least 2x pymerkle's. Also a
-  minimal bare durable insert (the disk's pace), and with --split (SQLite) the append's
-  SQL alone, raw and in Django's atomic.
+  minimal bare durable insert in SQLite (the disk's pace) and, when the ledger is
+  PostgreSQL, in PostgreSQL (its commit's pace); with --split (SQLite) the append's SQL
+  alone, raw and in Django's atomic.
 * auditlog (issue 14): finalise_decision as it is against the same finalise with
   django-auditlog recording the change in place of the ledger (ledger_versus.Finalises
   says exactly what each writes), over drafts of every outcome built alike beforehand;
@@ -599,7 +600,12 @@ def verify(args: argparse.Namespace) -> int:
 
 
 def pymerkle(args: argparse.Namespace) -> int:
-    from ledger_versus import PymerkleAppends, database_durability, ledger_leaves
+    from ledger_versus import (
+        PostgresBareInserts,
+        PymerkleAppends,
+        database_durability,
+        ledger_leaves,
+    )
 
     with (
         scratch_database(os.environ.get("DATABASE_URL")) as url,
@@ -625,6 +631,8 @@ def pymerkle(args: argparse.Namespace) -> int:
             "pymerkle in WAL": wal.run,
             "minimal bare insert": _BareInserts(folder, "minimal").run,
         }
+        if postgres:
+            loops["minimal bare insert, PostgreSQL"] = PostgresBareInserts(url).run
         if args.split:
             ledger_file = url.removeprefix("sqlite:///")
             loops["the append's SQL alone"] = _AppendSql(ledger_file, folder, django=False).run

@@ -5,6 +5,8 @@
   committed transaction each, in a SQLite file of its own: with the journal pymerkle
   leaves it (its SQLite default, a rollback journal) or in WAL as the ledger's file is;
   synchronous=FULL either way, read back with PRAGMA.
+* `PostgresBareInserts`: a minimal durable insert loop on PostgreSQL, the pace of its
+  commits (the ledger's file has `bench_ledger._BareInserts` for SQLite's).
 * `Finalises`: `finalise_decision` as it is over drafts built beforehand (not timed), or
   the same with django-auditlog recording the change instead of the ledger, or with
   nothing recorded at all (the floor that `--split` adds).
@@ -12,6 +14,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 import time
@@ -20,6 +23,8 @@ from contextlib import ExitStack, closing, contextmanager
 from pathlib import Path
 from typing import Any
 from unittest import mock
+
+import psycopg
 
 # The drafts are built by the same code the tests build complete drafts with.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -120,6 +125,34 @@ class PymerkleAppends:
         """How many leaves another connection sees: every append, if each was committed."""
         with closing(sqlite3.connect(self.path)) as other:
             return int(other.execute("SELECT COUNT(*) FROM leaf").fetchone()[0])
+
+
+class PostgresBareInserts:
+    """PostgreSQL's counterpart of bench_ledger's minimal bare insert: one row of (id, text,
+    32 bytes) per committed transaction, through psycopg on a connection of its own to the
+    ledger's database (two round trips: the insert and the commit), with no ledger and no
+    Django: the pace of a commit on that server, and so the ceiling of any append that
+    commits on its own."""
+
+    def __init__(self, url: str) -> None:
+        self.db = psycopg.connect(url)
+        self.db.execute(
+            "CREATE TABLE bench_bare (id bigserial PRIMARY KEY, payload text, digest bytea)"
+        )
+        self.db.commit()
+        self.done = 0
+
+    def run(self, count: int) -> float:
+        db = self.db
+        start = time.perf_counter()
+        for i in range(self.done, self.done + count):
+            db.execute(
+                "INSERT INTO bench_bare (payload, digest) VALUES (%s, %s)",
+                (f"entry {i}", os.urandom(32)),
+            )
+            db.commit()
+        self.done += count
+        return time.perf_counter() - start
 
 
 def _leaf_hash(data: bytes) -> bytes:
