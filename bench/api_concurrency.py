@@ -89,10 +89,12 @@ def worker(mode: str, url: str, start: float, args: list[str]) -> int:
     user = User.objects.get(pk=args[0])
     to = Organisation.objects.get(pk=args[1])
     key = args[2]
+    # Each process would make a request of its own (raise_request returns one still open
+    # only when the content is the same), so only the key can make them one.
     details: dict[str, Any] = {
         "subject_details": "A child at Riverside Primary School",
         "purpose_category": Purpose.objects.get(name="Early help assessment"),
-        "purpose": "Early help assessment",
+        "purpose": f"Early help assessment (process {os.getpid()})",
         "information_needed": "Attendance this term",
         "why_needed": "To plan support",
         "urgency": "standard",

@@ -22,6 +22,7 @@ from safeshare.audit.models import AccessRecord
 from safeshare.disclosures import actions as disclosure_actions
 from safeshare.disclosures.models import Disclosure
 from safeshare.ledger.models import Entry
+from safeshare.requests import actions as request_actions
 from safeshare.requests.models import InformationRequest
 from tests.api.conftest import raise_body
 from tests.factories import UserFactory, api_token_for
@@ -64,12 +65,24 @@ def test_a_repeated_key_answers_with_the_first_request_and_creates_nothing_more(
     outsider: User,
     post: Callable[..., Any],
     django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     UserFactory.create(organisation=outsider.organisation, manager=True, email="dsl@example.org")
+    # The repeat does not even call the action (whose own double-submit rule would also
+    # return the open request).
+    calls: list[Any] = []
+    action = request_actions.raise_request
+
+    def counted(**kwargs: Any) -> Any:
+        calls.append(kwargs)
+        return action(**kwargs)
+
+    monkeypatch.setattr(request_actions, "raise_request", counted)
     with django_capture_on_commit_callbacks(execute=True):
         first = post(practitioner, URL, raise_body(_org(outsider)), KEY)
         again = post(practitioner, URL, raise_body(_org(outsider)), KEY)
     assert first.status_code == again.status_code == 201
+    assert len(calls) == 1
     assert again.json() == first.json()
     assert InformationRequest.objects.count() == 1
     assert Entry.objects.filter(event_type="requests.request.received").count() == 1
@@ -117,11 +130,17 @@ def test_keys_are_each_users_own(
     assert InformationRequest.objects.count() == 2
 
 
-def test_without_a_key_every_call_creates(
+def test_without_a_key_every_call_goes_to_the_action(
     practitioner: User, outsider: User, post: Callable[..., Any]
 ) -> None:
-    post(practitioner, URL, raise_body(_org(outsider)))
-    post(practitioner, URL, raise_body(_org(outsider)))
+    """Which makes each different request, and returns one still open when the same is
+    raised again (its own double-submit rule); nothing is remembered here."""
+    first = post(practitioner, URL, raise_body(_org(outsider)))
+    other = post(practitioner, URL, raise_body(_org(outsider), urgency="standard"))
+    same = post(practitioner, URL, raise_body(_org(outsider)))
+    assert first.status_code == other.status_code == same.status_code == 201
+    assert first.json()["id"] != other.json()["id"]
+    assert same.json()["id"] == first.json()["id"]
     assert InformationRequest.objects.count() == 2
     assert not IdempotentCall.objects.exists()
 
