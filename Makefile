@@ -10,7 +10,7 @@ VAR := var
 PYTEST_ARGS ?= -n 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help run install install-test system-deps lint format types test test-sqlite test-postgres bench clean
+.PHONY: help run install install-test install-bench system-deps lint format types test test-sqlite test-postgres bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -27,6 +27,10 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-test
+	$(BIN)/pip install -q -e '.[test,bench]'
+	touch $@
+
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -34,6 +38,8 @@ node_modules/.installed: package.json package-lock.json
 install: $(VENV)/.installed node_modules/.installed ## Install the service into .venv/ and node_modules/
 
 install-test: install $(VENV)/.installed-test system-deps ## Install what the tests need
+
+install-bench: install-test $(VENV)/.installed-bench ## Also what the benchmarks need (locust, for bench/load.py)
 
 system-deps: ## Install Debian's chromium and postgresql when missing (as root), or say what to install
 	@scripts/system-deps.sh

@@ -1,0 +1,299 @@
+"""The load test's users, run by bench/load.py (locust headless): practitioners, managers,
+IG leads and an auditor, each signed in as an account of its own through the real sign-in
+pages (password, then a code computed here from the account's authenticator key with
+django-otp's TOTP), and one anonymous user timing the bare /health/ view as the baseline.
+
+The plan (accounts, keys, search words) comes from the file named by SAFESHARE_LOAD_PLAN;
+raw timings go to SAFESHARE_LOAD_SAMPLES as JSON when the run stops. The measured window
+starts once every signed-in user has signed in and read its discovery pages, so the sign-in
+burst is not in the pages' figures (it has rows of its own). Nothing personal is logged:
+statistics are named by URL pattern, and search words travel only in POST bodies.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+from django_otp.oath import TOTP
+from locust import HttpUser, between, constant_pacing, events, task
+from locust.env import Environment
+from locust.exception import StopUser
+
+from load_mix import BASELINE_NAME, BASELINE_ROUTE, DISCOVERY, DISCOVERY_CASE_EXTRA, Page, pages_for
+
+PLAN: dict[str, Any] = json.loads(Path(os.environ["SAFESHARE_LOAD_PLAN"]).read_text("utf-8"))
+SAMPLES = Path(os.environ["SAFESHARE_LOAD_SAMPLES"])
+SIGN_IN = "/sign-in/"
+CODE = "/sign-in/code/"
+SIGNED_OUT = (SIGN_IN, CODE, "/account/authenticator/")
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+LINK = re.compile(r'href="(/[^"?#]*)')
+POOL_SIZE = 200
+
+
+class Recorder:
+    """Every request's time, by name; pages only inside the measured window."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.expected = sum(len(a) for a in PLAN["accounts"].values())
+        self.ready = 0
+        self.started: float | None = None
+        self.stopped: float | None = None
+        self.times: dict[str, list[float]] = defaultdict(list)
+        self.failures: dict[str, int] = defaultdict(int)
+        self.sign_in_times: dict[str, list[float]] = defaultdict(list)
+        self.sign_in_failures: dict[str, int] = defaultdict(int)
+        self.reasons: dict[str, int] = defaultdict(int)
+
+    def user_ready(self) -> None:
+        with self.lock:
+            self.ready += 1
+            if self.ready >= self.expected and self.started is None:
+                self.start()
+
+    def start(self) -> None:
+        self.started = time.monotonic()
+        self.times.clear()
+        self.failures.clear()
+
+    def record(self, name: str, ms: float, failed: str | None) -> None:
+        if name.startswith("sign-in "):
+            self.sign_in_times[name].append(ms)
+            if failed:
+                self.sign_in_failures[name] += 1
+                self.reasons[f"{name}: {failed}"] += 1
+            return
+        if self.started is None or self.stopped is not None:
+            return
+        self.times[name].append(ms)
+        if failed:
+            self.failures[name] += 1
+            self.reasons[f"{name}: {failed}"] += 1
+
+    def dump(self) -> None:
+        now = time.monotonic()
+        self.stopped = self.stopped or now
+        SAMPLES.write_text(
+            json.dumps(
+                {
+                    "seconds": (self.stopped - self.started) if self.started else 0.0,
+                    "all_signed_in": self.ready >= self.expected,
+                    "ready": self.ready,
+                    "expected": self.expected,
+                    "times": self.times,
+                    "failures": self.failures,
+                    "sign_in_times": self.sign_in_times,
+                    "sign_in_failures": self.sign_in_failures,
+                    "reasons": self.reasons,
+                }
+            ),
+            encoding="utf-8",
+        )
+
+
+RECORDER = Recorder()
+
+
+@events.request.add_listener
+def _on_request(
+    name: str, response_time: float, exception: BaseException | None, **kwargs: Any
+) -> None:
+    RECORDER.record(name, response_time, None if exception is None else _reason(exception))
+
+
+def _reason(exception: BaseException) -> str:
+    # Only our own messages and status codes: never a response body or a URL with an id.
+    text = str(exception)
+    return text if len(text) < 80 else type(exception).__name__
+
+
+@events.spawning_complete.add_listener
+def _on_spawned(user_count: int, **kwargs: Any) -> None:
+    # If a user never gets signed in, measure anyway from 60 s after the last one started.
+    def late_start() -> None:
+        with RECORDER.lock:
+            if RECORDER.started is None:
+                RECORDER.start()
+
+    # locust has made threads greenlets (gevent's monkey patching): this one only waits.
+    threading.Timer(60, late_start).start()
+
+
+@events.test_stop.add_listener
+def _on_stop(environment: Environment, **kwargs: Any) -> None:
+    RECORDER.stopped = time.monotonic()
+    RECORDER.dump()
+
+
+# Accounts are handed out once each, in plan order, per role.
+_ACCOUNTS: dict[str, Iterator[dict[str, Any]]] = {
+    role: iter(accounts) for role, accounts in PLAN["accounts"].items()
+}
+# The last time step each account's code was used in (django-otp accepts a step once).
+_LAST_STEP: dict[str, int] = {}
+
+
+def _code(account: dict[str, Any]) -> str:
+    totp = TOTP(bytes.fromhex(account["totp_key"]), step=30, t0=0, digits=6, drift=0)
+    step = int(time.time()) // 30
+    while step <= _LAST_STEP.get(account["username"], -1):
+        time.sleep(30 - time.time() % 30 + 0.05)  # a greenlet's sleep, under locust
+        step = int(time.time()) // 30
+    _LAST_STEP[account["username"]] = step
+    totp.time = step * 30 + 1
+    return f"{totp.token():06d}"
+
+
+class SignedInUser(HttpUser):
+    abstract = True
+    role: ClassVar[str] = ""
+    wait_time = between(
+        float(os.environ.get("SAFESHARE_LOAD_WAIT_MIN", "1")),
+        float(os.environ.get("SAFESHARE_LOAD_WAIT_MAX", "3")),
+    )
+
+    def on_start(self) -> None:
+        try:
+            self.account = next(_ACCOUNTS[self.role])
+        except StopIteration:
+            raise StopUser from None  # more users than accounts: bench/load.py sizes both
+        self.pages = pages_for(self.role)
+        self.weights = [page.weights[self.role] for page in self.pages]
+        self.pools: dict[str, list[str]] = {page.label: [] for page in self.pages if page.params}
+        self.csrf = ""
+        self.sign_in()
+        for path in DISCOVERY[self.role] + (DISCOVERY_CASE_EXTRA if self.role != "auditor" else ()):
+            self.get(path, f"discover {path}")
+        if self.role != "auditor":
+            self.search("discover POST /people/")
+        RECORDER.user_ready()
+
+    # --- signing in -------------------------------------------------------------------
+
+    def _form(self, path: str, name: str) -> str:
+        with self.client.get(path, name=name, catch_response=True, allow_redirects=False) as r:
+            token = CSRF.search(r.text)
+            if r.status_code != 200 or not token:
+                r.failure(f"{r.status_code}, no form")
+                raise StopUser
+            return token.group(1)
+
+    def _step(self, path: str, name: str, data: dict[str, str], refused: str) -> None:
+        """One form of the sign-in, posted: a refusal shows the form again (200); the code
+        must not send the user back to a sign-in page either."""
+        form = {"csrfmiddlewaretoken": self._form(path, f"sign-in GET {path}"), **data}
+        with self.client.post(
+            path, data=form, name=name, catch_response=True, allow_redirects=False
+        ) as r:
+            location = r.headers.get("Location", "")
+            if r.status_code != 302 or (path == CODE and location.startswith(SIGNED_OUT)):
+                r.failure(f"{refused} ({r.status_code})")
+                raise StopUser
+
+    def sign_in(self) -> None:
+        """Password, then the code; a refusal stops this user rather than try again into a
+        django-axes lockout."""
+        self.client.cookies.clear()
+        account = self.account
+        credentials = {"username": account["username"], "password": account["password"]}
+        self._step(SIGN_IN, "sign-in POST /sign-in/ (password)", credentials, "password refused")
+        code = {"code": _code(account), "next": "/"}
+        self._step(CODE, "sign-in POST /sign-in/code/ (authenticator)", code, "code refused")
+        self.signed_in = True
+
+    # --- pages --------------------------------------------------------------------------
+
+    def _check(self, r: Any) -> None:
+        """2xx and 3xx are answers, unless the 3xx sends the user to sign in again."""
+        location = r.headers.get("Location", "")
+        if 300 <= r.status_code < 400 and location.startswith(SIGNED_OUT):
+            r.failure("sent to sign in again")
+            self.signed_in = False
+        elif not 200 <= r.status_code < 400:
+            r.failure(f"status {r.status_code}")
+        else:
+            r.success()
+            if "text/html" in r.headers.get("Content-Type", ""):
+                self._discover(r.text)
+
+    def _discover(self, html: str) -> None:
+        """Keep the links to pages with parameters, and a form token (every signed-in page
+        has one, in its sign-out button) for the search."""
+        token = CSRF.search(html)
+        if token:
+            self.csrf = token.group(1)
+        for path in set(LINK.findall(html)):
+            for page in self.pages:
+                if page.params and page.pattern.match(path):
+                    pool = self.pools[page.label]
+                    if path in pool:
+                        continue
+                    if len(pool) < POOL_SIZE:
+                        pool.append(path)
+                    else:
+                        pool[random.randrange(POOL_SIZE)] = path
+
+    def get(self, path: str, name: str) -> None:
+        with self.client.get(path, name=name, catch_response=True, allow_redirects=False) as r:
+            self._check(r)
+
+    def search(self, name: str = "POST /people/") -> None:
+        words = self.account["search_words"] or ["a"]
+        data = {"csrfmiddlewaretoken": self.csrf, "q": random.choice(words)}
+        with self.client.post(
+            "/people/", data=data, name=name, catch_response=True, allow_redirects=False
+        ) as r:
+            self._check(r)
+
+    def visit(self, page: Page) -> None:
+        if page.method == "POST":
+            self.search(page.label)
+            return
+        path = page.route
+        if page.params:
+            pool = self.pools[page.label]
+            if not pool:
+                return  # nothing of this kind on this user's pages: a 0 in the CSV
+            path = random.choice(pool)
+        self.get(path, page.label)
+
+    @task
+    def one_page(self) -> None:
+        if not self.signed_in:
+            self.sign_in()
+        self.visit(random.choices(self.pages, weights=self.weights)[0])
+
+
+def _user_class(role: str) -> type[SignedInUser]:
+    count = len(PLAN["accounts"].get(role, []))
+    attributes = {"role": role, "fixed_count": count, "abstract": count == 0}
+    return type(f"{role.title().replace('_', '')}User", (SignedInUser,), attributes)
+
+
+PractitionerUser = _user_class("practitioner")
+ManagerUser = _user_class("manager")
+IgLeadUser = _user_class("ig_lead")
+AuditorUser = _user_class("auditor")
+
+
+class BaselineUser(HttpUser):
+    """Anonymous, without a session: /health/ through the same server, about 4 a second."""
+
+    fixed_count = 1
+    wait_time = constant_pacing(0.25)
+
+    @task
+    def health(self) -> None:
+        with self.client.get(BASELINE_ROUTE, name=BASELINE_NAME, catch_response=True) as r:
+            if r.status_code != 200 or r.text != "ok":
+                r.failure(f"status {r.status_code}")
