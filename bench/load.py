@@ -42,7 +42,7 @@ from typing import Any
 
 import load_stats
 from ledger_scratch import environment, is_postgres, setup_django
-from load_mix import BASELINE_NAME, PAGES, role_counts
+from load_mix import BASELINE_NAME, DRAFT_PAGES, PAGES, role_counts
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = Path(__file__).resolve().parent
@@ -294,7 +294,7 @@ def _report(
     args: argparse.Namespace,
 ) -> int:
     seconds = float(result["seconds"])
-    order = list(dict.fromkeys(page.label for page in PAGES))
+    order = list(dict.fromkeys(page.label for page in (*PAGES, *DRAFT_PAGES)))
     rows = load_stats.summarise(result["times"], result["failures"], BASELINE_NAME, seconds, order)
     base_p95 = rows[-1].p95
     sign_in = [

@@ -15,9 +15,11 @@ Every one gets an authenticator named LOAD_DEVICE with a new random key, written
 the run's plan file (mode 0600, in a private folder removed afterwards), and any lockout
 django-axes holds for it is cleared. `restore` deletes those authenticators and makes the
 loadtest accounts' passwords unusable, so neither a known password nor a known key
-outlives the run. Nothing else is changed: people, decisions and requests are only read
-(ids are found on the pages; the search words, family names of the organisation's people,
-go to the plan file and are only ever sent in the body of the search form).
+outlives the run. Nothing else is changed here: people, decisions and requests are only
+read (ids are found on the pages; the search words, family names of the organisation's
+people, go to the plan file and are only ever sent in the body of the search form). The
+pages themselves write what they always do: sessions, access records, and the drafts the
+draft journey starts and discards.
 """
 
 from __future__ import annotations

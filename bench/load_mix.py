@@ -114,6 +114,25 @@ PAGES: tuple[Page, ...] = (
     Page("api_tokens:index", "/account/api-tokens/", _w(1, 1, 1)),
 )
 
+# A draft decision started from a person's page, its pages read in this order, then
+# discarded (a draft leaves no record: decisions.actions.discard_draft). One journey counts
+# as one pick among the role's pages, with this weight.
+DRAFT_WEIGHTS = _w(practitioner=2, manager=1)
+DRAFT_PAGES: tuple[Page, ...] = (
+    Page("decisions:start", "/decisions/start/<uuid:person_id>/", DRAFT_WEIGHTS, method="POST"),
+    Page("decisions:section", "/decisions/<uuid:decision_id>/<slug:section>/", DRAFT_WEIGHTS),
+    Page("decisions:tasks", "/decisions/<uuid:decision_id>/tasks/", DRAFT_WEIGHTS),
+    Page(
+        "decisions:question",
+        "/decisions/<uuid:decision_id>/questions/<slug:question_id>/",
+        DRAFT_WEIGHTS,
+    ),
+    Page("decisions:people", "/decisions/<uuid:decision_id>/people/", DRAFT_WEIGHTS),
+    Page("decisions:items", "/decisions/<uuid:decision_id>/items/", DRAFT_WEIGHTS),
+    Page("decisions:check", "/decisions/<uuid:decision_id>/check/", DRAFT_WEIGHTS),
+    Page("decisions:discard", "/decisions/<uuid:decision_id>/discard/", DRAFT_WEIGHTS, "POST"),
+)
+
 # The pages every user reads once after signing in, before the measured time, to find the
 # links the pages with parameters need (list pages link to their records).
 DISCOVERY = {
@@ -135,23 +154,15 @@ NOT_LOADED: dict[str, str] = {
     "accounts:mfa_recovery_codes": "shown once after setting up an authenticator",
     "accounts:keep_alive": "a script's ping, no page; the session is saved on every request",
     "ledger:checkpoint_at": "witnesses ask for sizes they hold; no page links it",
-    "decisions:start": "starts a draft (a write); the mix is reads",
     "decisions:amend": "writes",
     "decisions:reconsider": "a form for a new draft that supersedes; writes",
     "decisions:withdraw_consent": "writes (consent withdrawn is recorded for good)",
     "decisions:withdraw_consent_check": "writes",
     "decisions:consent_withdrawn": "only after a withdrawal, which the mix does not write",
-    "decisions:tasks": "pages of a draft: the mix starts no drafts",
-    "decisions:people": "pages of a draft: the mix starts no drafts",
-    "decisions:question": "pages of a draft: the mix starts no drafts",
-    "decisions:outcome": "pages of a draft: the mix starts no drafts",
-    "decisions:items": "pages of a draft: the mix starts no drafts",
-    "decisions:item_new": "pages of a draft: the mix starts no drafts",
-    "decisions:item": "pages of a draft: the mix starts no drafts",
+    "decisions:outcome": "a draft's outcome: the draft journey answers no questions",
+    "decisions:item_new": "a form that adds an item: the draft journey writes none",
+    "decisions:item": "an item of a draft: the draft journey adds none",
     "decisions:item_remove": "writes",
-    "decisions:check": "pages of a draft: the mix starts no drafts",
-    "decisions:discard": "writes",
-    "decisions:section": "pages of a draft: the mix starts no drafts",
     "requests:assign": "writes",
     "requests:respond": "writes",
     "requests:new_information": "writes",

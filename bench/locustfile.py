@@ -2,6 +2,8 @@
 IG leads and an auditor, each signed in as an account of its own through the real sign-in
 pages (password, then a code computed here from the account's authenticator key with
 django-otp's TOTP), and one anonymous user timing the bare /health/ view as the baseline.
+Each picks pages by its role's weights (bench/load_mix.py); practitioners and managers
+sometimes start a draft decision about someone, read its pages and discard it.
 
 The plan (accounts, keys, search words) comes from the file named by SAFESHARE_LOAD_PLAN;
 raw timings go to SAFESHARE_LOAD_SAMPLES as JSON when the run stops. The measured window
@@ -28,7 +30,16 @@ from locust import HttpUser, between, constant_pacing, events, task
 from locust.env import Environment
 from locust.exception import StopUser
 
-from load_mix import BASELINE_NAME, BASELINE_ROUTE, DISCOVERY, DISCOVERY_CASE_EXTRA, Page, pages_for
+from load_mix import (
+    BASELINE_NAME,
+    BASELINE_ROUTE,
+    DISCOVERY,
+    DISCOVERY_CASE_EXTRA,
+    DRAFT_PAGES,
+    DRAFT_WEIGHTS,
+    Page,
+    pages_for,
+)
 
 PLAN: dict[str, Any] = json.loads(Path(os.environ["SAFESHARE_LOAD_PLAN"]).read_text("utf-8"))
 SAMPLES = Path(os.environ["SAFESHARE_LOAD_SAMPLES"])
@@ -169,6 +180,7 @@ class SignedInUser(HttpUser):
             raise StopUser from None  # more users than accounts: bench/load.py sizes both
         self.pages = pages_for(self.role)
         self.weights = [page.weights[self.role] for page in self.pages]
+        self.draft_weight = DRAFT_WEIGHTS.get(self.role, 0)
         self.pools: dict[str, list[str]] = {page.label: [] for page in self.pages if page.params}
         self.csrf = ""
         self.sign_in()
@@ -267,11 +279,58 @@ class SignedInUser(HttpUser):
             path = random.choice(pool)
         self.get(path, page.label)
 
+    def draft(self) -> None:
+        """Start a draft about someone from this user's pages, read its pages, discard it."""
+        start, section, tasks, question, *rest, discard = DRAFT_PAGES
+        people = self.pools.get("GET /people/<uuid:person_id>/") or []
+        if not people:
+            return
+        person_id = random.choice(people).split("/")[2]
+        data = {"csrfmiddlewaretoken": self.csrf}
+        with self.client.post(
+            f"/decisions/start/{person_id}/",
+            data=data,
+            name=start.label,
+            catch_response=True,
+            allow_redirects=False,
+        ) as r:
+            self._check(r)
+            about = r.headers.get("Location", "")
+        if not section.pattern.match(about):
+            return
+        draft = about.rsplit("/", 2)[0]  # /decisions/<id>
+        self.get(about, section.label)
+        questions: list[str] = []
+        with self.client.get(
+            f"{draft}/tasks/", name=tasks.label, catch_response=True, allow_redirects=False
+        ) as r:
+            self._check(r)
+            questions = [p for p in LINK.findall(r.text) if question.pattern.match(p)]
+        if questions:
+            self.get(questions[0], question.label)
+        for page in rest:
+            self.get(
+                page.route.replace("/<uuid:decision_id>", draft[len("/decisions") :]), page.label
+            )
+        with self.client.post(
+            f"{draft}/discard/",
+            data=data,
+            name=discard.label,
+            catch_response=True,
+            allow_redirects=False,
+        ) as r:
+            self._check(r)
+
     @task
     def one_page(self) -> None:
         if not self.signed_in:
             self.sign_in()
-        self.visit(random.choices(self.pages, weights=self.weights)[0])
+        choices: list[Page | None] = [*self.pages, None]
+        chosen = random.choices(choices, weights=[*self.weights, self.draft_weight])[0]
+        if chosen is None:
+            self.draft()
+        else:
+            self.visit(chosen)
 
 
 def _user_class(role: str) -> type[SignedInUser]:
