@@ -9,8 +9,8 @@ and each page's p95 as a ratio to a bare view's (docs/performance.md, "Load test
 It starts `safeshare serve` itself on 127.0.0.1 on a free port against the database given
 (`--load-demo` first migrates it and loads the demo partnership into it if it is empty),
 waits for it, runs locust headless (bench/locustfile.py) with the users split across the
-roles (bench/load_mix.py) plus one anonymous user timing GET /health/, the baseline, for
-`--run-time` seconds, then stops the server. Every request goes to that loopback address.
+roles (bench/load_mix.py) plus one anonymous user timing GET /health/, the baseline, then
+stops the server. Every request goes to that loopback address.
 
 Users sign in as accounts of their own, with their password and an authenticator code
 (bench/load_accounts.py: existing accounts with `--password` first, then loadtest.*
@@ -18,9 +18,10 @@ accounts; their authenticators are removed afterwards). The server runs as produ
 does: DEBUG off, SAFESHARE_DEMO off (a second factor required), hashed and compressed
 static files, the access log on.
 
-The pages' figures cover the measured window only: from the moment the last user has
-signed in and read its discovery pages to the end. Sign-in has rows of its own. Exits 1 on
-any failed request or a user that could not sign in.
+The pages' figures cover a measured window of `--run-time` seconds, which opens once the
+last user has signed in and read its discovery pages (locust's own time limit is only a
+bound). Sign-in has rows of its own. The CSV gets the server's access log and locust's
+summary beside it. Exits 1 on any failed request or a user that could not sign in.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -164,12 +166,14 @@ def _run_locust(
     base: str, plan_file: Path, samples: Path, args: argparse.Namespace, users: int, log: Path
 ) -> tuple[int, float]:
     """locust's exit code and the CPU seconds it used (its own summary goes to `log`)."""
+    bound = int(args.run_time + users / args.spawn_rate + 180)
     env = {
         **os.environ,
         "SAFESHARE_LOAD_PLAN": str(plan_file),
         "SAFESHARE_LOAD_SAMPLES": str(samples),
         "SAFESHARE_LOAD_WAIT_MIN": str(args.wait_min),
         "SAFESHARE_LOAD_WAIT_MAX": str(args.wait_max),
+        "SAFESHARE_LOAD_SECONDS": str(args.run_time),
         "PYTHONPATH": os.pathsep.join([str(BENCH), os.environ.get("PYTHONPATH", "")]),
     }
     command = [
@@ -185,8 +189,10 @@ def _run_locust(
         str(users),
         "--spawn-rate",
         str(args.spawn_rate),
+        # The locustfile ends the run `--run-time` seconds after the last user has signed
+        # in; this is the bound if that never happens.
         "--run-time",
-        f"{args.run_time}s",
+        f"{bound}s",
         "--stop-timeout",
         "10",
         "--only-summary",
@@ -199,7 +205,7 @@ def _run_locust(
             command, env=env, stdout=locust_out, stderr=subprocess.STDOUT
         )
     try:
-        code = process.wait(timeout=args.run_time + users / args.spawn_rate + 180)
+        code = process.wait(timeout=bound + 60)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
@@ -218,7 +224,9 @@ def _server_shape(log: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=50, help="signed-in users (default 50)")
-    parser.add_argument("--run-time", type=int, default=90, help="seconds (default 90)")
+    parser.add_argument(
+        "--run-time", type=int, default=90, help="measured seconds, once all are signed in"
+    )
     parser.add_argument("--spawn-rate", type=float, default=5, help="users started a second")
     parser.add_argument("--csv", type=Path, help="where to write the figures")
     parser.add_argument("--database-url", help="default: DATABASE_URL, else bench/seed_scale.py's")
@@ -275,6 +283,11 @@ def main(argv: list[str] | None = None) -> int:
                     server.kill()
                     server.wait()
             shape = _server_shape(log)
+            # Beside the CSV: gunicorn's access log (request lines with opaque ids only) and
+            # locust's own summary, to read a failure afterwards.
+            shutil.copyfile(log, out.with_suffix(".serve.log"))
+            if locust_log.exists():
+                shutil.copyfile(locust_log, out.with_suffix(".locust.log"))
             if not samples.exists():
                 sys.stderr.write(locust_log.read_text(errors="replace")[-3000:])
                 raise SystemExit(f"locust wrote no samples (exit {code})")
@@ -298,7 +311,7 @@ def _report(
     rows = load_stats.summarise(result["times"], result["failures"], BASELINE_NAME, seconds, order)
     base_p95 = rows[-1].p95
     sign_in = [
-        load_stats.row(name, times, result["sign_in_failures"].get(name, 0), seconds)
+        load_stats.row(name, times, result["sign_in_failures"].get(name, 0), seconds=0)
         for name, times in sorted(result["sign_in_times"].items())
     ]
     for r in sign_in:

@@ -23,7 +23,7 @@ class Row:
     p95: float | None
     p99: float | None
     max: float | None
-    rps: float
+    rps: float | None  # None where no window applies (the sign-in rows)
     p95_ratio: float | None  # this page's p95 over the baseline's
 
     def cells(self) -> list[str]:
@@ -38,7 +38,7 @@ class Row:
             ms(self.p95),
             ms(self.p99),
             ms(self.max),
-            f"{self.rps:.2f}",
+            "" if self.rps is None else f"{self.rps:.2f}",
             "" if self.p95_ratio is None else f"{self.p95_ratio:.1f}",
         ]
 
@@ -53,8 +53,9 @@ def percentile(ordered: Sequence[float], fraction: float) -> float:
 
 def row(page: str, times: Iterable[float], failures: int, seconds: float) -> Row:
     ordered = sorted(times)
+    rps = None if seconds <= 0 else len(ordered) / seconds
     if not ordered:
-        return Row(page, 0, failures, None, None, None, None, 0.0, None)
+        return Row(page, 0, failures, None, None, None, None, None if rps is None else 0.0, None)
     return Row(
         page,
         len(ordered),
@@ -63,7 +64,7 @@ def row(page: str, times: Iterable[float], failures: int, seconds: float) -> Row
         percentile(ordered, 0.95),
         percentile(ordered, 0.99),
         ordered[-1],
-        len(ordered) / seconds if seconds > 0 else 0.0,
+        rps,
         None,
     )
 

@@ -43,6 +43,7 @@ from load_mix import (
 
 PLAN: dict[str, Any] = json.loads(Path(os.environ["SAFESHARE_LOAD_PLAN"]).read_text("utf-8"))
 SAMPLES = Path(os.environ["SAFESHARE_LOAD_SAMPLES"])
+MEASURE_SECONDS = float(os.environ["SAFESHARE_LOAD_SECONDS"])
 SIGN_IN = "/sign-in/"
 CODE = "/sign-in/code/"
 SIGNED_OUT = (SIGN_IN, CODE, "/account/authenticator/")
@@ -73,9 +74,19 @@ class Recorder:
                 self.start()
 
     def start(self) -> None:
+        """Open the measured window (with the lock held); it closes itself, then the run
+        stops: locust's own --run-time is only a bound (bench/load.py)."""
         self.started = time.monotonic()
         self.times.clear()
         self.failures.clear()
+        # locust has made threads greenlets (gevent's monkey patching): this one only waits.
+        threading.Timer(MEASURE_SECONDS, self.finish).start()
+
+    def finish(self) -> None:
+        with self.lock:
+            self.stopped = self.stopped or time.monotonic()
+        if ENVIRONMENT and ENVIRONMENT[0].runner is not None:
+            ENVIRONMENT[0].runner.quit()
 
     def record(self, name: str, ms: float, failed: str | None) -> None:
         if name.startswith("sign-in "):
@@ -92,8 +103,7 @@ class Recorder:
             self.reasons[f"{name}: {failed}"] += 1
 
     def dump(self) -> None:
-        now = time.monotonic()
-        self.stopped = self.stopped or now
+        self.stopped = self.stopped or time.monotonic()
         SAMPLES.write_text(
             json.dumps(
                 {
@@ -113,6 +123,12 @@ class Recorder:
 
 
 RECORDER = Recorder()
+ENVIRONMENT: list[Environment] = []
+
+
+@events.init.add_listener
+def _on_init(environment: Environment, **kwargs: Any) -> None:
+    ENVIRONMENT.append(environment)
 
 
 @events.request.add_listener
@@ -136,13 +152,17 @@ def _on_spawned(user_count: int, **kwargs: Any) -> None:
             if RECORDER.started is None:
                 RECORDER.start()
 
-    # locust has made threads greenlets (gevent's monkey patching): this one only waits.
     threading.Timer(60, late_start).start()
+
+
+@events.test_stopping.add_listener
+def _on_stopping(environment: Environment, **kwargs: Any) -> None:
+    # Before locust stops its users: requests cut off by the stop are not the server's.
+    RECORDER.stopped = RECORDER.stopped or time.monotonic()
 
 
 @events.test_stop.add_listener
 def _on_stop(environment: Environment, **kwargs: Any) -> None:
-    RECORDER.stopped = time.monotonic()
     RECORDER.dump()
 
 
@@ -231,6 +251,8 @@ class SignedInUser(HttpUser):
         if 300 <= r.status_code < 400 and location.startswith(SIGNED_OUT):
             r.failure("sent to sign in again")
             self.signed_in = False
+        elif r.status_code == 0:
+            r.failure(f"no response ({type(r.error).__name__})")
         elif not 200 <= r.status_code < 400:
             r.failure(f"status {r.status_code}")
         else:
