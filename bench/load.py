@@ -216,6 +216,12 @@ def _run_locust(
     )
 
 
+def _server_errors(log: Path) -> list[str]:
+    """gunicorn's own complaints (worker timeouts, errors), not the access log's lines."""
+    lines = log.read_text("utf-8", errors="replace").splitlines()
+    return [line for line in lines if "[ERROR]" in line or "[CRITICAL]" in line]
+
+
 def _server_shape(log: Path) -> str:
     found = re.search(r"safeshare serve: (\d+) workers x (\d+) threads", log.read_text("utf-8"))
     return f"{found.group(1)} workers x {found.group(2)} threads" if found else "unknown"
@@ -283,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
                     server.kill()
                     server.wait()
             shape = _server_shape(log)
+            errors = _server_errors(log)
             # Beside the CSV: gunicorn's access log (request lines with opaque ids only) and
             # locust's own summary, to read a failure afterwards.
             shutil.copyfile(log, out.with_suffix(".serve.log"))
@@ -294,13 +301,14 @@ def main(argv: list[str] | None = None) -> int:
             result = json.loads(samples.read_text("utf-8"))
     finally:
         _restore()
-    return _report(result, out, shape, vendor, load.samples, locust_cpu, args)
+    return _report(result, out, shape, errors, vendor, load.samples, locust_cpu, args)
 
 
 def _report(
     result: dict[str, Any],
     out: Path,
     shape: str,
+    server_errors: list[str],
     vendor: str,
     load: list[float],
     locust_cpu: float,
@@ -327,7 +335,7 @@ def _report(
     mean_load = sum(load) / len(load) if load else float("nan")
     print(
         f"\n{vendor}: {args.users} signed-in users + 1 baseline, {shape}, measured "
-        f"{seconds:.0f} s of {args.run_time} s; pages {everything.rps:.1f} requests/s; "
+        f"{seconds:.0f} s once all had signed in; pages {everything.rps or 0:.1f} requests/s; "
         f"failures {failures}; load average {mean_load:.1f} mean, "
         f"{max(load, default=float('nan')):.1f} max ({os.cpu_count()} cores); "
         f"locust used {locust_cpu:.0f} CPU-seconds; {out}"
@@ -336,7 +344,12 @@ def _report(
         print(f"  failed {count}: {reason}")
     if not result["all_signed_in"]:
         print(f"  only {result['ready']} of {result['expected']} users signed in")
-    return 1 if failures or not result["all_signed_in"] else 0
+    # A worker gunicorn killed (its timeout) drops its connections: the users send those
+    # requests again once (locustfile.RECONNECT), so the server's log is the one to count.
+    troubles = [line for line in server_errors if line]
+    for line in troubles[:10]:
+        print(f"  server: {line}")
+    return 1 if failures or troubles or not result["all_signed_in"] else 0
 
 
 if __name__ == "__main__":

@@ -27,8 +27,10 @@ from typing import Any, ClassVar
 
 from django_otp.oath import TOTP
 from locust import HttpUser, between, constant_pacing, events, task
+from locust.clients import LocustHttpAdapter
 from locust.env import Environment
 from locust.exception import StopUser
+from urllib3.util.retry import Retry
 
 from load_mix import (
     BASELINE_NAME,
@@ -50,6 +52,11 @@ SIGNED_OUT = (SIGN_IN, CODE, "/account/authenticator/")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 LINK = re.compile(r'href="(/[^"?#]*)')
 POOL_SIZE = 200
+# gunicorn closes a keep-alive connection after 2 idle seconds, and think times are 1-3 s:
+# a request sent on a connection the server has just closed gets no response at all. A
+# browser sends it again on a new connection, and so do these users, once; a request that
+# reached the server is never repeated (no retry on a status or a timeout: none is set).
+RECONNECT = Retry(total=1, connect=1, read=1, status=0, other=0, allowed_methods=None)
 
 
 class Recorder:
@@ -203,6 +210,7 @@ class SignedInUser(HttpUser):
         self.draft_weight = DRAFT_WEIGHTS.get(self.role, 0)
         self.pools: dict[str, list[str]] = {page.label: [] for page in self.pages if page.params}
         self.csrf = ""
+        self.client.mount("http://", LocustHttpAdapter(pool_manager=None, max_retries=RECONNECT))
         self.sign_in()
         for path in DISCOVERY[self.role] + (DISCOVERY_CASE_EXTRA if self.role != "auditor" else ()):
             self.get(path, f"discover {path}")
