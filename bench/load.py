@@ -101,9 +101,11 @@ class LoadAverage(threading.Thread):
     def __init__(self) -> None:
         super().__init__(daemon=True)
         self.samples: list[float] = []
+        self.before = float("nan")
         self.done = threading.Event()
 
     def run(self) -> None:
+        self.before = os.getloadavg()[0]
         while not self.done.wait(5):
             self.samples.append(os.getloadavg()[0])
 
@@ -301,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
             result = json.loads(samples.read_text("utf-8"))
     finally:
         _restore()
-    return _report(result, out, shape, errors, vendor, load.samples, locust_cpu, args)
+    return _report(result, out, shape, errors, vendor, load, locust_cpu, args)
 
 
 def _report(
@@ -310,7 +312,7 @@ def _report(
     shape: str,
     server_errors: list[str],
     vendor: str,
-    load: list[float],
+    load_average: LoadAverage,
     locust_cpu: float,
     args: argparse.Namespace,
 ) -> int:
@@ -332,12 +334,14 @@ def _report(
     print(load_stats.table(rows))
     failures = sum(r.failures for r in rows if r.page != load_stats.ALL_PAGES)
     everything = next(r for r in rows if r.page == load_stats.ALL_PAGES)
+    load = load_average.samples
     mean_load = sum(load) / len(load) if load else float("nan")
     print(
         f"\n{vendor}: {args.users} signed-in users + 1 baseline, {shape}, measured "
         f"{seconds:.0f} s once all had signed in; pages {everything.rps or 0:.1f} requests/s; "
-        f"failures {failures}; load average {mean_load:.1f} mean, "
-        f"{max(load, default=float('nan')):.1f} max ({os.cpu_count()} cores); "
+        f"failures {failures}; load average {load_average.before:.1f} before, "
+        f"{mean_load:.1f} mean, {max(load, default=float('nan')):.1f} max while it ran "
+        f"({os.cpu_count()} cores); "
         f"locust used {locust_cpu:.0f} CPU-seconds; {out}"
     )
     for reason, count in sorted(result["reasons"].items()):
