@@ -48,8 +48,9 @@ from load_mix import BASELINE_NAME, DRAFT_PAGES, PAGES, role_counts
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = Path(__file__).resolve().parent
-# What bench/seed_scale.py writes (issue 14): the default database.
-SEEDED = ROOT / "var" / "bench" / "seed_scale.sqlite3"
+# What bench/seed_scale.py writes at 1,000,000 decisions (issue 14, its default name
+# var/scale-N.sqlite3): the default database.
+SEEDED = ROOT / "var" / "scale-1000000.sqlite3"
 STATIC = ROOT / "var" / "bench" / "static"
 DEMO_PASSWORD = "demo-safeshare-2026"  # noqa: S105 — the demo's own, printed by `make run`
 
