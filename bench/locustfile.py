@@ -23,7 +23,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NoReturn
 
 from django_otp.oath import TOTP
 from locust import HttpUser, between, constant_pacing, events, task
@@ -52,6 +52,8 @@ SIGNED_OUT = (SIGN_IN, CODE, "/account/authenticator/")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 LINK = re.compile(r'href="(/[^"?#]*)')
 POOL_SIZE = 200
+# Requests of a user's start (signing in, reading its discovery pages): never in the window.
+SETUP = ("sign-in ", "discover ")
 # gunicorn closes a keep-alive connection after 2 idle seconds, and think times are 1-3 s:
 # a request sent on a connection the server has just closed gets no response at all. A
 # browser sends it again on a new connection, and so do these users, once; a request that
@@ -66,6 +68,7 @@ class Recorder:
         self.lock = threading.Lock()
         self.expected = sum(len(a) for a in PLAN["accounts"].values())
         self.ready = 0
+        self.missing = 0
         self.started: float | None = None
         self.stopped: float | None = None
         self.times: dict[str, list[float]] = defaultdict(list)
@@ -95,8 +98,16 @@ class Recorder:
         if ENVIRONMENT and ENVIRONMENT[0].runner is not None:
             ENVIRONMENT[0].runner.quit()
 
+    def gave_up(self) -> None:
+        """A user that could not sign in: the window opens without it."""
+        with self.lock:
+            self.expected -= 1
+            self.missing += 1
+            if self.ready >= self.expected and self.started is None:
+                self.start()
+
     def record(self, name: str, ms: float, failed: str | None) -> None:
-        if name.startswith("sign-in "):
+        if name.startswith(SETUP):
             self.sign_in_times[name].append(ms)
             if failed:
                 self.sign_in_failures[name] += 1
@@ -115,9 +126,9 @@ class Recorder:
             json.dumps(
                 {
                     "seconds": (self.stopped - self.started) if self.started else 0.0,
-                    "all_signed_in": self.ready >= self.expected,
+                    "all_signed_in": self.missing == 0 and self.ready >= self.expected,
                     "ready": self.ready,
-                    "expected": self.expected,
+                    "expected": self.expected + self.missing,
                     "times": self.times,
                     "failures": self.failures,
                     "sign_in_times": self.sign_in_times,
@@ -153,13 +164,14 @@ def _reason(exception: BaseException) -> str:
 
 @events.spawning_complete.add_listener
 def _on_spawned(user_count: int, **kwargs: Any) -> None:
-    # If a user never gets signed in, measure anyway from 60 s after the last one started.
+    # If a user hangs while signing in, measure anyway from 180 s after the last one started
+    # (bench/load.py bounds the run at that plus --run-time).
     def late_start() -> None:
         with RECORDER.lock:
             if RECORDER.started is None:
                 RECORDER.start()
 
-    threading.Timer(60, late_start).start()
+    threading.Timer(180, late_start).start()
 
 
 @events.test_stopping.add_listener
@@ -201,10 +213,11 @@ class SignedInUser(HttpUser):
     )
 
     def on_start(self) -> None:
+        self.counted = False  # towards the users the measured window waits for
         try:
             self.account = next(_ACCOUNTS[self.role])
         except StopIteration:
-            raise StopUser from None  # more users than accounts: bench/load.py sizes both
+            self._give_up()  # more users than accounts: bench/load.py sizes both
         self.pages = pages_for(self.role)
         self.weights = [page.weights[self.role] for page in self.pages]
         self.draft_weight = DRAFT_WEIGHTS.get(self.role, 0)
@@ -216,6 +229,7 @@ class SignedInUser(HttpUser):
             self.get(path, f"discover {path}")
         if self.role != "auditor":
             self.search("discover POST /people/")
+        self.counted = True
         RECORDER.user_ready()
 
     # --- signing in -------------------------------------------------------------------
@@ -225,8 +239,14 @@ class SignedInUser(HttpUser):
             token = CSRF.search(r.text)
             if r.status_code != 200 or not token:
                 r.failure(f"{r.status_code}, no form")
-                raise StopUser
+                self._give_up()
             return token.group(1)
+
+    def _give_up(self) -> NoReturn:
+        if not self.counted:
+            self.counted = True
+            RECORDER.gave_up()
+        raise StopUser
 
     def _step(self, path: str, name: str, data: dict[str, str], refused: str) -> None:
         """One form of the sign-in, posted: a refusal shows the form again (200); the code
@@ -238,7 +258,7 @@ class SignedInUser(HttpUser):
             location = r.headers.get("Location", "")
             if r.status_code != 302 or (path == CODE and location.startswith(SIGNED_OUT)):
                 r.failure(f"{refused} ({r.status_code})")
-                raise StopUser
+                self._give_up()
 
     def sign_in(self) -> None:
         """Password, then the code; a refusal stops this user rather than try again into a
