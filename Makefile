@@ -39,7 +39,7 @@ install: $(VENV)/.installed node_modules/.installed ## Install the service into 
 
 install-test: install $(VENV)/.installed-test system-deps ## Install what the tests need
 
-install-bench: install-test $(VENV)/.installed-bench ## Also what the benchmarks compare against (pymerkle, django-auditlog)
+install-bench: install-test $(VENV)/.installed-bench ## Also what the benchmarks need (locust for bench/load.py; pymerkle, django-auditlog for bench/bench_ledger.py)
 
 system-deps: ## Install Debian's chromium and postgresql when missing (as root), or say what to install
 	@scripts/system-deps.sh

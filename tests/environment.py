@@ -9,6 +9,9 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment-0123456789")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SAFESHARE_DEMO", "false")
+# Pages render with plain static names: the suite never runs collectstatic, except where
+# tests/core/test_serve.py serves the hashed files as production does.
+os.environ.setdefault("SAFESHARE_HASHED_STATIC", "false")
 # No HTTPS redirect under the test client and the live server, which speak plain HTTP.
 os.environ.setdefault("HTTPS", "false")
 # A throwaway ledger signing key, published here on purpose: it signs test checkpoints only.

@@ -12,18 +12,67 @@ import os
 import sys
 from typing import NoReturn
 
+# Workers are processes: they run Python in parallel on every core and one crashing takes
+# only its own requests. gunicorn's rule of thumb, 2 x cores + 1, keeps a core busy while
+# another worker of it waits; the cap bounds memory (about 100 MB a worker) and database
+# connections (workers x threads per app server) on large hosts: add app servers instead.
+MAX_DEFAULT_WORKERS = 12
+# Threads let a worker overlap the waits of a request (the database, the session saved on
+# every request, SQLite's fsync) with another request's work; Python runs one thread's code
+# at a time, so more than a few only adds queueing inside a worker.
+DEFAULT_THREADS = 4
 
-def _serve(argv: list[str]) -> NoReturn:
-    bind = os.environ.get("SAFESHARE_BIND", "127.0.0.1:8000")
-    workers = os.environ.get("SAFESHARE_WORKERS", "2")
-    args = [
+
+def cpu_count() -> int:
+    """The cores this process may run on (a container's cpuset, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def default_workers(cpus: int) -> int:
+    return min(2 * cpus + 1, MAX_DEFAULT_WORKERS)
+
+
+def _count(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise SystemExit(
+            f"safeshare serve: {name} must be a whole number of 1 or more, not {raw!r}"
+        )
+    return int(raw)
+
+
+def serve_settings(cpus: int) -> tuple[str, int, int]:
+    """(bind, workers, threads): SAFESHARE_BIND, SAFESHARE_WORKERS and SAFESHARE_THREADS,
+    the last two defaulting from the core count."""
+    return (
+        os.environ.get("SAFESHARE_BIND", "127.0.0.1:8000"),
+        _count("SAFESHARE_WORKERS", default_workers(cpus)),
+        _count("SAFESHARE_THREADS", DEFAULT_THREADS),
+    )
+
+
+def serve_arguments(argv: list[str], cpus: int) -> list[str]:
+    """gunicorn's command line for `safeshare serve`; extra arguments go to gunicorn last."""
+    bind, workers, threads = serve_settings(cpus)
+    return [
         sys.executable,
         "-m",
         "gunicorn",
         "--bind",
         bind,
         "--workers",
-        workers,
+        str(workers),
+        # gthread: a pool of threads per worker, and keep-alive connections parked
+        # outside it (the sync worker has neither).
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
         "--access-logfile",
         "-",
         # The access log holds the request line only: safeshare URLs carry opaque ids.
@@ -32,7 +81,17 @@ def _serve(argv: list[str]) -> NoReturn:
         "safeshare.wsgi:application",
         *argv,
     ]
-    os.execv(sys.executable, args)  # noqa: S606 — replaces this process with gunicorn
+
+
+def _serve(argv: list[str]) -> NoReturn:
+    cpus = cpu_count()
+    bind, workers, threads = serve_settings(cpus)
+    print(
+        f"safeshare serve: {workers} workers x {threads} threads on {bind} ({cpus} cores)",
+        file=sys.stderr,
+        flush=True,
+    )
+    os.execv(sys.executable, serve_arguments(argv, cpus))  # noqa: S606 — replaces this process with gunicorn
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,6 +14,7 @@ import dj_database_url
 import django_stubs_ext
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = Path(os.environ.get("SAFESHARE_PROJECT_DIR", BASE_DIR.parent.parent)).resolve()
@@ -96,7 +97,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "safeshare.core.apps.StaticFilesConfig",  # django.contrib.staticfiles
     "django.forms",
     "govuk_frontend_django",
     "django_otp",
@@ -248,6 +249,8 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 63072000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
+# A load balancer's health check speaks plain HTTP to the app server itself.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -281,10 +284,32 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [("govuk", GOVUK_FRONTEND_DIR)]
 # GOV.UK Frontend's CSS asks for /assets/fonts/... and /assets/images/... by absolute URL.
 WHITENOISE_ROOT = GOVUK_FRONTEND_DIR
-WHITENOISE_USE_FINDERS = True
+# Pages link to content-hashed copies (name.0123456789ab.css) with gzip and brotli
+# versions beside them, all made by `safeshare collectstatic` (make run runs it; so must
+# every deployment, before `safeshare serve`), which browsers keep for a year. False: plain
+# names served from the source folders, for the test suite and development, which render
+# pages without running collectstatic first.
+SAFESHARE_HASHED_STATIC = env_bool("SAFESHARE_HASHED_STATIC", True)
+WHITENOISE_USE_FINDERS = DEBUG or not SAFESHARE_HASHED_STATIC
+# Cached for good: Django's hashed names (name.<12 hex digits of the content's MD5>.ext)
+# and GOV.UK Frontend's fonts, which its CSS asks for at /assets/fonts/ with a hash of
+# their own in the name (bold-b542beb274-v2.woff2). Anything else, such as GOV.UK's
+# /assets/images/, for an hour, then revalidated (a 304 while unchanged).
+WHITENOISE_IMMUTABLE_FILE_TEST = (
+    rf"^/{STATIC_URL.strip('/')}/.+\.[0-9a-f]{{12}}\.[A-Za-z0-9]+$"
+    r"|^/assets/fonts/[a-z]+-[0-9a-f]{10}-v[0-9]+\.woff2?$"
+)
+WHITENOISE_MAX_AGE = 0 if DEBUG else 60 * 60
+# Source maps are for a developer's browser tools only; compressing them (brotli at its
+# best, which WhiteNoise uses) would take half of collectstatic's time.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "safeshare.core.staticfiles.StaticStorage"
+        if SAFESHARE_HASHED_STATIC
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 
 LANGUAGE_CODE = "en-gb"

@@ -1,5 +1,6 @@
-"""`safeshare serve` as `make run` starts it: gunicorn, DEBUG off, static files and the
-GOV.UK Frontend assets served, demo sign-ins working against a real SQLite file."""
+"""`safeshare serve` as `make run` starts it: gunicorn, DEBUG off, static files (collected,
+hashed and compressed) and the GOV.UK Frontend assets served, demo sign-ins working
+against a real SQLite file."""
 
 from __future__ import annotations
 
@@ -40,11 +41,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "SECRET_KEY": "serve-test-" + "k" * 40,
             "SAFESHARE_BIND": f"127.0.0.1:{port}",
             "SAFESHARE_WORKERS": "1",
+            "SAFESHARE_THREADS": "2",
             "SAFESHARE_DEMO": "true",
+            # As in production (the rest of the suite renders plain names).
+            "SAFESHARE_HASHED_STATIC": "true",
         }
     )
     safeshare = str(BIN / "safeshare")
     subprocess.run([safeshare, "migrate", "--no-input", "-v", "0"], env=env, check=True)
+    subprocess.run([safeshare, "collectstatic", "--no-input", "-v", "0"], env=env, check=True)
     demo = subprocess.run(
         [safeshare, "demo", "--if-empty"], env=env, check=True, capture_output=True, text=True
     )
@@ -74,6 +79,72 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def _get(url: str) -> tuple[int, bytes]:
     with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 — loopback only
         return response.status, response.read()
+
+
+def _headers(url: str, encoding: str = "") -> tuple[dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers={"Accept-Encoding": encoding})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 — loopback only
+        return {k.lower(): v for k, v in response.headers.items()}, response.read()
+
+
+def _linked_stylesheet(server: str) -> str:
+    """The GOV.UK Frontend stylesheet's URL as the sign-in page links it."""
+    page = _get(f"{server}/sign-in/")[1].decode()
+    found = re.search(r'href="(/static/govuk/govuk-frontend\.min\.[0-9a-f]{12}\.css)"', page)
+    assert found, "the page should link the hashed stylesheet"
+    return server + found.group(1)
+
+
+FOREVER = "max-age=315360000, public, immutable"
+
+
+@pytest.mark.parametrize(("asked", "sent"), [("br", "br"), ("gzip", "gzip"), ("", None)])
+def test_hashed_static_files_are_cached_for_good_and_compressed_when_asked(
+    server: str, asked: str, sent: str | None
+) -> None:
+    headers, body = _headers(_linked_stylesheet(server), asked)
+    assert headers["cache-control"] == FOREVER
+    assert headers.get("content-encoding") == sent
+    assert "accept-encoding" in headers["vary"].lower()
+    if sent is None:
+        assert b".govuk-" in body
+    else:
+        plain = _headers(_linked_stylesheet(server))[1]
+        assert len(body) < len(plain) / 3
+
+
+def test_a_module_imports_the_hashed_name_of_what_it_imports(server: str) -> None:
+    page = _get(f"{server}/sign-in/")[1].decode()
+    init = re.search(r'src="(/static/safeshare/init\.[0-9a-f]{12}\.mjs)"', page)
+    assert init
+    module = _get(server + init.group(1))[1].decode()
+    imported = re.search(r'from "(\.\./govuk/govuk-frontend\.min\.[0-9a-f]{12}\.js)"', module)
+    assert imported, module
+    headers, _ = _headers(server + "/static/govuk/" + imported.group(1).split("/")[-1])
+    assert headers["cache-control"] == FOREVER
+
+
+def test_the_govuk_fonts_at_their_absolute_urls_are_cached_for_good(server: str) -> None:
+    font = next((settings.GOVUK_FRONTEND_DIR / "assets" / "fonts").glob("*.woff2")).name
+    headers, _ = _headers(f"{server}/assets/fonts/{font}")
+    assert headers["cache-control"] == FOREVER
+
+
+@pytest.mark.parametrize(
+    "path", ["/assets/images/govuk-crest.svg", "/static/govuk/govuk-frontend.min.css"]
+)
+def test_unhashed_names_are_cached_for_an_hour(server: str, path: str) -> None:
+    headers, _ = _headers(server + path)
+    assert headers["cache-control"] == "max-age=3600, public"
+
+
+def test_pages_are_never_cached(server: str) -> None:
+    headers, _ = _headers(f"{server}/sign-in/")
+    assert "no-store" in headers["cache-control"]
+
+
+def test_the_health_check_answers(server: str) -> None:
+    assert _get(f"{server}/health/") == (200, b"ok")
 
 
 def test_it_serves_the_sign_in_page(server: str) -> None:

@@ -22,6 +22,7 @@ ALWAYS_OPEN = frozenset(
         "accounts:mfa_verify",
         "core:about",
         "core:accessibility",
+        "core:health",
     }
 )
 

@@ -32,6 +32,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+def health(request: HttpRequest) -> HttpResponse:
+    """For load balancers and as the load test's baseline: the cost of a request through
+    gunicorn and the middleware alone. It reads nothing, so it says only that this process
+    answers, not that the database does."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+@login_not_required
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "core/about.html")
 
