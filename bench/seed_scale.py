@@ -1,0 +1,699 @@
+"""Seed a realistic partnership of a given size into a new database, fast.
+
+    .venv/bin/python bench/seed_scale.py --decisions 1000000
+    .venv/bin/python bench/seed_scale.py --decisions 300 --database-url sqlite:///tmp/x.sqlite3
+    scripts/with-postgres.sh sh -c '.venv/bin/python bench/seed_scale.py --decisions 100000 \
+        --database-url "$DATABASE_URL"'
+
+Default database: a new SQLite file, var/scale-N.sqlite3; with --database-url, a new
+SQLite file or an empty PostgreSQL database (created when it does not exist). It refuses
+a database that already holds tables. Then, in order (docs/performance.md, "A
+partnership at scale: seeding"):
+
+1. `migrate`, then the demo partnership (`safeshare demo`: its organisations, users,
+   people, directory, agreement, decisions, request and disclosure) and 20 to 50 staff per
+   organisation added as the administrator adds them, all through the real code, with the
+   clock set to the day before the history starts (the partnership set up, then used).
+2. The check (bench/seed_cases.py): a case of every outcome from every kind of start,
+   with every event that can follow, carried out through the actions and through the
+   in-memory mirror of them, in a transaction rolled back afterwards; every row and ledger
+   entry must be the same. `--no-check` skips it.
+3. The history: `--decisions N` finalised decisions (the demo's count) over four years
+   to now, with people (`--people`, default N/4), requests and their events, disclosures
+   and receipts, amendments, reconsiderations, consent withdrawals and about ten access
+   records a decision, planned day by day and mirrored in memory; rows written in bulk
+   (SQLite: executemany with a pragma set for the seed only; PostgreSQL: COPY), ledger
+   entries in time order with their leaves and tree nodes as append_entry stores them, and
+   a signed checkpoint a month when a signing key is configured. The immutability
+   triggers are removed for the load and installed again after it.
+4. Checks: a sample of stored records against their latest entries (record_digests) and
+   against what the mirror meant to write; a checkpoint signed through
+   `sign_checkpoint()` (which proves the tree extends the last one); with `--verify`,
+   `verify_ledger()`.
+
+Prints the database's path, a summary (rows per table, time, size) and, with `--json`,
+one JSON line last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import heapq
+import io
+import json
+import os
+import random
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import seed_catalogue as bank
+
+ROOT = Path(__file__).resolve().parents[1]
+HISTORY_DAYS = 4 * 365 + 1
+# How far before its decision a case's first event can be (a request received, a family
+# added): entries older than the next day's start minus this are final and can be written.
+LOOKBACK = datetime.timedelta(days=6)
+FLUSH_ROWS = 400_000
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+# ---------------------------------------------------------------------------------------
+# The database
+# ---------------------------------------------------------------------------------------
+
+
+def _is_postgres(url: str) -> bool:
+    return url.startswith(("postgres://", "postgresql://"))
+
+
+def _sqlite_path(url: str) -> Path:
+    if not url.startswith("sqlite:///"):
+        raise SystemExit(f"--database-url must be sqlite:///PATH or postgres://..., not {url!r}")
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def prepare_database(url: str) -> None:
+    """Refuse anything but a new database: a SQLite file that does not exist yet (or is
+    empty), or a PostgreSQL database with no tables (made when it does not exist)."""
+    if not _is_postgres(url):
+        path = _sqlite_path(url)
+        if path.exists() and path.stat().st_size > 0:
+            raise SystemExit(f"{path} already exists: seed into a new database")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    try:
+        conn = psycopg.connect(url, autocommit=True)
+    except psycopg.OperationalError as exc:
+        if f'"{name}" does not exist' not in str(exc):
+            raise
+        admin = urlunsplit(parts._replace(path="/postgres"))
+        with psycopg.connect(admin, autocommit=True) as maker:
+            maker.execute(f'CREATE DATABASE "{name}"')
+        conn = psycopg.connect(url, autocommit=True)
+    with conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', "
+            "'information_schema')"
+        ).fetchone()
+        if row is not None and row[0]:
+            raise SystemExit(
+                f"the database {name} already holds {row[0]} tables: seed into a new one"
+            )
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault(
+        "SECRET_KEY", "seed-scale-only-secret-key-never-used-to-sign-anything-000000"
+    )
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.dummy.EmailBackend")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeshare.settings")
+    import django
+
+    django.setup()
+
+
+# ---------------------------------------------------------------------------------------
+# The partnership, through the real code
+# ---------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def clock_at(moment: datetime.datetime) -> Iterator[None]:
+    """Django's clock (`timezone.now`, and with it `localdate`, `auto_now` and every
+    `default=timezone.now`) running from `moment`: django.utils.timezone reads the time
+    through its module's `datetime`, which this replaces for the duration."""
+    import importlib
+
+    module: Any = importlib.import_module("django.utils.timezone")
+    real: type[datetime.datetime] = module.datetime
+    assert real is datetime.datetime, "django.utils.timezone no longer reads the time this way"
+    offset = real.now(datetime.UTC) - moment
+
+    class Shifted(datetime.datetime):
+        @classmethod
+        def now(cls, tz: datetime.tzinfo | None = None) -> Any:
+            return real.now(tz) - offset
+
+    module.datetime = Shifted
+    try:
+        yield
+    finally:
+        module.datetime = real
+
+
+def load_partnership(rng: random.Random) -> int:
+    """The demo, then the extra staff as the administrator adds them (Django's admin saves
+    the user, `accounts.actions.user_saved` appends accounts.user.created). Every extra
+    account has the demo password (its hash copied, not recomputed). Returns the number
+    of staff added."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from safeshare.accounts.models import User
+    from safeshare.core.management.commands.demo import ORGANISATIONS
+
+    call_command("demo", stdout=io.StringIO())
+    admin = User.objects.get(username="csc.admin")
+    password = User.objects.get(username="school.teacher").password
+    names = {key: name for key, name, _ in ORGANISATIONS}
+    taken = set(User.objects.values_list("username", flat=True))
+    added = 0
+    # One transaction for them all (each user's own is a savepoint): the same rows and
+    # entries as one commit each, without a durable commit per user.
+    with transaction.atomic():
+        added = _add_staff(rng, admin, password, names, taken)
+    return added
+
+
+def _add_staff(
+    rng: random.Random, admin: Any, password: str, names: dict[str, str], taken: set[str]
+) -> int:
+    from django.db import transaction
+
+    from safeshare.accounts import actions as account_actions
+    from safeshare.accounts.models import Organisation, User
+
+    added = 0
+    for key, groups in bank.EXTRA_STAFF.items():
+        organisation = Organisation.objects.get(name=names[key])
+        for role, count, titles in groups:
+            for n in range(count):
+                while True:
+                    first = rng.choice(bank.STAFF_FIRST)
+                    last = rng.choice(bank.STAFF_LAST)
+                    username = f"{key}.{first}.{last}".lower()
+                    if username not in taken:
+                        taken.add(username)
+                        break
+                with transaction.atomic():
+                    user = User(
+                        username=username,
+                        first_name=first,
+                        last_name=last,
+                        job_title=titles[n % len(titles)],
+                        organisation=organisation,
+                        role=role,
+                        email=f"{username}@example.org",
+                    )
+                    user.password = password
+                    user.save()
+                    account_actions.user_saved(
+                        actor=admin,
+                        user=user,
+                        created=True,
+                        changed=["username", "first_name", "last_name", "role", "organisation"],
+                    )
+                added += 1
+    return added
+
+
+# ---------------------------------------------------------------------------------------
+# The bulk
+# ---------------------------------------------------------------------------------------
+
+
+class Seeder:
+    def __init__(self, args: argparse.Namespace, url: str, partnership: Any) -> None:
+        from django.db import connection
+
+        import seed_store
+
+        self.args = args
+        self.url = url
+        self.p = partnership
+        self.vendor = connection.vendor
+        self.tables = seed_store.Tables(self.vendor)
+        self.buffers = seed_store.Buffers(self.tables)
+        self.rng = random.Random(args.seed)
+        self.samples: list[tuple[str, Any, dict[str, Any]]] = []
+        self.sample_every = max(1, args.decisions // 200)
+        self.seen = 0
+        self.access_rows = 0
+        staff = sorted(partnership.staff.values(), key=lambda s: s.username)
+        self.network = {
+            s.id: (
+                f"{bank.NETWORKS.get(s.org.key, '10.9.9')}.{20 + n % 200}",
+                bank.USER_AGENTS[n % len(bank.USER_AGENTS)],
+            )
+            for n, s in enumerate(staff)
+        }
+
+    # -- rows --------------------------------------------------------------------------
+
+    def _row(self, name: str, values: dict[str, Any]) -> None:
+        from django.db import connection
+
+        table = self.tables[name]
+        stored = table.row(values)
+        if table.checked < 3:
+            table.check(values, stored, connection)
+        self.buffers.add(name, stored)
+
+    def add_case(self, case: Any) -> None:
+        import seed_cases
+
+        mirror = self.mirror
+        mirror.run(case)
+        for name, values, m2m in seed_cases.rows_of(case):
+            self._row(name, values)
+            if name == "person":
+                person = next(p for p in case.people if p.row is values)
+                if person.nhs_number:
+                    self._row(
+                        "identifier",
+                        {"person_id": person.id, "kind": "nhs_number", "value": person.nhs_number},
+                    )
+            elif name == "decision":
+                for pid in m2m["subjects"]:
+                    self._row("decision_subjects", {"decision_id": values["id"], "person_id": pid})
+            elif name == "request":
+                for pid in m2m["subjects"]:
+                    self._row(
+                        "request_subjects",
+                        {"informationrequest_id": values["id"], "person_id": pid},
+                    )
+            self.seen += 1
+            if self.seen % self.sample_every == 0:
+                self.samples.append(
+                    (name, values["id"], mirror.canonical_content(mirror.models[name], values, m2m))
+                )
+        for x in case.disclosures:
+            for item_id, position in x.links:
+                self._row(
+                    "disclosed_item",
+                    {"disclosure_id": x.id, "item_id": item_id, "position": position},
+                )
+        for person in case.people:
+            person.row = {}
+        self._access(case)
+        for pending in mirror.entries:
+            heapq.heappush(self.heap, pending)
+        mirror.entries.clear()
+
+    def _access(self, case: Any) -> None:
+        """audit.AccessRecord rows, as record_access writes them (not ledger events)."""
+        import seed_cases
+
+        new_id, ts = seed_cases.new_id, seed_cases.ts
+        rng = self.rng
+        table = self.tables["access"]
+        checked = table.checked < 3
+        row = table.row
+        rows = []
+        for at, user, what, object_type, object_id, person in case.access:
+            if at >= self.end:
+                continue
+            ip, agent = self.network[user.id]
+            values = {
+                "id": new_id(rng),
+                "at": ts(at),
+                "user_id": user.id,
+                "organisation_id": user.org.id,
+                "what": what,
+                "object_type": object_type,
+                "object_id": object_id,
+                "person_id": person,
+                "outcome": "shown",
+                "ip_address": ip,
+                "user_agent": agent,
+            }
+            if checked:
+                self._row("access", values)
+                self.access_rows += 1
+                checked = table.checked < 3
+            else:
+                rows.append(row(values))
+        self.buffers.extend("access", rows)
+        self.access_rows += len(rows)
+
+    # -- the run -----------------------------------------------------------------------
+
+    def run(self, start: datetime.datetime, end: datetime.datetime) -> dict[str, Any]:
+        from django.db import connection
+
+        import seed_cases
+        import seed_planner
+        import seed_store
+        from safeshare.core import immutability
+        from safeshare.decisions.models import Explanation
+        from safeshare.ledger import keys, merkle
+        from safeshare.ledger.models import Entry
+
+        self.end = end
+        # The tree as the demo and the staff left it.
+        leaves = list(
+            Entry.objects.order_by("sequence").values_list("sequence", "leaf_hash", "time")
+        )
+        frontier: merkle.Frontier = []
+        for _, leaf, _ in leaves:
+            frontier, _ = merkle.frontier_append(frontier, bytes(leaf))
+        last_time = leaves[-1][2] if leaves else start
+        signer = keys.signer() if keys.has_signer() else None
+        known = set(Explanation.objects.values_list("sha256", flat=True))
+        triggers_before = _triggers()
+        immutability.remove(connection)
+        connection.close()
+        if self.vendor == "sqlite":
+            writer: Any = seed_store.SqliteWriter(str(_sqlite_path(self.url)), self.args.cache_mib)
+        else:
+            writer = seed_store.PostgresWriter(self.url)
+        self.ledger = seed_store.Ledger(
+            self.vendor,
+            self.tables,
+            self.buffers,
+            len(leaves),
+            frontier,
+            last_time,
+            signer,
+            keys.origin(),
+        )
+        self.mirror = seed_cases.Mirror(self.p)
+        self.heap: list[Any] = []
+        planner = seed_planner.Planner(
+            self.p,
+            random.Random(self.args.seed + 1),
+            start,
+            end,
+            self.args.decisions - self.demo_decisions,
+            self.args.people,
+        )
+        began = time.perf_counter()
+        cpu = time.process_time()
+        last_report = began
+        days = 0
+        for day, cases in planner.plan_days():
+            for case in cases:
+                self.add_case(case)
+            for address, (policy_sha256, content) in self.mirror.explanations.items():
+                if address not in known:
+                    known.add(address)
+                    self._row(
+                        "explanation",
+                        {"sha256": address, "policy_sha256": policy_sha256, "content": content},
+                    )
+            watermark = (
+                datetime.datetime.combine(
+                    day + datetime.timedelta(days=1), datetime.time(), seed_cases.LONDON
+                ).astimezone(datetime.UTC)
+                - LOOKBACK
+            )
+            heap = self.heap
+            while heap and heap[0].time < watermark:
+                self.ledger.add(heapq.heappop(heap), self.rng)
+            if self.buffers.size >= FLUSH_ROWS:
+                writer.write(self.tables, self.buffers)
+            days += 1
+            now = time.perf_counter()
+            if now - last_report > 30:
+                last_report = now
+                _say(
+                    f"  {day}: {planner.made:,} decisions, {self.ledger.size:,} entries, "
+                    f"{now - began:,.0f} s"
+                )
+        while self.heap:
+            self.ledger.add(heapq.heappop(self.heap), self.rng)
+        writer.write(self.tables, self.buffers)
+        writer.finish()
+        bulk_seconds = time.perf_counter() - began
+        bulk_cpu = time.process_time() - cpu
+        immutability.install(connection)
+        triggers_after = _triggers()
+        if triggers_after != triggers_before:
+            raise AssertionError("the immutability triggers after the seed differ from before it")
+        return {
+            "bulk_seconds": bulk_seconds,
+            "bulk_cpu_seconds": bulk_cpu,
+            "days": days,
+            "decisions_planned": planner.made,
+            "people_planned": planner.people_made,
+            "entries": self.ledger.size,
+            "checkpoints": self.ledger.checkpoints,
+            "access_records": self.access_rows,
+        }
+
+    demo_decisions = 0
+
+
+def _triggers() -> list[tuple[str, str]]:
+    """The database's triggers (name and definition), to see the seed put them back."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+            )
+        else:
+            cursor.execute(
+                "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal "
+                "ORDER BY tgname"
+            )
+        return [(str(a), str(b)) for a, b in cursor.fetchall()]
+
+
+# ---------------------------------------------------------------------------------------
+# After the bulk
+# ---------------------------------------------------------------------------------------
+
+
+def check_sample(samples: list[tuple[str, Any, dict[str, Any]]], per_model: int) -> dict[str, int]:
+    """Stored records against their latest ledger entry (record_digests of the rows), and
+    against the content the mirror meant to write (record_contents)."""
+    from django.apps import apps
+    from django.db.models import Max
+
+    from safeshare.ledger import coverage
+    from safeshare.ledger.digest import record_contents, record_digests
+    from safeshare.ledger.models import Entry
+
+    checked: dict[str, int] = {}
+    for label in sorted(coverage.LABELS):
+        model = apps.get_model(label)
+        pks = list(model._base_manager.order_by("?").values_list("pk", flat=True)[:per_model])
+        if not pks:
+            continue
+        digests = record_digests(model, pks)
+        latest = dict(
+            Entry.objects.filter(object_type=label, object_id__in=list(digests))
+            .values("object_id")
+            .annotate(last=Max("sequence"))
+            .values_list("object_id", "last")
+        )
+        recorded = dict(
+            Entry.objects.filter(sequence__in=list(latest.values())).values_list(
+                "object_id", "record_digest"
+            )
+        )
+        for oid, digest in digests.items():
+            if oid in recorded and recorded[oid] != digest:
+                raise AssertionError(f"{label} {oid}: stored digest differs from its latest entry")
+        checked[label] = sum(1 for oid in digests if oid in recorded)
+    import seed_cases
+
+    mirror_models = seed_cases.models()
+    for name, pk, content in samples:
+        model = mirror_models[name]
+        stored = record_contents(model, [pk]).get(pk)
+        expected = json.loads(json.dumps(content, sort_keys=True))
+        if stored is None or json.loads(json.dumps(stored, sort_keys=True)) != expected:
+            raise AssertionError(f"{name} {pk}: the stored row is not what the mirror wrote")
+    checked["mirrored rows"] = len(samples)
+    return checked
+
+
+def table_counts() -> dict[str, int]:
+    from django.db import connection
+
+    counts = {}
+    with connection.cursor() as cursor:
+        for name in sorted(connection.introspection.table_names()):
+            cursor.execute(f'SELECT COUNT(*) FROM "{name}"')  # noqa: S608 — names from the schema
+            count = cursor.fetchone()[0]
+            if count:
+                counts[name] = int(count)
+    return counts
+
+
+def sizes(url: str) -> dict[str, Any]:
+    from django.db import connection
+
+    out: dict[str, Any] = {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            path = _sqlite_path(url)
+            out["file_bytes"] = path.stat().st_size
+            wal = Path(f"{path}-wal")
+            out["wal_bytes"] = wal.stat().st_size if wal.exists() else 0
+            try:
+                cursor.execute(
+                    "SELECT name, SUM(pgsize) FROM dbstat WHERE name = 'decisions_decision' "
+                    "OR name IN (SELECT name FROM sqlite_master WHERE type = 'index' AND "
+                    "tbl_name = 'decisions_decision') GROUP BY name"
+                )
+                out["decisions_decision"] = {str(n): int(s) for n, s in cursor.fetchall()}
+            except Exception as exc:  # dbstat is a compile-time option of SQLite
+                out["decisions_decision"] = f"dbstat unavailable: {exc}"
+        else:
+            cursor.execute("SELECT pg_database_size(current_database())")
+            out["database_bytes"] = int(cursor.fetchone()[0])
+            cursor.execute(
+                "SELECT pg_relation_size('decisions_decision'), "
+                "pg_indexes_size('decisions_decision'), "
+                "pg_total_relation_size('decisions_decision')"
+            )
+            table, indexes, total = cursor.fetchone()
+            out["decisions_decision"] = {
+                "table": int(table),
+                "indexes": int(indexes),
+                "total (with TOAST)": int(total),
+            }
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--decisions", type=int, required=True, help="finalised decisions in all")
+    parser.add_argument("--people", type=int, default=None, help="person records (default N/4)")
+    parser.add_argument(
+        "--database-url", default=None, help="default: sqlite:///var/scale-N.sqlite3"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="random seed (a run is repeatable)")
+    parser.add_argument(
+        "--cache-mib", type=int, default=2048, help="SQLite page cache while seeding"
+    )
+    parser.add_argument(
+        "--no-check", action="store_true", help="skip the check against the actions"
+    )
+    parser.add_argument("--verify", action="store_true", help="run verify_ledger() at the end")
+    parser.add_argument("--json", action="store_true", help="print a JSON summary line last")
+    args = parser.parse_args()
+    if args.decisions < 3:
+        parser.error("--decisions must be at least 3 (the demo's own)")
+    args.people = args.people if args.people is not None else max(20, args.decisions // 4)
+    url = args.database_url or f"sqlite:///{ROOT / 'var' / f'scale-{args.decisions}.sqlite3'}"
+    prepare_database(url)
+    _say(f"Seeding {args.decisions:,} decisions and about {args.people:,} people into {url}")
+    began = time.perf_counter()
+    setup_django(url)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    migrated = time.perf_counter()
+    now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+    end = now - datetime.timedelta(minutes=10)
+    start = end - datetime.timedelta(days=HISTORY_DAYS)
+    rng = random.Random(args.seed)
+    with clock_at(start - datetime.timedelta(days=2)):
+        staff_added = load_partnership(rng)
+    import seed_cases
+    from safeshare.decisions.models import Decision
+
+    partnership = seed_cases.load_partnership()
+    loaded = time.perf_counter()
+    _say(
+        f"migrated in {migrated - began:.1f} s; demo and {staff_added} staff in {loaded - migrated:.1f} s"
+    )
+    compared: dict[str, int] = {}
+    if not args.no_check:
+        import seed_planner
+
+        cases = seed_planner.check_cases(partnership, random.Random(args.seed + 2), now)
+        compared = seed_cases.check_against_actions(partnership, cases)
+        _say(
+            f"check: {compared['cases']} cases through the actions and the mirror, "
+            f"{compared['rows']} rows and {compared['entries']} ledger entries the same, "
+            f"in {time.perf_counter() - loaded:.1f} s"
+        )
+    checked_at = time.perf_counter()
+    seeder = Seeder(args, url, partnership)
+    seeder.demo_decisions = Decision.objects.count()
+    result = seeder.run(start, end)
+    _say(
+        f"bulk: {result['bulk_seconds']:.1f} s ({result['bulk_cpu_seconds']:.1f} s of CPU in this process)"
+    )
+    from safeshare.ledger import keys
+    from safeshare.ledger.actions import sign_checkpoint
+
+    final = None
+    if keys.has_signer():
+        final = sign_checkpoint()
+    sampled = check_sample(seeder.samples, 200)
+    finished = time.perf_counter()
+    summary: dict[str, Any] = {
+        "database": url,
+        "decisions": args.decisions,
+        "seconds": {
+            "total": round(finished - began, 1),
+            "migrate": round(migrated - began, 1),
+            "demo_and_staff": round(loaded - migrated, 1),
+            "check": round(checked_at - loaded, 1),
+            "bulk": round(result["bulk_seconds"], 1),
+            "after": round(finished - checked_at - result["bulk_seconds"], 1),
+        },
+        "check": compared,
+        "sample": sampled,
+        "entries": result["entries"],
+        "checkpoints": result["checkpoints"] + (1 if final is not None else 0),
+        "final_checkpoint": None if final is None else final.size,
+        "counts": table_counts(),
+        "size": sizes(url),
+    }
+    if args.verify:
+        from safeshare.ledger.verify import verify_ledger
+
+        t = time.perf_counter()
+        report = verify_ledger()
+        summary["verify"] = {
+            "ok": report.ok,
+            "seconds": round(time.perf_counter() - t, 1),
+            "problems": report.lines(5),
+            "records_checked": report.records_checked,
+            "covered_checked": report.covered_checked,
+        }
+    _report(summary)
+    if args.json:
+        print(json.dumps(summary, default=str))
+    if args.verify and not summary["verify"]["ok"]:
+        return 1
+    return 0
+
+
+def _report(summary: dict[str, Any]) -> None:
+    seconds = summary["seconds"]
+    _say(f"\nSeeded {summary['database']}")
+    _say("time: " + ", ".join(f"{k} {v} s" for k, v in seconds.items()))
+    for name, count in summary["counts"].items():
+        _say(f"  {name:<40} {count:>12,}")
+    size = summary["size"]
+    _say(f"size: {json.dumps(size)}")
+    decisions = summary["counts"].get("decisions_decision", 0)
+    total = size.get("file_bytes", size.get("database_bytes", 0))
+    if decisions:
+        _say(f"bytes per decision (whole database): {total / decisions:,.0f}")
+    if "verify" in summary:
+        _say(f"verify: {summary['verify']}")
+    _say(
+        "Check it yourself: DATABASE_URL=... safeshare ledger verify; demo sign-ins: "
+        "safeshare demo --sign-ins"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
