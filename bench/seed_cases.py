@@ -464,6 +464,19 @@ class Pending:
     digest: str = field(compare=False)
     payload: dict[str, Any] = field(compare=False)
 
+    def fields(self) -> tuple[Any, ...]:
+        """What the writer's ledger takes (seed_store.Ledger.add)."""
+        return (
+            self.time,
+            self.event_type,
+            self.actor,
+            self.organisation,
+            self.object_type,
+            self.object_id,
+            self.digest,
+            self.payload,
+        )
+
 
 def models() -> dict[str, Any]:
     """The models the mirror writes rows of, by the names it uses."""
@@ -542,10 +555,10 @@ class Mirror:
         self.order = 0
         # Explanations frozen so far: address -> (policy sha256, content).
         self.explanations: dict[str, tuple[str, dict[str, Any]]] = {}
-        self._explained: dict[str, tuple[str, str]] = {}
-        self._answers: dict[str, dict[str, Any]] = {}
+        self._explained: dict[int, tuple[dict[str, Any], str, str]] = {}
+        self._answers: dict[int, tuple[list[tuple[str, Any]], dict[str, Any]]] = {}
         # JSON values shared by rows with the same content (never changed in place).
-        self._interned: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self._interned: dict[tuple[Any, ...], dict[str, str]] = {}
         self.models = models()
         self.labels = {name: m._meta.label_lower for name, m in self.models.items()}
         self.defaults = {name: _defaults(m) for name, m in self.models.items()}
@@ -601,9 +614,9 @@ class Mirror:
     def _new(self, model: str) -> dict[str, Any]:
         return dict(self.defaults[model])
 
-    def _intern(self, value: dict[str, Any]) -> dict[str, Any]:
-        key = tuple(sorted((k, json.dumps(v)) for k, v in value.items()))
-        return self._interned.setdefault(key, value)
+    def _intern(self, value: dict[str, str]) -> dict[str, str]:
+        """One dict for all rows with this (text-valued) content."""
+        return self._interned.setdefault(tuple(value.items()), value)
 
     def explanation(self, answers: dict[str, Any]) -> tuple[str, str]:
         """The outcome and the address of the explanation finalise_decision freezes for
@@ -611,29 +624,32 @@ class Mirror:
         from safeshare.decisions import flow
         from safeshare.decisions.models import explanation_sha256
 
-        policy = self.p.policy
-        key = json.dumps(answers, sort_keys=True)
-        found = self._explained.get(key)
-        if found is None:
+        # Keyed by the stored answers' identity: stored_answers gives one dict per
+        # distinct answers, kept alive here with its result.
+        found = self._explained.get(id(answers))
+        if found is None or found[0] is not answers:
+            policy = self.p.policy
             evaluation = flow.next_step(policy, answers)
             content = self.explain(policy, evaluation)
             address = explanation_sha256(content)
             self.explanations.setdefault(address, (policy.sha256, content))
-            found = self._explained[key] = (evaluation.outcome, address)
-        return found
+            found = (answers, evaluation.outcome, address)
+            if answers:
+                self._explained[id(answers)] = found
+        return found[1], found[2]
 
     def stored_answers(self, answers: list[tuple[str, Any]]) -> dict[str, Any]:
         """The answers as answer_question stores them, one flow.apply_answer at a time."""
         from safeshare.decisions import flow
 
-        key = json.dumps(answers)
-        found = self._answers.get(key)
-        if found is None:
+        # Keyed by the list's identity: the planner draws answers from fixed sets.
+        found = self._answers.get(id(answers))
+        if found is None or found[0] is not answers:
             stored: dict[str, Any] = {}
             for question_id, submitted in answers:
                 stored = dict(flow.apply_answer(self.p.policy, stored, question_id, submitted))
-            found = self._answers[key] = json.loads(json.dumps(stored))
-        return found
+            found = self._answers[id(answers)] = (answers, json.loads(json.dumps(stored)))
+        return found[1]
 
     # -- subjects ----------------------------------------------------------------------
 
@@ -902,7 +918,7 @@ class Mirror:
             self._start(d)
         elif d.how == "respond":
             request = d.request
-            assert request is not None
+            assert request is not None and request.row, "a response planned before its request"
             subject = d.subjects[0]
             if subject.id not in request.subject_ids:
                 request.subject_ids.append(subject.id)

@@ -125,10 +125,34 @@ _OUTCOME_WEIGHTS = {
 # by phone, letter or email recorded in the decision alone.
 KINDS = {"proactive": 40, "insystem": 30, "external": 8, "phone": 22}
 FAR = datetime.datetime.max.replace(tzinfo=UTC)
+URGENCY = {"urgent": 25, "standard": 70, "immediate": 5}
+UNANSWERED_URGENCY = {"urgent": 30, "standard": 70}
+RECONSIDERED = {
+    "share_without_consent": 40,
+    "share": 15,
+    "share_with_consent": 25,
+    "do_not_share": 20,
+}
+# Family sizes, items a share sends, later readings of a record.
+SIZES = {1: 30, 2: 35, 3: 25, 4: 10}
+READINGS = {0: 30, 1: 35, 2: 25, 3: 10}
 
 
-def _pick(rng: random.Random, weights: Mapping[str, float]) -> str:
-    return rng.choices(list(weights), weights=list(weights.values()))[0]
+_CUMULATIVE: dict[int, tuple[Mapping[Any, float], list[Any], list[float]]] = {}
+
+
+def _pick(rng: random.Random, weights: Mapping[Any, float]) -> Any:
+    """One key, with the weights given (random.choices, its cumulative weights kept)."""
+    found = _CUMULATIVE.get(id(weights))
+    if found is None or found[0] is not weights:
+        total = 0.0
+        cumulative = []
+        for w in weights.values():
+            total += w
+            cumulative.append(total)
+        found = _CUMULATIVE[id(weights)] = (weights, list(weights), cumulative)
+    _, keys, cumulative = found
+    return keys[bisect.bisect(cumulative, rng.random() * cumulative[-1])]
 
 
 def _purpose_id(d: DecisionPlan) -> int | None:
@@ -297,7 +321,7 @@ class Planner:
         org = org or self._org()
         actor = rng.choice(self.deciders[org.key])
         family_name = rng.choice(bank.FAMILY_NAMES)
-        size = rng.choices((1, 2, 3, 4), weights=(30, 35, 25, 10))[0]
+        size = _pick(rng, SIZES)
         size = max(1, min(size, self.people_target - self.people_made))
         kinds = ["child"] if size == 1 else ["adult"] + ["child"] * (size - 1)
         case = Case()
@@ -405,11 +429,7 @@ class Planner:
         outcome = outcome or _pick(
             rng, _OUTCOME_WEIGHTS["proactive" if kind == "proactive" else "request"]
         )
-        urgency = (
-            "immediate"
-            if outcome == "share_urgently"
-            else _pick(rng, {"urgent": 25, "standard": 70, "immediate": 5})
-        )
+        urgency = "immediate" if outcome == "share_urgently" else _pick(rng, URGENCY)
         lead = {"immediate": 2 * HOUR, "urgent": 20 * HOUR, "standard": 4 * DAY}[urgency]
         started_at = decided_at - datetime.timedelta(
             seconds=rng.uniform(240, min(lead.total_seconds(), 3 * 3600))
@@ -432,7 +452,16 @@ class Planner:
         request = None
         if kind in ("insystem", "external"):
             request = self._request(
-                case, org, kind, subjects[0], purpose_name, purpose, urgency, received_at, actor
+                case,
+                org,
+                kind,
+                subjects[0],
+                purpose_name,
+                purpose,
+                urgency,
+                received_at,
+                actor,
+                started_at,
             )
             if request is None:  # the same request is open already: asked by phone
                 kind = "phone"
@@ -496,10 +525,12 @@ class Planner:
         urgency: str,
         received_at: datetime.datetime,
         handler: Staff,
+        respond_at: datetime.datetime,
     ) -> RequestPlan | None:
         """A request to `org` about `subject`: raised in safeshare by a partner agency
-        (`insystem`) or logged by `handler` from outside (`external`). None when the
-        same request is still open (the action would return that one)."""
+        (`insystem`) or logged by `handler` from outside (`external`), before the
+        response starts at `respond_at`. None when the same request is still open (the
+        action would return that one)."""
         from safeshare.requests import actions as request_actions
 
         rng = self.rng
@@ -556,7 +587,10 @@ class Planner:
                 (received_at - 3 * MINUTE, requester, "requests.request.new", "", "", None)
             )
         else:
-            request.assigned_at = received_at + datetime.timedelta(seconds=rng.uniform(60, 600))
+            gap = (respond_at - received_at).total_seconds()
+            request.assigned_at = received_at + datetime.timedelta(
+                seconds=rng.uniform(0.05, 0.5) * gap
+            )
             case.add(request.assigned_at, "log_external_request", request)
         self.open_until[digest] = FAR  # until _settle knows better
         return request
@@ -712,7 +746,7 @@ class Planner:
     def _sharing(self, d: DecisionPlan, outcome: str, today: datetime.date) -> None:
         rng = self.rng
         child = d.subjects[0]
-        count = rng.choices((1, 2, 3, 4), weights=(30, 35, 25, 10))[0]
+        count = _pick(rng, SIZES)
         for text, nature, currency, source, special, third in rng.sample(bank.ITEMS, count):
             d.items.append(
                 ItemPlan(
@@ -827,7 +861,7 @@ class Planner:
                     )
                 )
         readers = self.case_roles[d.org.key]
-        for _ in range(rng.choices((0, 1, 2, 3), weights=(30, 35, 25, 10))[0]):
+        for _ in range(_pick(rng, READINGS)):
             at = d.decided_at + datetime.timedelta(seconds=rng.uniform(600, 30 * 86400))
             if at < self.last:
                 reader = rng.choice(readers)
@@ -1041,15 +1075,7 @@ class Planner:
             note = NotePlan(new_id(rng), "new_information", new_information, request.requester, at)
             request.notes.append(note)
             case.add(at, "add_new_information", request)
-        outcome = _pick(
-            rng,
-            {
-                "share_without_consent": 40,
-                "share": 15,
-                "share_with_consent": 25,
-                "do_not_share": 20,
-            },
-        )
+        outcome = _pick(rng, RECONSIDERED)
         r = DecisionPlan(
             new_id(rng),
             d.org,
@@ -1080,7 +1106,7 @@ class Planner:
             return None
         case = Case()
         purpose_name = rng.choice(list(bank.PURPOSES))
-        urgency = _pick(rng, {"urgent": 30, "standard": 70})
+        urgency = _pick(rng, UNANSWERED_URGENCY)
         handler = rng.choice(self.deciders[org.key])
         request = self._request(
             case,
@@ -1092,6 +1118,7 @@ class Planner:
             urgency,
             at,
             handler,
+            at + HOUR,
         )
         if request is None:
             return None

@@ -59,7 +59,8 @@ HISTORY_DAYS = 4 * 365 + 1
 # How far before its decision a case's first event can be (a request received, a family
 # added): entries older than the next day's start minus this are final and can be written.
 LOOKBACK = datetime.timedelta(days=6)
-FLUSH_ROWS = 400_000
+FLUSH_ROWS = 400_000  # rows the writer gathers before a transaction
+SEND_ROWS = 40_000  # rows (and entries) the planning side sends at a time
 
 
 def _say(message: str) -> None:
@@ -228,6 +229,11 @@ def _add_staff(
 
 
 class Seeder:
+    """The planning half of the bulk: plans each day (bench/seed_planner.py), mirrors
+    it (bench/seed_cases.py), converts the rows for the database, holds the entries
+    until no later case can come before them, and sends both to the writer
+    (seed_store.Sink, in a process of its own unless --in-process)."""
+
     def __init__(self, args: argparse.Namespace, url: str, partnership: Any) -> None:
         from django.db import connection
 
@@ -238,17 +244,22 @@ class Seeder:
         self.p = partnership
         self.vendor = connection.vendor
         self.tables = seed_store.Tables(self.vendor)
-        self.buffers = seed_store.Buffers(self.tables)
+        self.batch: dict[str, list[tuple[Any, ...]]] = {name: [] for name in self.tables.order}
+        self.batch_rows = 0
         self.rng = random.Random(args.seed)
         self.samples: list[tuple[str, Any, dict[str, Any]]] = []
         self.sample_every = max(1, args.decisions // 200)
         self.seen = 0
-        self.access_rows = 0
+        self.access: list[tuple[Any, ...]] = []
+        self.demo_decisions = 0
+        self.cpu = dict.fromkeys(("plan", "mirror", "rows", "access", "send"), 0.0)
         staff = sorted(partnership.staff.values(), key=lambda s: s.username)
+        # Each user's address (their organisation's network) and browser.
         self.network = {
             s.id: (
                 f"{bank.NETWORKS.get(s.org.key, '10.9.9')}.{20 + n % 200}",
                 bank.USER_AGENTS[n % len(bank.USER_AGENTS)],
+                s.org.id,
             )
             for n, s in enumerate(staff)
         }
@@ -262,13 +273,17 @@ class Seeder:
         stored = table.row(values)
         if table.checked < 3:
             table.check(values, stored, connection)
-        self.buffers.add(name, stored)
+        self.batch[name].append(stored)
+        self.batch_rows += 1
 
     def add_case(self, case: Any) -> None:
         import seed_cases
 
         mirror = self.mirror
+        t = time.process_time()
         mirror.run(case)
+        self.cpu["mirror"] += time.process_time() - t
+        t = time.process_time()
         for name, values, m2m in seed_cases.rows_of(case):
             self._row(name, values)
             if name == "person":
@@ -300,50 +315,37 @@ class Seeder:
                 )
         for person in case.people:
             person.row = {}
+        self.cpu["rows"] += time.process_time() - t
+        t = time.process_time()
         self._access(case)
+        self.cpu["access"] += time.process_time() - t
         for pending in mirror.entries:
             heapq.heappush(self.heap, pending)
         mirror.entries.clear()
 
     def _access(self, case: Any) -> None:
-        """audit.AccessRecord rows, as record_access writes them (not ledger events)."""
-        import seed_cases
-
-        new_id, ts = seed_cases.new_id, seed_cases.ts
-        rng = self.rng
-        table = self.tables["access"]
-        checked = table.checked < 3
-        row = table.row
-        rows = []
+        """Access records as (at, user, what, object type, object id, person): the writer
+        makes the rows (seed_store.Sink.access)."""
+        end = self.end
+        out = self.access
         for at, user, what, object_type, object_id, person in case.access:
-            if at >= self.end:
-                continue
-            ip, agent = self.network[user.id]
-            values = {
-                "id": new_id(rng),
-                "at": ts(at),
-                "user_id": user.id,
-                "organisation_id": user.org.id,
-                "what": what,
-                "object_type": object_type,
-                "object_id": object_id,
-                "person_id": person,
-                "outcome": "shown",
-                "ip_address": ip,
-                "user_agent": agent,
-            }
-            if checked:
-                self._row("access", values)
-                self.access_rows += 1
-                checked = table.checked < 3
-            else:
-                rows.append(row(values))
-        self.buffers.extend("access", rows)
-        self.access_rows += len(rows)
+            if at < end:
+                out.append((at, user.id, what, object_type, object_id, person))
 
     # -- the run -----------------------------------------------------------------------
 
+    def _send(self, send: Any, entries: list[tuple[Any, ...]]) -> None:
+        t = time.process_time()
+        send((self.batch, entries, self.access))
+        self.batch = {name: [] for name in self.tables.order}
+        self.batch_rows = 0
+        self.access = []
+        self.cpu["send"] += time.process_time() - t
+
     def run(self, start: datetime.datetime, end: datetime.datetime) -> dict[str, Any]:
+        import functools
+        import multiprocessing
+
         from django.db import connection
 
         import seed_cases
@@ -363,25 +365,38 @@ class Seeder:
         for _, leaf, _ in leaves:
             frontier, _ = merkle.frontier_append(frontier, bytes(leaf))
         last_time = leaves[-1][2] if leaves else start
-        signer = keys.signer() if keys.has_signer() else None
         known = set(Explanation.objects.values_list("sha256", flat=True))
         triggers_before = _triggers()
         immutability.remove(connection)
         connection.close()
-        if self.vendor == "sqlite":
-            writer: Any = seed_store.SqliteWriter(str(_sqlite_path(self.url)), self.args.cache_mib)
-        else:
-            writer = seed_store.PostgresWriter(self.url)
-        self.ledger = seed_store.Ledger(
+        make = functools.partial(
+            seed_store.Sink,
             self.vendor,
-            self.tables,
-            self.buffers,
+            self.url,
+            None if self.vendor != "sqlite" else str(_sqlite_path(self.url)),
+            self.args.cache_mib,
             len(leaves),
             frontier,
             last_time,
-            signer,
+            keys.signer() if keys.has_signer() else None,
             keys.origin(),
+            self.args.seed + 3,
+            FLUSH_ROWS,
+            self.network,
+            end,
         )
+        writer: Any = None
+        send: Any
+        if self.args.in_process:
+            sink = make()
+            send = sink.take
+        else:
+            context = multiprocessing.get_context("fork")
+            pipe, child = context.Pipe()
+            writer = context.Process(target=seed_store.serve, args=(child, make), daemon=True)
+            writer.start()
+            child.close()
+            send = pipe.send
         self.mirror = seed_cases.Mirror(self.p)
         self.heap: list[Any] = []
         planner = seed_planner.Planner(
@@ -396,7 +411,16 @@ class Seeder:
         cpu = time.process_time()
         last_report = began
         days = 0
-        for day, cases in planner.plan_days():
+        entries: list[tuple[Any, ...]] = []
+        sent = 0
+        days_planned = planner.plan_days()
+        while True:
+            t = time.process_time()
+            planned = next(days_planned, None)
+            self.cpu["plan"] += time.process_time() - t
+            if planned is None:
+                break
+            day, cases = planned
             for case in cases:
                 self.add_case(case)
             for address, (policy_sha256, content) in self.mirror.explanations.items():
@@ -414,21 +438,30 @@ class Seeder:
             )
             heap = self.heap
             while heap and heap[0].time < watermark:
-                self.ledger.add(heapq.heappop(heap), self.rng)
-            if self.buffers.size >= FLUSH_ROWS:
-                writer.write(self.tables, self.buffers)
+                entries.append(heapq.heappop(heap).fields())
+            if self.batch_rows + len(entries) + len(self.access) >= SEND_ROWS:
+                sent += len(entries)
+                self._send(send, entries)
+                entries = []
             days += 1
             now = time.perf_counter()
             if now - last_report > 30:
                 last_report = now
                 _say(
-                    f"  {day}: {planner.made:,} decisions, {self.ledger.size:,} entries, "
+                    f"  {day}: {planner.made:,} decisions, {sent:,} entries sent, "
                     f"{now - began:,.0f} s"
                 )
         while self.heap:
-            self.ledger.add(heapq.heappop(self.heap), self.rng)
-        writer.write(self.tables, self.buffers)
-        writer.finish()
+            entries.append(heapq.heappop(self.heap).fields())
+        self._send(send, entries)
+        if writer is None:
+            written = sink.finish()
+        else:
+            pipe.send(None)
+            status, written = pipe.recv()
+            writer.join()
+            if status != "done":
+                raise RuntimeError(f"the writer process failed:\n{written}")
         bulk_seconds = time.perf_counter() - began
         bulk_cpu = time.process_time() - cpu
         immutability.install(connection)
@@ -438,15 +471,15 @@ class Seeder:
         return {
             "bulk_seconds": bulk_seconds,
             "bulk_cpu_seconds": bulk_cpu,
+            "cpu": {k: round(v, 1) for k, v in self.cpu.items()},
+            "writer": written,
             "days": days,
             "decisions_planned": planner.made,
             "people_planned": planner.people_made,
-            "entries": self.ledger.size,
-            "checkpoints": self.ledger.checkpoints,
-            "access_records": self.access_rows,
+            "entries": written["entries"],
+            "checkpoints": written["checkpoints"],
+            "access_records": written["access_records"],
         }
-
-    demo_decisions = 0
 
 
 def _triggers() -> list[tuple[str, str]]:
@@ -583,6 +616,11 @@ def main() -> int:
     )
     parser.add_argument("--verify", action="store_true", help="run verify_ledger() at the end")
     parser.add_argument("--json", action="store_true", help="print a JSON summary line last")
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="write in this process instead of a writer process of its own (for profiling)",
+    )
     args = parser.parse_args()
     if args.decisions < 3:
         parser.error("--decisions must be at least 3 (the demo's own)")
@@ -626,7 +664,8 @@ def main() -> int:
     seeder.demo_decisions = Decision.objects.count()
     result = seeder.run(start, end)
     _say(
-        f"bulk: {result['bulk_seconds']:.1f} s ({result['bulk_cpu_seconds']:.1f} s of CPU in this process)"
+        f"bulk: {result['bulk_seconds']:.1f} s; CPU: planning side {result['bulk_cpu_seconds']:.1f} s "
+        f"{result['cpu']}, writer {result['writer']['process_cpu']} s {result['writer']['cpu']}"
     )
     from safeshare.ledger import keys
     from safeshare.ledger.actions import sign_checkpoint

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import operator
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -114,9 +115,21 @@ class Table:
         self.columns = [f.column for f in fields]
         self.converters = [converter(f, vendor) for f in fields]
         self.checked = 0
+        # Every value at once (operator.itemgetter), then only the columns whose stored
+        # form differs from the canonical one are converted.
+        self._get = operator.itemgetter(*self.attnames)
+        self._convert = [(i, c) for i, c in enumerate(self.converters) if c is not _identity]
 
     def row(self, values: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple([c(values[a]) for a, c in zip(self.attnames, self.converters, strict=True)])
+        got = self._get(values)
+        if len(self.attnames) == 1:
+            got = (got,)
+        if not self._convert:
+            return tuple(got)
+        stored = list(got)
+        for i, convert in self._convert:
+            stored[i] = convert(stored[i])
+        return tuple(stored)
 
     def check(self, values: dict[str, Any], stored: Sequence[Any], connection: Any) -> None:
         """The converted row is what the field itself would send the database, for the
@@ -312,42 +325,44 @@ class Ledger:
         self.fast_leaf_bytes = bundle.fast_leaf_bytes
         self.leaf_bytes = bundle.leaf_bytes
         self.leaf_hash = merkle.leaf_hash
-        self.append = merkle.frontier_append
+        self.completed_by_append = merkle.completed_by_append
         self.node_key = node_key
+        # The frontier's hashes, largest first (its levels are the size's set bits).
+        self.edge = [h for _, h in frontier]
         self.month = (last_time.year, last_time.month)
         self.checkpoints = 0
         from seed_cases import new_id
 
         self.new_id = new_id
 
-    def add(self, p: Any, rng: Any) -> None:
-        """Append mirrored entry `p` (seed_cases.Pending)."""
-        if p.time < self.last_time:
+    def add(self, pending: tuple[Any, ...], rng: Any) -> None:
+        """Append a mirrored entry: (time, event type, actor, organisation, object type,
+        object id, record digest, payload), as seed_cases.Pending holds them."""
+        moment, event_type, actor, organisation, object_type, object_id, digest, payload = pending
+        if moment < self.last_time:
             raise AssertionError(
-                f"entry {p.event_type} at {p.time} comes before the ledger's last, "
+                f"entry {event_type} at {moment} comes before the ledger's last, "
                 f"{self.last_time}: the planner let an event fall behind the window"
             )
-        month = (p.time.year, p.time.month)
+        month = (moment.year, moment.month)
         if month != self.month:
             self.month = month
             if self.signer is not None and self.size:
                 self.checkpoint(self.last_time + datetime.timedelta(minutes=5))
-        self.last_time = p.time
+        self.last_time = moment
         size = self.size
-        naive = p.time.astimezone(UTC).replace(tzinfo=None)
+        naive = moment.replace(tzinfo=None)  # planned in UTC
         time_text = naive.isoformat(timespec="microseconds") + "Z"
-        actor = p.actor
-        organisation = p.organisation
-        payload_json = self.canonical_text(p.payload)
+        payload_json = self.canonical_text(payload)
         data = self.fast_leaf_bytes(
             size,
             time_text,
-            p.event_type,
+            event_type,
             actor,
             organisation,
-            p.object_type,
-            p.object_id,
-            p.digest,
+            object_type,
+            object_id,
+            digest,
             payload_json,
         )
         if data is None:
@@ -355,13 +370,13 @@ class Ledger:
                 {
                     "sequence": size,
                     "time": time_text,
-                    "event_type": p.event_type,
+                    "event_type": event_type,
                     "actor": actor,
                     "organisation": organisation,
-                    "object_type": p.object_type,
-                    "object_id": p.object_id,
-                    "record_digest": p.digest,
-                    "payload": p.payload,
+                    "object_type": object_type,
+                    "object_id": object_id,
+                    "record_digest": digest,
+                    "payload": payload,
                 }
             )
         leaf = self.leaf_hash(data)
@@ -371,12 +386,12 @@ class Ledger:
                 size,
                 entry_uuid.replace("-", ""),
                 str(naive),
-                p.event_type,
+                event_type,
                 None if actor is None else actor.replace("-", ""),
                 None if organisation is None else organisation.replace("-", ""),
-                p.object_type,
-                p.object_id,
-                p.digest,
+                object_type,
+                object_id,
+                digest,
                 payload_json,
                 leaf,
             )
@@ -384,22 +399,27 @@ class Ledger:
             row = (
                 size,
                 entry_uuid,
-                p.time,
-                p.event_type,
-                p.actor,
-                p.organisation,
-                p.object_type,
-                p.object_id,
-                p.digest,
+                moment,
+                event_type,
+                actor,
+                organisation,
+                object_type,
+                object_id,
+                digest,
                 payload_json,
                 leaf,
             )
         self.buffers.add("entry", row)
-        self.frontier, created = self.append(self.frontier, leaf)
-        key = self.node_key
-        for level, index, h in created:
-            if level:
+        edge = self.edge
+        created = self.completed_by_append(size, leaf, edge)
+        if created:
+            key = self.node_key
+            for level, index, h in created:
                 self.buffers.add("node", (key(level, index), level, index, h))
+            del edge[len(edge) - len(created) :]
+            edge.append(created[-1][2])
+        else:
+            edge.append(leaf)
         self.size = size + 1
 
     def checkpoint(self, signed_at: datetime.datetime) -> None:
@@ -408,10 +428,187 @@ class Ledger:
         from safeshare.ledger import merkle
         from safeshare.ledger.checkpoint import Checkpoint, sign_checkpoint
 
-        root = merkle.frontier_root(self.frontier)
+        size = self.size
+        frontier = [(b, h) for b, h in zip(_set_bits(size), self.edge, strict=True)]
+        root = merkle.frontier_root(frontier)
         note = sign_checkpoint(Checkpoint(self.origin, self.size, root), self.signer)
         from seed_cases import ts
 
         stored = _sqlite_datetime(ts(signed_at)) if self.sqlite else signed_at
         self.buffers.add("checkpoint", (self.size, root, note, stored))
         self.checkpoints += 1
+
+
+def _set_bits(size: int) -> list[int]:
+    """The levels of a tree's frontier: the set bits of its size, largest first."""
+    return [b for b in range(size.bit_length() - 1, -1, -1) if size >> b & 1]
+
+
+class Sink:
+    """The writing half of the seed: takes batches of converted rows and of mirrored
+    entries in time order, gives the entries their sequence numbers, leaves and nodes
+    (`Ledger`), and writes everything. Runs in a process of its own (bench/seed_scale.py)
+    while the planner and the mirror make the next batches."""
+
+    def __init__(
+        self,
+        vendor: str,
+        url: str,
+        sqlite_path: str | None,
+        cache_mib: int,
+        size: int,
+        frontier: Any,
+        last_time: datetime.datetime,
+        signer: Any,
+        origin: str,
+        seed: int,
+        flush_rows: int,
+        network: dict[str, tuple[str, str, str]],
+        end: datetime.datetime,
+    ) -> None:
+        import random
+        import time
+
+        self.time = time
+        self.vendor = vendor
+        self.network = network
+        self.end = end
+        self.access_rows = 0
+        self.tables = Tables(vendor)
+        self.buffers = Buffers(self.tables)
+        self.ledger = Ledger(
+            vendor, self.tables, self.buffers, size, frontier, last_time, signer, origin
+        )
+        if vendor == "sqlite":
+            assert sqlite_path is not None
+            self.writer: Any = SqliteWriter(sqlite_path, cache_mib)
+        else:
+            self.writer = PostgresWriter(url)
+        self.rng = random.Random(seed)
+        self.flush_rows = flush_rows
+        self.cpu = {"ledger": 0.0, "access": 0.0, "write": 0.0}
+
+    def take(
+        self,
+        batch: tuple[
+            dict[str, list[tuple[Any, ...]]], list[tuple[Any, ...]], list[tuple[Any, ...]]
+        ],
+    ) -> None:
+        rows, entries, access = batch
+        process_time = self.time.process_time
+        t = process_time()
+        add, rng = self.ledger.add, self.rng
+        for pending in entries:
+            add(pending, rng)
+        self.cpu["ledger"] += process_time() - t
+        t = process_time()
+        self.access(access)
+        self.cpu["access"] += process_time() - t
+        for name, table_rows in rows.items():
+            self.buffers.extend(name, table_rows)
+        if self.buffers.size >= self.flush_rows:
+            self.write()
+
+    def access(self, records: list[tuple[Any, ...]]) -> None:
+        """audit.AccessRecord rows, as record_access writes them (not ledger events), from
+        (at, user, what, object type, object id, person). The first go through the generic
+        conversion, checked against the fields' own; the rest are built directly, and the
+        first of those is compared with the generic."""
+        from django.db import connection
+
+        from seed_cases import new_id, ts
+
+        rng = self.rng
+        table = self.tables["access"]
+        sqlite = self.vendor == "sqlite"
+        network = self.network
+        rows = []
+        for at, user_id, what, object_type, object_id, person in records:
+            ip, agent, org_id = network[user_id]
+            pk = new_id(rng)
+            when = ts(at)
+            if sqlite:
+                stored: tuple[Any, ...] = (
+                    pk.replace("-", ""),
+                    _sqlite_datetime(when),
+                    user_id.replace("-", ""),
+                    org_id.replace("-", ""),
+                    what,
+                    object_type,
+                    object_id,
+                    None if person is None else person.replace("-", ""),
+                    "shown",
+                    ip,
+                    agent,
+                )
+            else:
+                stored = (
+                    pk,
+                    when,
+                    user_id,
+                    org_id,
+                    what,
+                    object_type,
+                    object_id,
+                    person,
+                    "shown",
+                    ip,
+                    agent,
+                )
+            if table.checked < 3:
+                values = {
+                    "id": pk,
+                    "at": when,
+                    "user_id": user_id,
+                    "organisation_id": org_id,
+                    "what": what,
+                    "object_type": object_type,
+                    "object_id": object_id,
+                    "person_id": person,
+                    "outcome": "shown",
+                    "ip_address": ip,
+                    "user_agent": agent,
+                }
+                generic = table.row(values)
+                if generic != stored:
+                    raise AssertionError(f"access row {stored} differs from the generic {generic}")
+                table.check(values, generic, connection)
+            rows.append(stored)
+        self.buffers.extend("access", rows)
+        self.access_rows += len(rows)
+
+    def write(self) -> None:
+        t = self.time.process_time()
+        self.writer.write(self.tables, self.buffers)
+        self.cpu["write"] += self.time.process_time() - t
+
+    def finish(self) -> dict[str, Any]:
+        self.write()
+        self.writer.finish()
+        return {
+            "entries": self.ledger.size,
+            "checkpoints": self.ledger.checkpoints,
+            "access_records": self.access_rows,
+            "written": dict(self.buffers.written),
+            "cpu": {k: round(v, 1) for k, v in self.cpu.items()},
+            "process_cpu": round(self.time.process_time(), 1),
+        }
+
+
+def serve(connection: Any, make: Any) -> None:
+    """The writer process: a Sink fed from `connection` until it sends None, then its
+    summary back (or the error that stopped it)."""
+    import traceback
+
+    try:
+        sink = make()
+        while True:
+            batch = connection.recv()
+            if batch is None:
+                break
+            sink.take(batch)
+        connection.send(("done", sink.finish()))
+    except BaseException:
+        connection.send(("error", traceback.format_exc()))
+    finally:
+        connection.close()
