@@ -629,7 +629,7 @@ class Planner:
             intervals.append((start, FAR))
         due = self.due_at(request.received_at, request.details["urgency"])
         for begin, end in intervals:
-            tick = quarter_after(max(due, begin))
+            tick = quarter_after(max(due, begin)).astimezone(UTC)
             if tick < end and tick < self.last:
                 request.escalated_at = tick
                 request.notes.append(NotePlan(new_id(self.rng), "escalated", "", None, tick))

@@ -61,6 +61,25 @@ HISTORY_DAYS = 4 * 365 + 1
 LOOKBACK = datetime.timedelta(days=6)
 FLUSH_ROWS = 400_000  # rows the writer gathers before a transaction
 SEND_ROWS = 40_000  # rows (and entries) the planning side sends at a time
+# Tables loaded in bulk: their secondary indexes are built after the load, not kept up
+# row by row (ledger_node has none; the small tables are not worth it).
+BULK_TABLES = (
+    "audit_accessrecord",
+    "decisions_consentwithdrawal",
+    "decisions_decision",
+    "decisions_decision_subjects",
+    "decisions_informationitem",
+    "disclosures_discloseditem",
+    "disclosures_disclosure",
+    "disclosures_receipt",
+    "disclosures_revocation",
+    "ledger_entry",
+    "requests_informationrequest",
+    "requests_informationrequest_subjects",
+    "requests_requestnote",
+    "subjects_identifier",
+    "subjects_person",
+)
 
 
 def _say(message: str) -> None:
@@ -320,7 +339,8 @@ class Seeder:
         self._access(case)
         self.cpu["access"] += time.process_time() - t
         for pending in mirror.entries:
-            heapq.heappush(self.heap, pending)
+            # (time, order) first: the heap compares tuples in C, not dataclasses.
+            heapq.heappush(self.heap, (pending.time, pending.order, pending))
         mirror.entries.clear()
 
     def _access(self, case: Any) -> None:
@@ -366,8 +386,10 @@ class Seeder:
             frontier, _ = merkle.frontier_append(frontier, bytes(leaf))
         last_time = leaves[-1][2] if leaves else start
         known = set(Explanation.objects.values_list("sha256", flat=True))
-        triggers_before = _triggers()
+        schema_before = _schema()
         immutability.remove(connection)
+        indexes = seed_store.secondary_indexes(connection, BULK_TABLES)
+        seed_store.drop_indexes(connection, indexes)
         connection.close()
         make = functools.partial(
             seed_store.Sink,
@@ -384,6 +406,7 @@ class Seeder:
             FLUSH_ROWS,
             self.network,
             end,
+            indexes,
         )
         writer: Any = None
         send: Any
@@ -437,8 +460,8 @@ class Seeder:
                 - LOOKBACK
             )
             heap = self.heap
-            while heap and heap[0].time < watermark:
-                entries.append(heapq.heappop(heap).fields())
+            while heap and heap[0][0] < watermark:
+                entries.append(heapq.heappop(heap)[2].fields())
             if self.batch_rows + len(entries) + len(self.access) >= SEND_ROWS:
                 sent += len(entries)
                 self._send(send, entries)
@@ -452,7 +475,7 @@ class Seeder:
                     f"{now - began:,.0f} s"
                 )
         while self.heap:
-            entries.append(heapq.heappop(self.heap).fields())
+            entries.append(heapq.heappop(self.heap)[2].fields())
         self._send(send, entries)
         if writer is None:
             written = sink.finish()
@@ -465,9 +488,14 @@ class Seeder:
         bulk_seconds = time.perf_counter() - began
         bulk_cpu = time.process_time() - cpu
         immutability.install(connection)
-        triggers_after = _triggers()
-        if triggers_after != triggers_before:
-            raise AssertionError("the immutability triggers after the seed differ from before it")
+        schema_after = _schema()
+        if schema_after != schema_before:
+            gone = sorted(set(schema_before) - set(schema_after))
+            new = sorted(set(schema_after) - set(schema_before))
+            raise AssertionError(
+                f"the schema after the seed differs from before it: before only {gone[:5]}, "
+                f"after only {new[:5]}"
+            )
         return {
             "bulk_seconds": bulk_seconds,
             "bulk_cpu_seconds": bulk_cpu,
@@ -482,21 +510,25 @@ class Seeder:
         }
 
 
-def _triggers() -> list[tuple[str, str]]:
-    """The database's triggers (name and definition), to see the seed put them back."""
+def _schema() -> list[tuple[str, ...]]:
+    """The database's tables, indexes and triggers with their definitions, to see the
+    seed put back every index and trigger it took away, unchanged."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+                "SELECT type, name, tbl_name, COALESCE(sql, '') FROM sqlite_master "
+                "ORDER BY type, name"
             )
-        else:
-            cursor.execute(
-                "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal "
-                "ORDER BY tgname"
-            )
-        return [(str(a), str(b)) for a, b in cursor.fetchall()]
+            return [tuple(str(v) for v in row) for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT 'trigger', tgname, pg_get_triggerdef(oid) FROM pg_trigger "
+            "WHERE NOT tgisinternal UNION ALL "
+            "SELECT 'index', indexname, indexdef FROM pg_indexes "
+            "WHERE schemaname = current_schema() ORDER BY 1, 2"
+        )
+        return [tuple(str(v) for v in row) for row in cursor.fetchall()]
 
 
 # ---------------------------------------------------------------------------------------
@@ -547,6 +579,32 @@ def check_sample(samples: list[tuple[str, Any, dict[str, Any]]], per_model: int)
             raise AssertionError(f"{name} {pk}: the stored row is not what the mirror wrote")
     checked["mirrored rows"] = len(samples)
     return checked
+
+
+def check_times(start: datetime.datetime, end: datetime.datetime) -> dict[str, Any]:
+    """Entry times never go backwards along the sequence, and the history's lie between
+    the partnership's setting up and now (what append_entry's clock would give)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM ledger_entry a JOIN ledger_entry b "
+            "ON b.sequence = a.sequence + 1 WHERE b.time < a.time"
+        )
+        backwards = int(cursor.fetchone()[0])
+        cursor.execute("SELECT MIN(time), MAX(time) FROM ledger_entry")
+        first, last = cursor.fetchone()
+    if backwards:
+        raise AssertionError(f"{backwards} ledger entries are earlier than the entry before them")
+
+    def moment(value: Any) -> datetime.datetime:
+        if isinstance(value, datetime.datetime):
+            return value
+        return datetime.datetime.fromisoformat(str(value)).replace(tzinfo=datetime.UTC)
+
+    if moment(first) < start - datetime.timedelta(days=3) or moment(last) > end:
+        raise AssertionError(f"ledger entries run from {first} to {last}, outside the history")
+    return {"first": str(first), "last": str(last), "backwards": backwards}
 
 
 def table_counts() -> dict[str, int]:
@@ -674,6 +732,7 @@ def main() -> int:
     if keys.has_signer():
         final = sign_checkpoint()
     sampled = check_sample(seeder.samples, 200)
+    times = check_times(start, end)
     finished = time.perf_counter()
     summary: dict[str, Any] = {
         "database": url,
@@ -688,6 +747,7 @@ def main() -> int:
         },
         "check": compared,
         "sample": sampled,
+        "entry_times": times,
         "entries": result["entries"],
         "checkpoints": result["checkpoints"] + (1 if final is not None else 0),
         "final_checkpoint": None if final is None else final.size,

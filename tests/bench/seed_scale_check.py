@@ -109,6 +109,12 @@ def check(summary: dict[str, Any]) -> dict[str, Any]:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA journal_mode")
             journal = cursor.fetchone()[0]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM ledger_entry a JOIN ledger_entry b "
+            "ON b.sequence = a.sequence + 1 WHERE b.time < a.time"
+        )
+        backwards = cursor.fetchone()[0]
     staff = User.objects.exclude(organisation=None)
     per_organisation = Counter(staff.values_list("organisation__name", flat=True))
     return {
@@ -131,6 +137,7 @@ def check(summary: dict[str, Any]) -> dict[str, Any]:
         .check_password(DEMO_PASSWORD),  # type: ignore[union-attr]
         "smallest_staff": min(per_organisation.values()),
         "finalised_update_refused": refused,
+        "entries_going_back_in_time": backwards,
         "journal_mode": journal,
         "seeder": {
             "check": summary["check"],

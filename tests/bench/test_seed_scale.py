@@ -57,4 +57,5 @@ def test_a_small_seed_verifies_and_holds_what_the_actions_write() -> None:
     assert outcome["demo_sign_in"] and outcome["staff_sign_in"]
     assert outcome["smallest_staff"] >= 20
     assert outcome["finalised_update_refused"]
+    assert outcome["entries_going_back_in_time"] == 0
     assert outcome["journal_mode"] in (None, "wal")
