@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -9,6 +10,8 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from safeshare.accounts.models import Organisation, User
+from safeshare.core import immutability
+from safeshare.decisions.purposes import seed_purposes
 from safeshare.subjects.models import Person
 from tests.factories import OrganisationFactory, PersonFactory, TOTPDeviceFactory, UserFactory
 
@@ -74,3 +77,17 @@ def client_for(client: Client):  # type: ignore[no-untyped-def]
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def immutable_tables_emptied_after(transactional_db: None) -> Iterator[None]:
+    """Tests against a real server thread (browser tests, Schemathesis on the API) need
+    their data committed, so the database is emptied after each test rather than rolled
+    back; the immutability triggers must step aside for that."""
+    from django.db import connection
+
+    immutability.install(connection)
+    # Emptying the tables also removes what data migrations seeded.
+    seed_purposes()
+    yield
+    immutability.remove(connection)

@@ -382,3 +382,10 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+
+# --- API (docs/api.md) ------------------------------------------------------------------
+# Calls per token per clock minute (a fixed window counted in the database, so the same on
+# every process and app server); more get 429 with Retry-After.
+SAFESHARE_API_CALLS_PER_MINUTE = env_int("SAFESHARE_API_CALLS_PER_MINUTE", 300)
+if SAFESHARE_API_CALLS_PER_MINUTE < 1:
+    raise ImproperlyConfigured("SAFESHARE_API_CALLS_PER_MINUTE must be 1 or more")

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from django.test import Client
 
-from safeshare.accounts.models import User
+from safeshare.accounts.models import Organisation, User
+from safeshare.decisions.models import Purpose
 from tests.factories import api_token_for
 
 if TYPE_CHECKING:
@@ -47,3 +48,36 @@ def api_call(client: Client) -> Call:
         )
 
     return call
+
+
+def request_details(**extra: Any) -> dict[str, Any]:
+    """What the requests actions take: a request about Lily from one agency to another."""
+    values: dict[str, Any] = {
+        "subject_details": "Lily Morgan, born 4 May 2016",
+        "purpose_category": Purpose.objects.get(name="Early help assessment"),
+        "purpose": "Early help assessment",
+        "information_needed": "Attendance this term",
+        "why_needed": "To plan support",
+        "urgency": "standard",
+        "statutory_basis": "none",
+        "statutory_basis_detail": "",
+    }
+    values.update(extra)
+    return values
+
+
+def raise_body(to: Organisation, **extra: Any) -> dict[str, Any]:
+    """A raiseRequest body: asking `to` about Lily."""
+    body: dict[str, Any] = {
+        "to_organisation": str(to.pk),
+        "purpose_category": Purpose.objects.get(name="Early help assessment").pk,
+        "subject_details": "Lily Morgan, born 4 May 2016",
+        "purpose": "Early help assessment",
+        "information_needed": "Registered GP and recent attendances",
+        "why_needed": "To plan support",
+        "urgency": "urgent",
+        "statutory_basis": "ca1989_s17",
+        "statutory_basis_detail": "Child in need assessment",
+    }
+    body.update(extra)
+    return body

@@ -20,7 +20,7 @@ from safeshare.ledger.queries import receipt_for
 from safeshare.requests import actions as request_actions
 from safeshare.requests.models import InformationRequest
 from safeshare.subjects.models import Person
-from tests.api.conftest import Call
+from tests.api.conftest import Call, raise_body, request_details
 from tests.decisions.builders import complete, draft_for
 from tests.factories import IdentifierFactory, OrganisationFactory, PersonFactory, UserFactory
 
@@ -276,26 +276,11 @@ def test_a_decision_is_404_to_other_organisations_and_roles_without_case_records
 # --- Requests ---------------------------------------------------------------------------------
 
 
-def _details(**extra: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "subject_details": "Lily Morgan, born 4 May 2016",
-        "purpose_category": Purpose.objects.get(name="Early help assessment"),
-        "purpose": "Early help assessment",
-        "information_needed": "Attendance this term",
-        "why_needed": "To plan support",
-        "urgency": "standard",
-        "statutory_basis": "none",
-        "statutory_basis_detail": "",
-    }
-    values.update(extra)
-    return values
-
-
 @pytest.fixture
 def asked(practitioner: User, outsider: User) -> InformationRequest:
     """A request from the other agency to the practitioner's organisation."""
     return request_actions.raise_request(
-        actor=outsider, to_organisation=_org(practitioner), details=_details()
+        actor=outsider, to_organisation=_org(practitioner), details=request_details()
     )
 
 
@@ -374,22 +359,6 @@ def test_one_request_is_shown_to_both_sides_only(
     assert "Lily" not in response.content.decode()
 
 
-def _raise_body(to: Organisation, **extra: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "to_organisation": str(to.pk),
-        "purpose_category": Purpose.objects.get(name="Early help assessment").pk,
-        "subject_details": "Lily Morgan, born 4 May 2016",
-        "purpose": "Early help assessment",
-        "information_needed": "Registered GP and recent attendances",
-        "why_needed": "To plan support",
-        "urgency": "urgent",
-        "statutory_basis": "ca1989_s17",
-        "statutory_basis_detail": "Child in need assessment",
-    }
-    body.update(extra)
-    return body
-
-
 def test_raising_a_request_calls_the_action(
     practitioner: User,
     outsider: User,
@@ -402,7 +371,7 @@ def test_raising_a_request_calls_the_action(
             practitioner,
             "post",
             reverse("api:requests_create"),
-            _raise_body(_org(outsider)),
+            raise_body(_org(outsider)),
         )
     assert response.status_code == 201
     body = response.json()
@@ -446,7 +415,7 @@ def test_raising_a_request_with_bad_input_names_the_field_and_writes_nothing(
     field: str,
     kind: str,
 ) -> None:
-    body = _raise_body(_org(outsider))
+    body = raise_body(_org(outsider))
     for key, value in change.items():
         if value is None:
             body.pop(key)
@@ -467,14 +436,14 @@ def test_a_request_goes_to_another_existing_organisation(
 ) -> None:
     inactive = Purpose.objects.create(name="Retired purpose", active=False)
     for body in (
-        _raise_body(_org(practitioner)),
-        _raise_body(_org(practitioner), to_organisation="00000000-0000-0000-0000-000000000000"),
+        raise_body(_org(practitioner)),
+        raise_body(_org(practitioner), to_organisation="00000000-0000-0000-0000-000000000000"),
     ):
         response = api_call(practitioner, "post", reverse("api:requests_create"), body)
         assert response.status_code == 422
         assert response.json()["detail"][0]["field"] == "to_organisation"
     other = OrganisationFactory.create(name="Northshire Police")
-    body = _raise_body(other, purpose_category=inactive.pk)
+    body = raise_body(other, purpose_category=inactive.pk)
     response = api_call(practitioner, "post", reverse("api:requests_create"), body)
     assert response.status_code == 422
     assert response.json()["detail"][0]["field"] == "purpose_category"
@@ -487,7 +456,7 @@ def test_roles_that_cannot_record_decisions_cannot_raise_requests(
     ig_lead = UserFactory.create(organisation=practitioner.organisation, ig_lead=True)
     for user in (ig_lead, auditor):
         response = api_call(
-            user, "post", reverse("api:requests_create"), _raise_body(_org(outsider))
+            user, "post", reverse("api:requests_create"), raise_body(_org(outsider))
         )
         assert response.status_code == 403
     assert not InformationRequest.objects.exists()
@@ -499,7 +468,7 @@ def test_bearer_calls_need_no_csrf_token(practitioner: User, outsider: User) -> 
     client = Client(enforce_csrf_checks=True)
     response = client.post(
         reverse("api:requests_create"),
-        _raise_body(_org(outsider)),
+        raise_body(_org(outsider)),
         content_type="application/json",
         headers=api_token_headers(practitioner),
     )

@@ -151,14 +151,14 @@ def test_the_report_filters_by_viewer_and_date(
     )
     client.force_login(ig_lead)
     response = client.get(reverse("audit:report"), {"viewer": str(practitioner.pk)})
-    whats = [r.what for r in response.context["page"].object_list]
+    whats = [r.what for r in response.context["page"].rows]
     assert whats == ["mine"]
     response = client.get(
         reverse("audit:report"),
         {"date_to_0": "1", "date_to_1": "1", "date_to_2": "2000"},
     )
-    assert list(response.context["page"].object_list) == []
-    everything = client.get(reverse("audit:report")).context["page"].object_list
+    assert list(response.context["page"].rows) == []
+    everything = client.get(reverse("audit:report")).context["page"].rows
     assert "theirs" not in [r.what for r in everything]
 
 

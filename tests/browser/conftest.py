@@ -11,9 +11,6 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from safeshare.core import immutability
-from safeshare.decisions.purposes import seed_purposes
-
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -84,19 +81,6 @@ def page(
     yield page
     context.close()
     assert errors == [], f"browser console errors or missing assets: {errors}"
-
-
-@pytest.fixture
-def immutable_tables_emptied_after(transactional_db: None) -> Iterator[None]:
-    """Browser tests need a real server thread, so the database is emptied after each test
-    rather than rolled back; the immutability triggers must step aside for that."""
-    from django.db import connection
-
-    immutability.install(connection)
-    # Emptying the tables also removes what data migrations seeded.
-    seed_purposes()
-    yield
-    immutability.remove(connection)
 
 
 _axe = Axe()

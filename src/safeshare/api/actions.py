@@ -3,6 +3,10 @@ transaction, and the ledger entry in that same transaction (ids only: never the 
 
 A token is "ssk_" + a 12-character prefix + "_" + 32 random bytes (base64url). The prefix
 finds the row; the SHA-256 of the whole token is compared in constant time.
+
+Also the API's own bookkeeping, which the ledger does not record (it is not an event of
+the service, and holds no personal data): the calls each token made this minute (the rate
+limit) and the creating calls made with an Idempotency-Key.
 """
 
 from __future__ import annotations
@@ -10,15 +14,20 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import json
 import re
 import secrets
+import time
+from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
-from safeshare.api.models import ApiToken
+from safeshare.api.models import ApiToken, CallCount, IdempotentCall
 from safeshare.api.permissions import can_hold_token, can_revoke_token
 from safeshare.ledger.actions import append_entry
 
@@ -103,3 +112,106 @@ def authenticate(raw: str) -> ApiToken | None:
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         row.last_used_at = now
     return row
+
+
+# --- Rate limit: a fixed window of one minute per token, counted in the database -----------
+
+
+def current_minute() -> int:
+    return int(time.time() // 60)
+
+
+def count_call(token: ApiToken) -> int:
+    """Count one call of `token` in the current minute and return how many it has made in
+    it, this one included. One INSERT ... ON CONFLICT DO UPDATE ... RETURNING (SQLite 3.35+
+    and PostgreSQL), so calls counted at the same moment by different processes or app
+    servers each get their own number and none is lost."""
+    minute = current_minute()
+    table = connection.ops.quote_name(CallCount._meta.db_table)
+    token_id = CallCount._meta.get_field("token").get_db_prep_value(token.pk, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (token_id, minute, calls) VALUES (%s, %s, 1) "  # noqa: S608 — the table name is ours, quoted; values are parameters
+            f"ON CONFLICT (token_id, minute) DO UPDATE SET calls = {table}.calls + 1 "
+            "RETURNING calls",
+            [token_id, minute],
+        )
+        row = cursor.fetchone()
+    calls = int(row[0])
+    if calls == 1:
+        # A new minute: the token's earlier windows are of no more use.
+        CallCount.objects.filter(token_id=token.pk, minute__lt=minute).delete()
+    return calls
+
+
+# --- Idempotency-Key: a creating call made once, whatever the number of tries --------------
+
+# How long a key is remembered: a client retries within minutes, not days.
+IDEMPOTENCY_KEY_HOURS = 24
+
+
+class KeyReused(Exception):
+    """The key was used for a different request (another operation, record or body)."""
+
+
+def _keyed_hash(kind: str, value: str) -> str:
+    return salted_hmac(f"safeshare.api.idempotency.{kind}", value, algorithm="sha256").hexdigest()
+
+
+def request_hash(operation: str, path: str, body: Any) -> str:
+    """What makes two calls "the same request": the operation, its path (with the record's
+    id) and the validated body, as canonical JSON. Kept only as a keyed hash."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _keyed_hash("request", f"{operation}\n{path}\n{canonical}")
+
+
+def once(*, actor: Any, key: str, request: str, create: Callable[[], UUID]) -> UUID:
+    """The id of what the first call with this `key` made: run `create` (the action) if the
+    actor has not used the key in the last IDEMPOTENCY_KEY_HOURS, and remember its result
+    in the action's own transaction; otherwise return the first call's result without
+    running it again. `request` is request_hash() of this call; a key first used for a
+    different one raises KeyReused.
+
+    Two calls with the same key at the same moment make one record: the unique constraint
+    on (user, key) lets one claim the key, and the other waits for that transaction
+    (PostgreSQL holds its insert on the index entry; SQLite queues the second writer) and
+    then finds the first call's result. If the first call fails, nothing of it is kept and
+    the key is free again."""
+    key_hash = _keyed_hash("key", key)
+    earlier = _earlier(actor, key_hash)
+    if earlier is not None:
+        return _replay(earlier, request)
+    with transaction.atomic():
+        IdempotentCall.objects.filter(
+            user_id=actor.pk,
+            created_at__lt=timezone.now() - datetime.timedelta(hours=IDEMPOTENCY_KEY_HOURS),
+        ).delete()
+        try:
+            with transaction.atomic():
+                claim = IdempotentCall.objects.create(
+                    user_id=actor.pk, key_hash=key_hash, request_hash=request
+                )
+        except IntegrityError:
+            earlier = _earlier(actor, key_hash)
+            if earlier is None:
+                raise
+            return _replay(earlier, request)
+        object_id = create()
+        claim.object_id = object_id
+        claim.save(update_fields=["object_id"])
+    return object_id
+
+
+def _earlier(actor: Any, key_hash: str) -> IdempotentCall | None:
+    since = timezone.now() - datetime.timedelta(hours=IDEMPOTENCY_KEY_HOURS)
+    return IdempotentCall.objects.filter(
+        user_id=actor.pk, key_hash=key_hash, created_at__gte=since
+    ).first()
+
+
+def _replay(earlier: IdempotentCall, request: str) -> UUID:
+    if not hmac.compare_digest(earlier.request_hash, request):
+        raise KeyReused
+    # Set in the transaction that made the row: no committed row is without it.
+    assert earlier.object_id is not None
+    return earlier.object_id

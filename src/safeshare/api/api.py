@@ -15,23 +15,29 @@ from collections.abc import Callable, Iterable
 from typing import Any, Literal
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 from ninja import Status as Answer
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.params import functions as parameters
 
 from safeshare.accounts.models import Organisation
 from safeshare.accounts.permissions import can_view_case_records
-from safeshare.api.auth import TokenAuth
+from safeshare.api import actions as api_actions
+from safeshare.api.auth import TokenAuth, TokenRateLimit
+from safeshare.api.contract import answers, for_caller, link
 from safeshare.api.schemas import (
     ChronologyEntryOut,
     DecisionOut,
     DisclosureOut,
     DisclosureSummaryOut,
     ErrorOut,
+    Id,
+    IdempotencyKey,
     IdentifierOut,
     ItemOut,
     LabelledOut,
@@ -48,7 +54,6 @@ from safeshare.api.schemas import (
     RequestSummaryOut,
     SearchIn,
     SenderOut,
-    ValidationErrorOut,
 )
 from safeshare.audit.actions import record_access, record_access_many, record_denied
 from safeshare.decisions.models import Decision, InformationItem, Purpose
@@ -70,18 +75,27 @@ SEARCH_LIMIT = 50
 LIST_LIMIT = 200
 
 UNAUTHORISED = "Send a current API token in the header: Authorization: Bearer <token>"
+KEY_REUSED = {
+    "field": "Idempotency-Key",
+    "type": "idempotency_key_reused",
+    "message": f"This Idempotency-Key was used for a different request in the last {api_actions.IDEMPOTENCY_KEY_HOURS} hours: send a new key for each new request",
+}
 
 
 def _docs_for_signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """The OpenAPI document is for signed-in users (the session's second factor is checked
-    by SecondFactorMiddleware) and token holders; anyone else gets 401."""
+    by SecondFactorMiddleware) and token holders; anyone else gets 401. Each gets it as
+    they should read it (contract.for_caller): the ids their raised requests may name."""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user: Any = request.user
-        if not user.is_authenticated and TokenAuth()(request) is None:
-            return _unauthorised(request)
-        return view(request, *args, **kwargs)
+        if not user.is_authenticated:
+            user = TokenAuth()(request)
+            if user is None:
+                return _unauthorised(request)
+        document = api.get_openapi_schema(path_params=kwargs)
+        return _json(request, for_caller(document, user), 200)
 
     return wrapped
 
@@ -96,6 +110,7 @@ api = NinjaAPI(
     # No Swagger page: it loads from a CDN, which the content security policy refuses.
     docs_url=None,
     docs_decorator=_docs_for_signed_in,
+    throttle=[TokenRateLimit()],
 )
 
 
@@ -148,27 +163,66 @@ def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return _json(request, {"detail": "Your role cannot do this"}, 403)
 
 
+@api.exception_handler(Throttled)
+def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    # ninja adds Retry-After (the seconds to the next minute) to this answer.
+    limit = settings.SAFESHARE_API_CALLS_PER_MINUTE
+    return _json(
+        request,
+        {
+            "detail": f"Too many calls with this token: it may make {limit:,} a minute. Wait for the time in the Retry-After header, then try again"
+        },
+        429,
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return _json(
+        request,
+        {
+            "detail": f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes"
+        },
+        400,
+    )
+
+
 def _field_of(loc: Iterable[Any]) -> str:
-    """("body", "payload", "purpose") -> "purpose"; ("query", "direction") -> "direction"."""
+    """("body", "payload", "purpose") -> "purpose"; ("query", "direction") -> "direction";
+    ("header", "Idempotency-Key") -> "Idempotency-Key"."""
     parts = [str(p) for p in loc]
-    if parts and parts[0] in {"body", "query", "path"}:
+    if parts and parts[0] in {"body", "query", "path", "header"}:
         source = parts.pop(0)
         if source == "body" and parts[:1] == ["payload"]:
             parts.pop(0)
     return ".".join(parts) or "body"
 
 
+def _message(field: str, error: dict[str, Any]) -> str:
+    """pydantic's own messages, where they do not name the field, in words that do."""
+    kind = error.get("type")
+    if kind == "missing" and error.get("msg") == "Field required":
+        return f"Enter {field}"
+    if kind == "extra_forbidden":
+        return f"{field} is not a field of this operation: check its spelling"
+    if kind == "literal_error":
+        return f"{field} must be {error.get('ctx', {}).get('expected', 'one of the codes listed')}"
+    return str(error.get("msg", "Invalid"))
+
+
 @api.exception_handler(NinjaValidationError)
 def on_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    errors = [
-        {
-            "field": _field_of(error.get("loc", ())),
-            "message": str(error.get("msg", "Invalid")),
-            "type": str(error.get("type", "invalid")),
-        }
-        for error in exc.errors
-    ]
+    errors = []
+    for error in exc.errors:
+        field = _field_of(error.get("loc", ()))
+        kind = str(error.get("type", "invalid"))
+        errors.append({"field": field, "message": _message(field, error), "type": kind})
     return _json(request, {"detail": errors}, 422)
+
+
+@api.exception_handler(api_actions.KeyReused)
+def on_key_reused(request: HttpRequest, exc: api_actions.KeyReused) -> HttpResponse:
+    return _json(request, {"detail": [KEY_REUSED]}, 422)
 
 
 @api.exception_handler(FieldError)
@@ -362,14 +416,19 @@ def _disclosure(disclosure: Disclosure, content: disclosure_queries.Content) -> 
 
 # --- People -----------------------------------------------------------------------------------
 
-NOT_FOUND = {404: ErrorOut}
-FORBIDDEN = {403: ErrorOut}
-INVALID = {422: ValidationErrorOut}
+_PERSON_LINKS = {
+    "GetPerson": link("getPerson", "The first person found", person_id="$response.body#/0/id"),
+    "GetPersonChronology": link(
+        "getPersonChronology",
+        "The first person's chronology",
+        person_id="$response.body#/0/id",
+    ),
+}
 
 
 @api.post(
     "/people/search",
-    response={200: list[PersonOut], **FORBIDDEN, **INVALID},
+    **answers({200: list[PersonOut]}, forbidden=True, links=_PERSON_LINKS),
     url_name="people_search",
     operation_id="searchPeople",
     summary="Find people in your organisation's records by name or identifier",
@@ -386,13 +445,21 @@ def people_search(request: HttpRequest, payload: SearchIn) -> list[PersonOut]:
 
 @api.get(
     "/people/{person_id}",
-    response={200: PersonOut, **NOT_FOUND, **INVALID},
+    **answers(
+        {200: PersonOut},
+        not_found=True,
+        links={
+            "GetPersonChronology": link(
+                "getPersonChronology", "Their chronology", person_id="$response.body#/id"
+            )
+        },
+    ),
     url_name="person",
     operation_id="getPerson",
     summary="One person, with their identifiers",
     tags=["people"],
 )
-def person(request: HttpRequest, person_id: UUID) -> PersonOut:
+def person(request: HttpRequest, person_id: Id) -> PersonOut:
     found = get_person_for_user(request.user, person_id)
     record_access(request, what="api.people.show", person=found)
     return _person(found)
@@ -400,13 +467,21 @@ def person(request: HttpRequest, person_id: UUID) -> PersonOut:
 
 @api.get(
     "/people/{person_id}/decisions",
-    response={200: list[ChronologyEntryOut], **NOT_FOUND, **INVALID},
+    **answers(
+        {200: list[ChronologyEntryOut]},
+        not_found=True,
+        links={
+            "GetDecision": link(
+                "getDecision", "The newest decision", decision_id="$response.body#/0/decision_id"
+            )
+        },
+    ),
     url_name="person_decisions",
     operation_id="getPersonChronology",
     summary="A person's chronology: the finalised decisions about them, newest first",
     tags=["people"],
 )
-def person_decisions(request: HttpRequest, person_id: UUID) -> list[ChronologyEntryOut]:
+def person_decisions(request: HttpRequest, person_id: Id) -> list[ChronologyEntryOut]:
     found = get_person_for_user(request.user, person_id)
     decisions = list(decisions_about_person(request.user, found).select_related("purpose_category"))
     record_access(request, what="api.people.decisions", person=found)
@@ -430,13 +505,23 @@ def person_decisions(request: HttpRequest, person_id: UUID) -> list[ChronologyEn
 
 @api.get(
     "/decisions/{decision_id}",
-    response={200: DecisionOut, **NOT_FOUND, **INVALID},
+    **answers(
+        {200: DecisionOut},
+        not_found=True,
+        links={
+            "GetPerson": link(
+                "getPerson",
+                "The first person it is about",
+                person_id="$response.body#/subjects/0/id",
+            )
+        },
+    ),
     url_name="decision",
     operation_id="getDecision",
     summary="A decision record of your organisation, finalised or draft",
     tags=["decisions"],
 )
-def decision(request: HttpRequest, decision_id: UUID) -> DecisionOut:
+def decision(request: HttpRequest, decision_id: Id) -> DecisionOut:
     found = get_decision_for_user(request.user, decision_id)
     subjects = list(found.subjects.all())
     for subject in subjects:
@@ -447,11 +532,22 @@ def decision(request: HttpRequest, decision_id: UUID) -> DecisionOut:
 # --- Requests ---------------------------------------------------------------------------------
 
 StatusFilter = Literal["all", "open", "assigned", "answered", "withdrawn"]
+_REQUEST_LINK = {
+    "GetRequest": link("getRequest", "The request", request_id="$response.body#/id"),
+}
 
 
 @api.get(
     "/requests",
-    response={200: list[RequestSummaryOut], **FORBIDDEN, **INVALID},
+    **answers(
+        {200: list[RequestSummaryOut]},
+        forbidden=True,
+        links={
+            "GetRequest": link(
+                "getRequest", "The first request listed", request_id="$response.body#/0/id"
+            )
+        },
+    ),
     url_name="requests",
     operation_id="listRequests",
     summary="Requests your organisation received (incoming) or made (outgoing), earliest due first",
@@ -476,57 +572,98 @@ def requests_list(
     return [RequestSummaryOut(**_summary_fields(request.user, row)) for row in rows]
 
 
+# ninja declares a header parameter by its default value.
+IDEMPOTENCY_KEY = parameters.Header(
+    None,
+    alias="Idempotency-Key",
+    description=(
+        "Optional: a new key of your own for each new request (a UUID will do). Repeating a call "
+        f"with the same key within {api_actions.IDEMPOTENCY_KEY_HOURS} hours answers as the first "
+        "call did, without doing it again; the same key with a different request is refused (422)."
+    ),
+)
+
+
+def _once(
+    request: HttpRequest, key: str | None, operation: str, body: Any, create: Callable[[], UUID]
+) -> UUID:
+    """`create()` (an action, returning the id of what it made or acted on), once per
+    Idempotency-Key: with a key already used for this same request, the first call's id
+    without running it again (docs/api.md)."""
+    if key is None:
+        return create()
+    return api_actions.once(
+        actor=request.user,
+        key=key,
+        request=api_actions.request_hash(operation, request.path, body),
+        create=create,
+    )
+
+
 @api.post(
     "/requests",
-    response={201: RequestOut, **FORBIDDEN, **INVALID},
+    **answers({201: RequestOut}, forbidden=True, links=_REQUEST_LINK),
     url_name="requests_create",
     operation_id="raiseRequest",
     summary="Ask another organisation for information",
     tags=["requests"],
 )
-def requests_create(request: HttpRequest, payload: RequestIn) -> Answer[RequestOut]:
+def requests_create(
+    request: HttpRequest,
+    payload: RequestIn,
+    idempotency_key: IdempotencyKey = IDEMPOTENCY_KEY,
+) -> Answer[RequestOut]:
     """The same action as the "Ask another organisation" page: the receiving managers are
-    emailed a link, and the ledger records it. Nothing is written when the input is refused."""
+    emailed a link, and the ledger records it. Nothing is written when the input is refused.
+    A repeated Idempotency-Key answers with the request the first call made."""
     user: Any = request.user
     if not request_permissions.can_raise_request(user):
         raise PermissionDenied
-    to = Organisation.objects.exclude(pk=user.organisation_id).filter(pk=payload.to_organisation)
-    to_organisation = to.first()
-    if to_organisation is None:
-        raise FieldError(
-            "to_organisation", "Must be the id of another organisation in the partnership"
+
+    def create() -> UUID:
+        to = Organisation.objects.exclude(pk=user.organisation_id)
+        to_organisation = to.filter(pk=payload.to_organisation).first()
+        if to_organisation is None:
+            raise FieldError(
+                "to_organisation", "Must be the id of another organisation in the partnership"
+            )
+        purpose = Purpose.objects.filter(active=True, pk=payload.purpose_category).first()
+        if purpose is None:
+            raise FieldError(
+                "purpose_category", "Must be the id of one of the partnership's purposes"
+            )
+        created = request_actions.raise_request(
+            actor=user,
+            to_organisation=to_organisation,
+            details={
+                "subject_details": payload.subject_details,
+                "purpose_category": purpose,
+                "purpose": payload.purpose,
+                "information_needed": payload.information_needed,
+                "why_needed": payload.why_needed,
+                "urgency": payload.urgency,
+                "statutory_basis": payload.statutory_basis,
+                "statutory_basis_detail": payload.statutory_basis_detail,
+            },
         )
-    purpose = Purpose.objects.filter(active=True, pk=payload.purpose_category).first()
-    if purpose is None:
-        raise FieldError("purpose_category", "Must be the id of one of the partnership's purposes")
-    created = request_actions.raise_request(
-        actor=user,
-        to_organisation=to_organisation,
-        details={
-            "subject_details": payload.subject_details,
-            "purpose_category": purpose,
-            "purpose": payload.purpose,
-            "information_needed": payload.information_needed,
-            "why_needed": payload.why_needed,
-            "urgency": payload.urgency,
-            "statutory_basis": payload.statutory_basis,
-            "statutory_basis_detail": payload.statutory_basis_detail,
-        },
-    )
-    info = get_request_for_user(user, created.pk)
+        return created.pk
+
+    body = payload.model_dump(mode="json")
+    created_id = _once(request, idempotency_key, "raiseRequest", body, create)
+    info = get_request_for_user(user, created_id)
     record_access(request, what="api.requests.create", obj=info)
     return Answer(201, _request(user, info))
 
 
 @api.get(
     "/requests/{request_id}",
-    response={200: RequestOut, **NOT_FOUND, **INVALID},
+    **answers({200: RequestOut}, not_found=True),
     url_name="request",
     operation_id="getRequest",
     summary="One request your organisation received or made",
     tags=["requests"],
 )
-def request_show(request: HttpRequest, request_id: UUID) -> RequestOut:
+def request_show(request: HttpRequest, request_id: Id) -> RequestOut:
     info = get_request_for_user(request.user, request_id)
     record_access(request, what="api.requests.show", obj=info)
     return _request(request.user, info)
@@ -534,10 +671,30 @@ def request_show(request: HttpRequest, request_id: UUID) -> RequestOut:
 
 # --- Disclosures shared with you -------------------------------------------------------------
 
+ALREADY_ACKNOWLEDGED = "You have already acknowledged receiving this information"
+
+
+def _disclosure_links(pointer: str, which: str) -> dict[str, dict[str, Any]]:
+    return {
+        "GetDisclosure": link(
+            "getDisclosure", f"Read {which}", disclosure_id=f"$response.body#{pointer}"
+        ),
+        "AcknowledgeDisclosure": link(
+            "acknowledgeDisclosure",
+            f"Acknowledge {which}",
+            disclosure_id=f"$response.body#{pointer}",
+        ),
+    }
+
 
 @api.get(
     "/disclosures/received",
-    response={200: list[DisclosureSummaryOut], **FORBIDDEN},
+    **answers(
+        {200: list[DisclosureSummaryOut]},
+        forbidden=True,
+        invalid=False,
+        links=_disclosure_links("/0/id", "the newest"),
+    ),
     url_name="disclosures_received",
     operation_id="listDisclosuresReceived",
     summary="Information shared with you by name: newest first, revoked and expired included",
@@ -553,13 +710,17 @@ def disclosures_received(request: HttpRequest) -> list[DisclosureSummaryOut]:
 
 @api.get(
     "/disclosures/{disclosure_id}",
-    response={200: DisclosureOut, **NOT_FOUND, **INVALID},
+    **answers(
+        {200: DisclosureOut},
+        not_found=True,
+        links={"AcknowledgeDisclosure": _disclosure_links("/id", "it")["AcknowledgeDisclosure"]},
+    ),
     url_name="disclosure",
     operation_id="getDisclosure",
     summary="Information shared with you: who it is about, why, and the items sent",
     tags=["disclosures"],
 )
-def disclosure(request: HttpRequest, disclosure_id: UUID) -> DisclosureOut:
+def disclosure(request: HttpRequest, disclosure_id: Id) -> DisclosureOut:
     """For its named recipient only, until it is revoked or expires (404 otherwise, as the
     page). The first reading, here or on the page, is the read receipt the sender sees."""
     found = disclosure_actions.open_disclosure(actor=request.user, disclosure_id=disclosure_id)
@@ -571,46 +732,54 @@ def disclosure(request: HttpRequest, disclosure_id: UUID) -> DisclosureOut:
 
 @api.post(
     "/disclosures/{disclosure_id}/acknowledge",
-    response={200: DisclosureSummaryOut, 409: ErrorOut, **NOT_FOUND, **INVALID},
+    **answers(
+        {200: DisclosureSummaryOut},
+        not_found=True,
+        conflict=ALREADY_ACKNOWLEDGED + " (without an Idempotency-Key, or with a new one)",
+        links={"GetDisclosure": _disclosure_links("/id", "it")["GetDisclosure"]},
+    ),
     url_name="disclosure_acknowledge",
     operation_id="acknowledgeDisclosure",
     summary="Tell the sender you have received it (once)",
     tags=["disclosures"],
 )
 def disclosure_acknowledge(
-    request: HttpRequest, disclosure_id: UUID
+    request: HttpRequest,
+    disclosure_id: Id,
+    idempotency_key: IdempotencyKey = IDEMPOTENCY_KEY,
 ) -> DisclosureSummaryOut | Answer[ErrorOut]:
+    """A repeated Idempotency-Key answers as the first call did (200), where a second
+    acknowledgement without one answers 409."""
     found = disclosure_queries.get_disclosure_for_recipient(request.user, disclosure_id)
-    try:
+
+    def create() -> UUID:
         disclosure_actions.acknowledge(actor=request.user, disclosure=found)
-    except disclosure_actions.AlreadyAcknowledged as exc:
-        return Answer(409, ErrorOut(detail=str(exc)))
+        return found.pk
+
+    try:
+        _once(request, idempotency_key, "acknowledgeDisclosure", {}, create)
+    except disclosure_actions.AlreadyAcknowledged:
+        return Answer(409, ErrorOut(detail=ALREADY_ACKNOWLEDGED))
     found = disclosure_queries.get_disclosure_for_recipient(request.user, disclosure_id)
     return DisclosureSummaryOut(**_disclosure_summary(found))
 
 
 # --- Ledger -----------------------------------------------------------------------------------
 
+_NOTE = {"text/plain": {"schema": {"type": "string"}}}
+
 
 @api.get(
     "/ledger/checkpoint",
-    response={200: str, 503: str},
+    **answers(
+        {200: None, 503: None},
+        invalid=False,
+        content={200: _NOTE, 503: _NOTE},
+    ),
     url_name="ledger_checkpoint",
     operation_id="getLedgerCheckpoint",
     summary="The latest signed checkpoint of the ledger (a signed note, plain text)",
     tags=["ledger"],
-    openapi_extra={
-        "responses": {
-            "200": {
-                "description": "The note",
-                "content": {"text/plain": {"schema": {"type": "string"}}},
-            },
-            "503": {
-                "description": "No signing key is configured",
-                "content": {"text/plain": {"schema": {"type": "string"}}},
-            },
-        }
-    },
 )
 def ledger_checkpoint(request: HttpRequest) -> HttpResponse:
     """As the public /ledger/checkpoint: signs a new checkpoint first if the tree has grown."""

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja.security import HttpBearer
+from ninja.throttling import BaseThrottle
 
 from safeshare.api import actions
 
@@ -34,3 +37,20 @@ class TokenAuth(HttpBearer):
         request.user = row.user
         request.api_token = row  # type: ignore[attr-defined]
         return row.user
+
+
+class TokenRateLimit(BaseThrottle):
+    """At most settings.SAFESHARE_API_CALLS_PER_MINUTE calls per token in each clock minute,
+    counted in the database (actions.count_call), so the limit holds across processes and
+    app servers. Runs after TokenAuth; a refused call gets 429 with Retry-After (the seconds
+    to the next minute) and runs nothing else: no read, no audit record, no write."""
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        token = getattr(request, "api_token", None)
+        if token is None:
+            return True
+        return actions.count_call(token) <= settings.SAFESHARE_API_CALLS_PER_MINUTE
+
+    def wait(self) -> float:
+        # The window is the clock minute, the same for every call: no state of this object.
+        return 60 - time.time() % 60

@@ -70,3 +70,53 @@ class ApiToken(models.Model):
         if not self.user.is_active or self.user.session_epoch != self.session_epoch:
             return "Stopped working"
         return "Active"
+
+
+class CallCount(models.Model):
+    """How many calls a token has made in one minute: the rate limit's fixed window, kept in
+    the database so that every process and app server counts the same calls
+    (actions.count_call). A token keeps only its current minute's row."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="call_counts")
+    # Whole minutes since 1970 (UTC): the window.
+    minute = models.BigIntegerField()
+    calls = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["token", "minute"], name="api_call_count_per_minute")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.calls} calls in minute {self.minute}"
+
+
+class IdempotentCall(models.Model):
+    """A creating call made with an `Idempotency-Key` header, so that repeating it returns
+    the first result instead of creating again (actions.once, docs/api.md).
+
+    Holds no personal data: the key and the request are kept only as keyed hashes (HMAC with
+    the service's secret key: a client may put anything in a key, and a bare hash of a short
+    body could be guessed), and the result only as the id of the record the call made, which
+    a repeat shows again through the same scoped read, permission check and read audit."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="idempotent_calls")
+    key_hash = models.CharField(max_length=64)
+    request_hash = models.CharField(max_length=64)
+    # The record made (a request) or acted on (the disclosure acknowledged). Set in the same
+    # transaction as the row, so no other call ever sees it empty.
+    object_id = models.UUIDField(null=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # Keys are scoped per user: two users may use the same key; one user may not
+            # create twice with it.
+            models.UniqueConstraint(
+                fields=["user", "key_hash"], name="api_idempotency_key_per_user"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Idempotent call {self.pk}"

@@ -4,20 +4,45 @@ whole row, so a column added later never leaks into a response unnoticed."""
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import UUID
 
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, ConfigDict
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError
 
-from safeshare.core.forms import LONG_TEXT, SHORT_TEXT, clean_text
+from safeshare.core.forms import CONTROL_CHARACTERS, LONG_TEXT, MARKUP, SHORT_TEXT, clean_text
 from safeshare.decisions.models import Urgency
 from safeshare.requests.models import StatutoryBasis
+from safeshare.subjects.forms import SearchForm
 
-# --- Input text: the rules of safeshare.core.forms.TextField --------------------------------
+# --- Input text: the rules of safeshare.core.forms.clean_text, stated in the document ----
+#
+# The document's pattern is built from the same regexes clean_text refuses with, and the
+# validator below applies clean_text itself, so the two cannot drift apart. What the
+# document cannot say: the text is normalised (Unicode NFC) and trimmed before it is
+# stored, and checked again after that (tests/api/test_schemas.py pins the difference down).
+
+_CONTROL = CONTROL_CHARACTERS.pattern.removeprefix("[").removesuffix("]")
+_NO_MARKUP = rf"^(?![\s\S]*{MARKUP.pattern})"
+# Any text without control characters or markup; and, when it is required, with something
+# other than spaces in it: spaces, the first other character, then anything. (Written so
+# that a string splits only one way: "anything, a non-space, anything" makes a regex
+# engine try every split, which is quadratic in the length.)
+TEXT_PATTERN = rf"{_NO_MARKUP}[^{_CONTROL}]*$"
+REQUIRED_TEXT_PATTERN = rf"{_NO_MARKUP}[^\S{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"
+NORMALISED = "Normalised (Unicode NFC) and trimmed before it is stored, and checked again then."
 
 
 def _must_be_text(value: Any) -> Any:
@@ -26,39 +51,101 @@ def _must_be_text(value: Any) -> Any:
     return value
 
 
-def _checker(max_length: int, *, required: bool) -> Callable[[str], str]:
-    """NFC-normalised and stripped text, refusing control characters and markup (as
-    every form does), at most `max_length` characters, and not blank when required."""
+def _checker(max_length: int, *, required: bool) -> Callable[[str, ValidationInfo], str]:
+    """At most `max_length` characters as sent and once cleaned (clean_text: NFC-normalised
+    and trimmed, refusing control characters and markup), and not blank when required.
+    Each message names the field."""
 
-    def check(value: str) -> str:
+    def check(value: str, info: ValidationInfo) -> str:
+        field = info.field_name or "The text"
+        if len(value) > max_length:
+            raise _too_long(field, max_length)
         try:
-            cleaned = clean_text(value, "The text")
+            cleaned = clean_text(value, field)
         except DjangoValidationError as exc:
             raise PydanticCustomError(
                 exc.code or "invalid_text", "{message}", {"message": exc.messages[0]}
             ) from None
         if len(cleaned) > max_length:
-            raise PydanticCustomError(
-                "string_too_long",
-                "Must be {max_length} characters or fewer",
-                {"max_length": max_length},
-            )
+            raise _too_long(field, max_length)
         if required and not cleaned:
-            raise PydanticCustomError("missing", "Must not be blank")
+            raise PydanticCustomError("missing", "Enter {field}", {"field": field})
         return cleaned
 
     return check
 
 
-OptionalShortText = Annotated[
-    str, BeforeValidator(_must_be_text), AfterValidator(_checker(SHORT_TEXT, required=False))
-]
-LongText = Annotated[
-    str, BeforeValidator(_must_be_text), AfterValidator(_checker(LONG_TEXT, required=True))
-]
-SearchText = Annotated[
-    str, BeforeValidator(_must_be_text), AfterValidator(_checker(100, required=True))
-]
+def _too_long(field: str, max_length: int) -> PydanticCustomError:
+    return PydanticCustomError(
+        "string_too_long",
+        "{field} must be {max_length} characters or fewer",
+        {"field": field, "max_length": max_length},
+    )
+
+
+def text(max_length: int, *, required: bool) -> Any:
+    """A text field of the API: validated as above, documented as a string with its
+    length limit and pattern."""
+    schema: dict[str, Any] = {
+        "type": "string",
+        "maxLength": max_length,
+        "pattern": REQUIRED_TEXT_PATTERN if required else TEXT_PATTERN,
+    }
+    if required:
+        schema["minLength"] = 1
+    return Annotated[
+        str,
+        BeforeValidator(_must_be_text),
+        AfterValidator(_checker(max_length, required=required)),
+        WithJsonSchema(schema),
+    ]
+
+
+# The search box's own limit (subjects.forms.SearchForm).
+_search_box = SearchForm.base_fields["q"]
+assert isinstance(_search_box, forms.CharField) and _search_box.max_length
+SEARCH_TEXT: int = _search_box.max_length
+
+if TYPE_CHECKING:
+    OptionalShortText = str
+    LongText = str
+    SearchText = str
+else:
+    OptionalShortText = text(SHORT_TEXT, required=False)
+    LongText = text(LONG_TEXT, required=True)
+    SearchText = text(SEARCH_TEXT, required=True)
+
+
+# --- Ids: exactly the JSON types the document gives ------------------------------------------
+
+# An id as the document's `format: uuid` has it (pydantic would also take braces, "urn:uuid:"
+# or no hyphens, which the document does not promise).
+_UUID = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+
+
+def _must_be_uuid_text(value: Any) -> Any:
+    if not isinstance(value, str) or not _UUID.fullmatch(value):
+        raise PydanticCustomError(
+            "uuid_parsing", "Must be an id like 0b7e3f4a-8c1d-4e5f-9a2b-3c4d5e6f7a8b"
+        )
+    return value
+
+
+def _must_be_whole_number(value: Any) -> Any:
+    # JSON has no integers apart from numbers: 3.0 is one; "3" and true are not.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PydanticCustomError("int_parsing", "Must be a whole number")
+    return value
+
+
+if TYPE_CHECKING:
+    Id = UUID
+    Number = int
+else:
+    Id = Annotated[UUID, BeforeValidator(_must_be_uuid_text)]
+    Number = Annotated[int, BeforeValidator(_must_be_whole_number)]
 
 
 class Input(Schema):
@@ -67,7 +154,10 @@ class Input(Schema):
 
 
 class SearchIn(Input):
-    query: SearchText
+    query: SearchText = Field(
+        description=f"A name, NHS number or other identifier. {NORMALISED}",
+        examples=["Oliver Novak"],
+    )
 
 
 UrgencyCode = Literal["immediate", "urgent", "standard"]
@@ -80,8 +170,12 @@ STATUTORY_BASIS_CODES = frozenset(StatutoryBasis.values)
 
 
 class RequestIn(Input):
-    to_organisation: UUID
-    purpose_category: int
+    to_organisation: Id = Field(
+        description="The id of another organisation in the partnership: the document you are given lists those you can ask."
+    )
+    purpose_category: Number = Field(
+        description="The id of one of the partnership's purposes: the document you are given lists the active ones."
+    )
     subject_details: LongText
     purpose: LongText
     information_needed: LongText
@@ -89,6 +183,11 @@ class RequestIn(Input):
     urgency: UrgencyCode
     statutory_basis: StatutoryBasisCode
     statutory_basis_detail: OptionalShortText = ""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"description": f"Every text: {NORMALISED}"},
+    )
 
 
 # --- Output ---------------------------------------------------------------------------------
@@ -284,3 +383,39 @@ class FieldErrorOut(Schema):
 
 class ValidationErrorOut(Schema):
     detail: list[FieldErrorOut]
+
+
+# --- Idempotency-Key -------------------------------------------------------------------------
+
+IDEMPOTENCY_KEY_LENGTH = 100
+_KEY = re.compile(r"[A-Za-z0-9._:-]+")
+IDEMPOTENCY_KEY_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": IDEMPOTENCY_KEY_LENGTH,
+    "pattern": f"^{_KEY.pattern}$",
+}
+
+
+def _must_be_key(value: Any) -> Any:
+    if value is None:
+        return value
+    if (
+        not isinstance(value, str)
+        or len(value) > IDEMPOTENCY_KEY_LENGTH
+        or not _KEY.fullmatch(value)
+    ):
+        raise PydanticCustomError(
+            "idempotency_key",
+            "Idempotency-Key must be 1 to {length} letters, digits, '.', '_', ':' or '-' (a new UUID for each new request will do)",
+            {"length": IDEMPOTENCY_KEY_LENGTH},
+        )
+    return value
+
+
+if TYPE_CHECKING:
+    IdempotencyKey = str | None
+else:
+    IdempotencyKey = Annotated[
+        str | None, BeforeValidator(_must_be_key), WithJsonSchema(IDEMPOTENCY_KEY_SCHEMA)
+    ]

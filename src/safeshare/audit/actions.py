@@ -34,10 +34,12 @@ def _base(request: Any, what: str) -> dict[str, Any] | None:
 
 def _target(person: Person | None, obj: models.Model | None) -> dict[str, Any]:
     target = obj if obj is not None else person
+    holder = {"person_organisation_id": person.organisation_id if person is not None else None}
     if target is None:
-        return {"person": person}
+        return {"person": person, **holder}
     return {
         "person": person,
+        **holder,
         "object_type": target._meta.label_lower,
         "object_id": str(target.pk),
     }
@@ -62,6 +64,16 @@ def record_access_many(request: Any, *, what: str, people: Iterable[Person]) -> 
     rows = [
         AccessRecord(**base, **_target(person, None), outcome=Outcome.SHOWN) for person in people
     ]
+    AccessRecord.objects.bulk_create(rows)
+    return len(rows)
+
+
+def record_access_objects(request: Any, *, what: str, objs: Iterable[models.Model]) -> int:
+    """One record per record listed (a queue of requests), in one statement."""
+    base = _base(request, what)
+    if base is None:
+        return 0
+    rows = [AccessRecord(**base, **_target(None, obj), outcome=Outcome.SHOWN) for obj in objs]
     AccessRecord.objects.bulk_create(rows)
     return len(rows)
 

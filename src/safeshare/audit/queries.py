@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from safeshare.accounts.models import User
 from safeshare.accounts.permissions import can_view_access_report
 from safeshare.audit.models import AccessRecord
 from safeshare.subjects.models import Person
+
+# Access records are listed newest first, the id breaking ties (keyset pages).
+RECORD_ORDER = ("-at", "-id")
 
 
 def views_of_person(user: Any, person: Person) -> QuerySet[AccessRecord]:
@@ -22,7 +25,7 @@ def views_of_person(user: Any, person: Person) -> QuerySet[AccessRecord]:
     return (
         AccessRecord.objects.filter(person=person)
         .select_related("user", "organisation")
-        .order_by("-at")
+        .order_by(*RECORD_ORDER)
     )
 
 
@@ -32,27 +35,34 @@ def access_report(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
     viewer: User | None = None,
-) -> QuerySet[AccessRecord]:
-    """The organisation's access report: reads by its own staff, and reads of its people
-    by anyone (once shares exist, a recipient agency's reads of what was shared)."""
+) -> list[QuerySet[AccessRecord]]:
+    """The organisation's access report, as two lists to merge (core/pagination.py), each
+    read from its own index: reads by its own staff, and reads of its people by anyone (a
+    recipient agency's reads of what was shared)."""
     if not can_view_access_report(user):
-        return AccessRecord.objects.none()
+        return [AccessRecord.objects.none()]
     org = user.organisation_id
-    records = AccessRecord.objects.filter(Q(organisation_id=org) | Q(person__organisation_id=org))
+    sides = [
+        AccessRecord.objects.filter(organisation_id=org),
+        AccessRecord.objects.filter(person_organisation_id=org),
+    ]
     zone = timezone.get_current_timezone()
-    if date_from:
-        records = records.filter(
-            at__gte=datetime.datetime.combine(date_from, datetime.time.min, tzinfo=zone)
-        )
-    if date_to:
-        records = records.filter(
-            at__lt=datetime.datetime.combine(
-                date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+    narrowed = []
+    for records in sides:
+        if date_from:
+            records = records.filter(
+                at__gte=datetime.datetime.combine(date_from, datetime.time.min, tzinfo=zone)
             )
-        )
-    if viewer is not None:
-        records = records.filter(user=viewer)
-    return records.select_related("user", "organisation", "person").order_by("-at")
+        if date_to:
+            records = records.filter(
+                at__lt=datetime.datetime.combine(
+                    date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+                )
+            )
+        if viewer is not None:
+            records = records.filter(user=viewer)
+        narrowed.append(records.select_related("user", "organisation", "person"))
+    return narrowed
 
 
 def viewers_for_report(user: Any) -> QuerySet[User]:

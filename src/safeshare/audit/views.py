@@ -6,7 +6,6 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -14,9 +13,9 @@ from safeshare.accounts.permissions import can_view_access_report
 from safeshare.audit import queries
 from safeshare.audit.actions import record_access, record_access_many
 from safeshare.audit.forms import ReportFilterForm
+from safeshare.audit.queries import RECORD_ORDER
+from safeshare.core.pagination import paginate
 from safeshare.subjects.queries import get_person_for_user
-
-PAGE_SIZE = 50
 
 
 def person_views(request: HttpRequest, person_id: UUID) -> HttpResponse:
@@ -24,11 +23,8 @@ def person_views(request: HttpRequest, person_id: UUID) -> HttpResponse:
     person = get_person_for_user(request.user, person_id)
     if not can_view_access_report(request.user):
         raise PermissionDenied
-    page = Paginator(queries.views_of_person(request.user, person), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    # Read the page before recording this view, so the count and the rows agree.
-    page.object_list = list(page.object_list)
+    # Read the page before recording this view, so the rows do not include it.
+    page = paginate(queries.views_of_person(request.user, person), RECORD_ORDER, request.GET)
     record_access(request, what="audit.person.views", person=person)
     return render(request, "audit/person_views.html", {"person": person, "page": page})
 
@@ -37,25 +33,19 @@ def report(request: HttpRequest) -> HttpResponse:
     if not can_view_access_report(request.user):
         raise PermissionDenied
     viewers = queries.viewers_for_report(request.user)
-    form = ReportFilterForm(request.GET or None, viewers=viewers)
-    records = queries.access_report(request.user)
+    chosen = {k for k in request.GET if k not in {"after", "before"}}
+    form = ReportFilterForm(request.GET if chosen else None, viewers=viewers)
+    sources = queries.access_report(request.user)
     if form.is_bound and form.is_valid():
-        records = queries.access_report(
+        sources = queries.access_report(
             request.user,
             date_from=form.cleaned_data["date_from"],
             date_to=form.cleaned_data["date_to"],
             viewer=form.cleaned_data["viewer"],
         )
     elif form.is_bound:
-        records = records.none()
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    people = {r.person_id: r.person for r in page.object_list if r.person is not None}
+        sources = [source.none() for source in sources]
+    page = paginate(sources, RECORD_ORDER, request.GET)
+    people = {r.person_id: r.person for r in page if r.person is not None}
     record_access_many(request, what="audit.report", people=people.values())
-    filters = request.GET.copy()
-    filters.pop("page", None)
-    return render(
-        request,
-        "audit/report.html",
-        {"form": form, "page": page, "filters": filters.urlencode()},
-    )
+    return render(request, "audit/report.html", {"form": form, "page": page})

@@ -28,10 +28,14 @@ _CLASSES: dict[type[forms.Widget], tuple[str, str]] = {
 
 # C0/C1 control characters other than tab, newline and carriage return have no place in a
 # record that people will read years later; they can also hide text from a reviewer.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Public, with MARKUP, because the API's OpenAPI document states the same rules
+# (safeshare/api/schemas.py).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Markup has no place in a record either: it would be shown escaped, as gibberish, and it is
 # how script injection is attempted. "<5 years" or "a < b" stay allowed.
-_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
+# (One optional "/ and spaces" after the spaces, not "spaces, optional /, spaces": the same
+# strings, without the quadratic backtracking over a long run of spaces after a "<".)
+MARKUP = re.compile(r"<\s*(?:/\s*)?[a-zA-Z!?]")
 
 
 class GovUKBoundField(BoundField):
@@ -97,14 +101,16 @@ class GovUKModelForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 def clean_text(value: str, label: str) -> str:
-    """Normalise free text and refuse control characters, naming the field."""
-    value = unicodedata.normalize("NFC", value)
-    if _CONTROL.search(value):
+    """Normalise free text and refuse control characters, naming the field. Markup is
+    refused as typed and once normalised ("<" and a letter with a combining accent is
+    markup as typed, though the normalised letter is not ASCII), as the API documents."""
+    typed, value = value, unicodedata.normalize("NFC", value)
+    if CONTROL_CHARACTERS.search(value):
         raise ValidationError(
             f"{label} must not contain control characters; type or paste the text again",
             code="control_characters",
         )
-    if _MARKUP.search(value):
+    if MARKUP.search(value) or MARKUP.search(typed):
         raise ValidationError(
             f"{label} must not contain HTML or other markup (text between < and >)",
             code="markup",

@@ -357,7 +357,12 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["-decided_at", "-started_at"]
-        indexes = [models.Index(fields=["organisation", "status", "-decided_at"])]
+        # The lists: newest first, the id breaking ties (keyset pages, queries.LIST_ORDER).
+        indexes = [
+            models.Index(
+                fields=["organisation", "status", "-decided_at", "-id"], name="decision_list"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status="draft")

@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Exists, F, Func, OuterRef, QuerySet, UUIDField
 from django.http import Http404
 from django.utils import timezone
 
@@ -47,15 +47,40 @@ def get_decision_for_user(user: Any, decision_id: UUID | str) -> Decision:
         raise Http404("No such decision") from exc
 
 
+# Every list of decisions is ordered newest first, the id breaking ties (keyset pages).
+LIST_ORDER = ("-decided_at", "-id")
+
+
 def recent_decisions_for_user(user: Any) -> QuerySet[Decision]:
+    """Finalised decisions for a list: one query for the rows (whether a later record has
+    corrected each is a subquery on the `supersedes` index, not a query per row), one for
+    their subjects and one for their items."""
+    return _listed(decisions_for_user(user).filter(status=DecisionStatus.FINALISED))
+
+
+class _NotIndexed(Func):
+    """A column SQLite's planner must not choose an index for (`+column`, its documented
+    hint): the chronology reads a person's few decisions by their links, and without
+    statistics SQLite would otherwise walk every decision of the organisation (measured:
+    47 ms against 0.4 ms at 50,000 decisions). Other databases get the column as it is
+    (PostgreSQL plans from its statistics)."""
+
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="+%(expressions)s", **extra)
+
+
+def _listed(found: QuerySet[Decision]) -> QuerySet[Decision]:
+    corrected = Decision.objects.filter(supersedes=OuterRef("pk"), status=DecisionStatus.FINALISED)
     return (
-        decisions_for_user(user)
-        .filter(status=DecisionStatus.FINALISED)
+        found.annotate(is_corrected=Exists(corrected))
         .select_related(
             "decided_by", "recipient_organisation", "organisation", "consent_withdrawal"
         )
-        .prefetch_related("subjects")
-        .order_by("-decided_at")
+        # what_happened counts the items: one query for the page's, not one per row.
+        .prefetch_related("subjects", "items")
+        .order_by(*LIST_ORDER)
     )
 
 
@@ -80,10 +105,14 @@ def decisions_about_person(
     user: Any, person: Person, filters: ChronologyFilter | None = None
 ) -> QuerySet[Decision]:
     """A person's chronology, newest first: every decision about them the user may see."""
-    found = (
-        recent_decisions_for_user(user)
-        .filter(subjects=person)
-        .prefetch_related("items", "amendments")
+    if not can_view_case_records(user):
+        return Decision.objects.none()
+    # From the person's links (their index), not from every decision of the organisation.
+    theirs = Decision.subjects.through.objects.filter(person_id=person.pk).values("decision_id")
+    found = _listed(
+        Decision.objects.annotate(
+            holder=_NotIndexed(F("organisation_id"), output_field=UUIDField())
+        ).filter(holder=user.organisation_id, pk__in=theirs, status=DecisionStatus.FINALISED)
     )
     f = filters or ChronologyFilter()
     if f.outcome:

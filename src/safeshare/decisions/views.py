@@ -17,9 +17,11 @@ from safeshare.accounts.models import CASE_ROLES, User
 from safeshare.accounts.permissions import can_record_consent_withdrawal, can_record_decision
 from safeshare.audit.actions import record_access, record_access_many
 from safeshare.core.forms import GovUKForm
+from safeshare.core.pagination import paginate
 from safeshare.decisions import actions, completeness, flow, forms, permissions
 from safeshare.decisions.models import Channel, ContactMethod, Decision, InformationItem, Kind
 from safeshare.decisions.queries import (
+    LIST_ORDER,
     decision_summary,
     drafts_for_user,
     get_decision_for_user,
@@ -29,13 +31,24 @@ from safeshare.directory.queries import verified_contacts
 from safeshare.ledger.queries import receipt_for
 from safeshare.subjects.queries import get_person_for_user, people_for_user, search_people
 
+# A user's own unfinished drafts: shown newest first, this many at most.
+DRAFTS_SHOWN = 50
+
 
 def index(request: HttpRequest) -> HttpResponse:
-    drafts = list(drafts_for_user(request.user)[:50])
-    decisions = list(recent_decisions_for_user(request.user)[:50])
-    listed = {p.pk: p for d in [*drafts, *decisions] for p in d.subjects.all()}
+    drafts = list(drafts_for_user(request.user)[: DRAFTS_SHOWN + 1])
+    decisions = paginate(recent_decisions_for_user(request.user), LIST_ORDER, request.GET)
+    listed = {p.pk: p for d in [*drafts[:DRAFTS_SHOWN], *decisions] for p in d.subjects.all()}
     record_access_many(request, what="decisions.decision.index", people=listed.values())
-    return render(request, "decisions/index.html", {"drafts": drafts, "decisions": decisions})
+    return render(
+        request,
+        "decisions/index.html",
+        {
+            "drafts": drafts[:DRAFTS_SHOWN],
+            "more_drafts": len(drafts) > DRAFTS_SHOWN,
+            "decisions": decisions,
+        },
+    )
 
 
 @require_POST

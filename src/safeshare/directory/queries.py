@@ -41,10 +41,6 @@ def get_organisation_for_user(user: Any, organisation_id: UUID) -> Organisation:
                     "contact_points",
                     queryset=ContactPoint.objects.select_related("user", "verified_by"),
                 ),
-                Prefetch(
-                    "directory_practitioners",
-                    queryset=DirectoryPractitioner.objects.select_related("verified_by"),
-                ),
             )
             .get(pk=organisation_id)
         )

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from safeshare.accounts.models import Organisation
+from safeshare.core.pagination import paginate
 from safeshare.directory import actions, csv_io
 from safeshare.directory.forms import (
     ContactPointForm,
@@ -52,7 +53,7 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "directory/index.html",
         {
-            "organisations": organisations_for_directory(),
+            "organisations": paginate(organisations_for_directory(), ("name", "id"), request.GET),
             "can_import": can_import_directory(request.user),
         },
     )
@@ -69,7 +70,13 @@ def organisation(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
             "organisation": org,
             "profile": profile,
             "contacts": list(org.contact_points.all()),
-            "practitioners": list(org.directory_practitioners.all()),
+            "practitioners": paginate(
+                DirectoryPractitioner.objects.filter(organisation=org).select_related(
+                    "verified_by"
+                ),
+                ("name", "id"),
+                request.GET,
+            ),
             "can_manage": can_manage_directory(request.user, org),
         },
     )

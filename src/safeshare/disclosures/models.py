@@ -87,7 +87,7 @@ class Disclosure(AppendOnly):
     class Meta:
         ordering = ["-sent_at"]
         indexes = [
-            models.Index(fields=["recipient", "-sent_at"]),
+            models.Index(fields=["recipient", "-sent_at", "-id"], name="disclosure_received"),
             models.Index(fields=["organisation", "-sent_at"]),
             models.Index(fields=["decision", "-sent_at"]),
         ]

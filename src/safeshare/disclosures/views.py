@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from safeshare.accounts.models import CASE_ROLES, Organisation, User
 from safeshare.accounts.permissions import can_view_case_records
 from safeshare.audit.actions import record_access
+from safeshare.core.pagination import paginate
 from safeshare.decisions.models import Decision
 from safeshare.decisions.queries import get_decision_for_user
 from safeshare.disclosures import actions, permissions
@@ -114,7 +115,7 @@ def received(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Shared with you": no one's personal data, only who sent what when, and its state."""
     if not can_view_case_records(request.user):
         raise PermissionDenied
-    rows = list(disclosures_received(request.user).order_by("-sent_at")[:200])
+    rows = paginate(disclosures_received(request.user), ("-sent_at", "-id"), request.GET)
     return render(request, "disclosures/received.html", {"rows": rows, "now": timezone.now()})
 
 

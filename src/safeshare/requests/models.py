@@ -103,9 +103,13 @@ class InformationRequest(models.Model):
 
     class Meta:
         ordering = ["due_at"]
+        # The queues: open ones by status, "all" by organisation alone, both by due date
+        # with the id as the keyset's tie-break.
         indexes = [
             models.Index(fields=["to_organisation", "status", "due_at"]),
             models.Index(fields=["from_organisation", "status", "due_at"]),
+            models.Index(fields=["to_organisation", "due_at", "id"], name="request_incoming_due"),
+            models.Index(fields=["from_organisation", "due_at", "id"], name="request_outgoing_due"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -6,22 +6,29 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from safeshare.accounts.permissions import can_view_case_records
 from safeshare.requests.models import InformationRequest, Status
 
+# Queues are ordered by when a request is due, the id breaking ties (keyset pages).
+QUEUE_ORDER = ("due_at", "id")
+
+
+def _with_people(found: QuerySet[InformationRequest]) -> QuerySet[InformationRequest]:
+    return found.select_related(
+        "to_organisation", "from_organisation", "requested_by", "assigned_to", "purpose_category"
+    )
+
 
 def requests_for_user(user: Any) -> QuerySet[InformationRequest]:
     if not can_view_case_records(user):
         return InformationRequest.objects.none()
     org = user.organisation_id
-    return InformationRequest.objects.filter(
-        Q(to_organisation_id=org) | Q(from_organisation_id=org)
-    ).select_related(
-        "to_organisation", "from_organisation", "requested_by", "assigned_to", "purpose_category"
+    return _with_people(
+        InformationRequest.objects.filter(Q(to_organisation_id=org) | Q(from_organisation_id=org))
     )
 
 
@@ -33,18 +40,31 @@ def get_request_for_user(user: Any, request_id: UUID | str) -> InformationReques
 
 
 def incoming(user: Any) -> QuerySet[InformationRequest]:
-    return requests_for_user(user).filter(to_organisation_id=user.organisation_id)
+    """Requests to the user's organisation (one side of requests_for_user, without its OR,
+    so the queue reads the (to_organisation, ...) indexes)."""
+    if not can_view_case_records(user):
+        return InformationRequest.objects.none()
+    return _with_people(InformationRequest.objects.filter(to_organisation_id=user.organisation_id))
 
 
 def outgoing(user: Any) -> QuerySet[InformationRequest]:
-    return requests_for_user(user).filter(from_organisation_id=user.organisation_id)
+    if not can_view_case_records(user):
+        return InformationRequest.objects.none()
+    return _with_people(
+        InformationRequest.objects.filter(from_organisation_id=user.organisation_id)
+    )
 
 
 def queue_counts(user: Any) -> dict[str, int]:
     """For the header: open incoming requests, and how many are overdue."""
-    open_incoming = incoming(user).filter(status__in=[Status.OPEN, Status.ASSIGNED])
-    return {
-        "open": open_incoming.count(),
-        "overdue": open_incoming.filter(due_at__lt=timezone.now()).count(),
-        "mine": open_incoming.filter(assigned_to=user).count(),
-    }
+    if not can_view_case_records(user):
+        return {"open": 0, "overdue": 0, "mine": 0}
+    # One statement for the three, on every page's header.
+    counts = InformationRequest.objects.filter(
+        to_organisation_id=user.organisation_id, status__in=[Status.OPEN, Status.ASSIGNED]
+    ).aggregate(
+        open=Count("pk"),
+        overdue=Count("pk", filter=Q(due_at__lt=timezone.now())),
+        mine=Count("pk", filter=Q(assigned_to=user)),
+    )
+    return {name: int(value or 0) for name, value in counts.items()}

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from safeshare.accounts.models import User
-from safeshare.audit.actions import record_access
+from safeshare.audit.actions import record_access, record_access_objects
+from safeshare.core.pagination import paginate
 from safeshare.decisions.models import Decision, DecisionStatus
 from safeshare.requests import actions, permissions
 from safeshare.requests.forms import (
@@ -27,7 +28,7 @@ from safeshare.requests.forms import (
     RespondForm,
 )
 from safeshare.requests.models import InformationRequest, Status
-from safeshare.requests.queries import get_request_for_user, incoming, outgoing
+from safeshare.requests.queries import QUEUE_ORDER, get_request_for_user, incoming, outgoing
 from safeshare.subjects.queries import people_for_user
 
 
@@ -50,17 +51,18 @@ def _filtered(
         found = found.filter(urgency=data["urgency"])
     if data.get("mine"):
         found = found.filter(Q(assigned_to=user) | Q(requested_by=user) | Q(logged_by=user))
-    return found.order_by("due_at")
+    return found
 
 
 def queue(request: AuthenticatedHttpRequest, direction: str = "incoming") -> HttpResponse:
     if not getattr(request.user, "has_case_role", False):
         raise PermissionDenied
-    form = QueueFilterForm(request.GET or None)
+    # The page's cursor (after, before) is not a filter: only the form's own fields bind it.
+    chosen = {k for k in request.GET if k not in {"after", "before"}}
+    form = QueueFilterForm(request.GET if chosen else None)
     source = incoming(request.user) if direction == "incoming" else outgoing(request.user)
-    rows = list(_filtered(source, form, request.user)[:200])
-    for row in rows:
-        record_access(request, what=f"requests.request.{direction}", obj=row)
+    rows = paginate(_filtered(source, form, request.user), QUEUE_ORDER, request.GET)
+    record_access_objects(request, what=f"requests.request.{direction}", objs=rows)
     return render(
         request,
         "requests/queue.html",

@@ -12,7 +12,8 @@ from safeshare.accounts.permissions import (
     can_view_case_records,
 )
 from safeshare.audit.actions import record_access, record_access_many
-from safeshare.decisions.queries import ChronologyFilter, decisions_about_person
+from safeshare.core.pagination import paginate
+from safeshare.decisions.queries import LIST_ORDER, ChronologyFilter, decisions_about_person
 from safeshare.subjects import actions
 from safeshare.subjects.forms import ChronologyFilterForm, PersonForm, SearchForm
 from safeshare.subjects.queries import get_person_for_user, search_people
@@ -37,7 +38,9 @@ def search(request: HttpRequest) -> HttpResponse:
 def show(request: HttpRequest, person_id: UUID) -> HttpResponse:
     person = get_person_for_user(request.user, person_id)
     record_access(request, what="subjects.person.show", person=person)
-    filters = ChronologyFilterForm(request.GET or None)
+    # The page's cursor (after, before) is not a filter: only the form's own fields bind it.
+    chosen_filters = {k for k in request.GET if k not in {"after", "before"}}
+    filters = ChronologyFilterForm(request.GET if chosen_filters else None)
     chosen = ChronologyFilter()
     if filters.is_bound and filters.is_valid():
         data = filters.cleaned_data
@@ -53,7 +56,9 @@ def show(request: HttpRequest, person_id: UUID) -> HttpResponse:
         {
             "person": person,
             "identifiers": list(person.identifiers.all()),
-            "decisions": list(decisions_about_person(request.user, person, chosen)),
+            "decisions": paginate(
+                decisions_about_person(request.user, person, chosen), LIST_ORDER, request.GET
+            ),
             "filters": filters,
             "filtered": filters.is_bound,
             "can_view_access_log": can_view_access_report(request.user),

@@ -1,0 +1,289 @@
+"""A page's cost does not grow with what is behind it (DESIGN invariant; issue 14): every
+list and record page runs the same number of queries with 10 rows behind it as with 200.
+Rows are cloned in bulk from records made through the actions, so they hold what the
+actions write; the page is measured once warm at each size."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from safeshare.accounts.models import Organisation, User
+from safeshare.audit.models import AccessRecord
+from safeshare.decisions.models import Decision, InformationItem
+from safeshare.directory.models import DirectoryPractitioner
+from safeshare.disclosures import actions as disclosure_actions
+from safeshare.disclosures.models import Disclosure
+from safeshare.requests import actions as request_actions
+from safeshare.requests.models import InformationRequest
+from safeshare.subjects.models import Person
+from tests.decisions.builders import complete
+from tests.factories import OrganisationFactory, PersonFactory, UserFactory
+from tests.requests.test_requests import details
+
+pytestmark = pytest.mark.django_db
+
+SMALL, LARGE = 10, 200
+
+
+def _queries(client: Client, url: str) -> int:
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def assert_constant(client: Client, url: Callable[[], str], grow: Callable[[int], None]) -> None:
+    grow(SMALL)
+    small = _queries(client, url())
+    grow(LARGE - SMALL)
+    large = _queries(client, url())
+    assert small == large, f"{url()}: {small} queries with {SMALL} rows, {large} with {LARGE}"
+
+
+def clone_decisions(template: Decision, count: int, person: Person | None = None) -> None:
+    """`count` finalised copies of `template`, each about `person` (or the template's
+    people) with its items: drafts first (the database refuses links to finalised
+    decisions), then finalised in one statement."""
+    subjects = [person] if person else list(template.subjects.all())
+    items = list(template.items.all())
+    values = {
+        f.attname: getattr(template, f.attname)
+        for f in Decision._meta.concrete_fields
+        if f.attname not in {"id", "status", "decided_at"}
+    }
+    made = Decision.objects.bulk_create(
+        [Decision(**values, id=uuid.uuid4(), status="draft", decided_at=None) for _ in range(count)]
+    )
+    through = Decision.subjects.through
+    through.objects.bulk_create(
+        [through(decision_id=d.pk, person_id=p.pk) for d in made for p in subjects]
+    )
+    InformationItem.objects.bulk_create(
+        [
+            InformationItem(
+                **{
+                    f.attname: getattr(item, f.attname)
+                    for f in InformationItem._meta.concrete_fields
+                    if f.attname not in {"id", "decision_id"}
+                },
+                decision_id=d.pk,
+            )
+            for d in made
+            for item in items
+        ]
+    )
+    now = timezone.now()
+    for offset, decision in enumerate(made):
+        Decision.objects.filter(pk=decision.pk).update(
+            status="finalised", decided_at=now - datetime.timedelta(minutes=offset + 1)
+        )
+
+
+@pytest.fixture
+def shared(practitioner: User, person: Person) -> Decision:
+    return complete("share", practitioner, person)
+
+
+@pytest.fixture
+def ig_lead(organisation: Organisation) -> User:
+    return UserFactory.create(organisation=organisation, ig_lead=True, username="ig")
+
+
+@pytest.fixture
+def recipient() -> User:
+    return UserFactory.create(organisation=OrganisationFactory.create(name="Northshire CSC"))
+
+
+def _decisions_of_other_people(template: Decision, organisation: Organisation) -> Any:
+    def grow(count: int) -> None:
+        for _ in range(count):
+            clone_decisions(template, 1, PersonFactory.create(organisation=organisation))
+
+    return grow
+
+
+def test_home(client: Client, practitioner: User, shared: Decision, organisation: Any) -> None:
+    client.force_login(practitioner)
+    assert_constant(
+        client, lambda: reverse("core:home"), _decisions_of_other_people(shared, organisation)
+    )
+
+
+def test_decisions_list(
+    client: Client, practitioner: User, shared: Decision, organisation: Any
+) -> None:
+    client.force_login(practitioner)
+    assert_constant(
+        client,
+        lambda: reverse("decisions:index"),
+        _decisions_of_other_people(shared, organisation),
+    )
+
+
+def test_a_persons_page_and_chronology(
+    client: Client, practitioner: User, shared: Decision, person: Person
+) -> None:
+    client.force_login(practitioner)
+    assert_constant(
+        client,
+        lambda: reverse("subjects:show", args=[person.pk]),
+        lambda n: clone_decisions(shared, n, person),
+    )
+
+
+def test_one_decision_whatever_else_is_recorded(
+    client: Client, practitioner: User, shared: Decision, person: Person
+) -> None:
+    client.force_login(practitioner)
+    assert_constant(
+        client,
+        lambda: reverse("decisions:show", args=[shared.pk]),
+        lambda n: clone_decisions(shared, n, person),
+    )
+
+
+def _copies_sent(sender: User, decision: Decision, recipient: User) -> Callable[[int], None]:
+    """Send the decision's items to the recipient `count` times (each a new disclosure:
+    a different message each time)."""
+
+    def grow(count: int) -> None:
+        for _ in range(count):
+            disclosure_actions.send_disclosure(
+                actor=sender,
+                decision=decision,
+                recipient=recipient,
+                items=list(decision.items.all()),
+                message=f"Copy {uuid.uuid4()}",
+                expires_on=timezone.localdate() + datetime.timedelta(days=30),
+            )
+
+    return grow
+
+
+def test_one_decision_sent_many_times(
+    client: Client, practitioner: User, shared: Decision, recipient: User
+) -> None:
+    client.force_login(practitioner)
+    grow = _copies_sent(practitioner, shared, recipient)
+    assert_constant(client, lambda: reverse("decisions:show", args=[shared.pk]), grow)
+
+
+def _requests_from(asker: User, organisation: Organisation) -> Callable[[int], None]:
+    def grow(count: int) -> None:
+        for n in range(count):
+            request_actions.raise_request(
+                actor=asker,
+                to_organisation=organisation,
+                details={**details(), "why_needed": f"Strategy discussion {uuid.uuid4()}"},
+            )
+            del n
+
+    return grow
+
+
+def test_request_queues(
+    client: Client, practitioner: User, outsider: User, organisation: Organisation
+) -> None:
+    grow = _requests_from(outsider, organisation)
+    client.force_login(practitioner)
+    assert_constant(client, lambda: reverse("requests:incoming") + "?status=all", grow)
+    client.force_login(outsider)
+    assert_constant(client, lambda: reverse("requests:outgoing") + "?status=all", grow)
+
+
+def test_one_request(
+    client: Client, practitioner: User, outsider: User, organisation: Organisation
+) -> None:
+    asked = request_actions.raise_request(
+        actor=outsider, to_organisation=organisation, details=details()
+    )
+    client.force_login(practitioner)
+    assert_constant(
+        client,
+        lambda: reverse("requests:show", args=[asked.pk]),
+        _requests_from(outsider, organisation),
+    )
+    assert InformationRequest.objects.count() == LARGE + 1
+
+
+def test_shared_with_you(
+    client: Client, practitioner: User, shared: Decision, recipient: User
+) -> None:
+    client.force_login(recipient)
+    assert_constant(
+        client,
+        lambda: reverse("disclosures:received"),
+        _copies_sent(practitioner, shared, recipient),
+    )
+    assert Disclosure.objects.count() == LARGE
+
+
+def _access_records(user: User, person: Person) -> Callable[[int], None]:
+    def grow(count: int) -> None:
+        AccessRecord.objects.bulk_create(
+            [
+                AccessRecord(
+                    user=user,
+                    organisation_id=user.organisation_id,
+                    person=person,
+                    person_organisation_id=person.organisation_id,
+                    what="subjects.person.show",
+                )
+                for _ in range(count)
+            ]
+        )
+
+    return grow
+
+
+def test_who_viewed_this_record(client: Client, ig_lead: User, person: Person) -> None:
+    client.force_login(ig_lead)
+    assert_constant(
+        client,
+        lambda: reverse("audit:person_views", args=[person.pk]),
+        _access_records(ig_lead, person),
+    )
+
+
+def test_the_access_report(client: Client, ig_lead: User, person: Person) -> None:
+    client.force_login(ig_lead)
+    assert_constant(client, lambda: reverse("audit:report"), _access_records(ig_lead, person))
+
+
+def test_the_directory(client: Client, practitioner: User, organisation: Organisation) -> None:
+    client.force_login(practitioner)
+
+    def organisations(count: int) -> None:
+        Organisation.objects.bulk_create(
+            [Organisation(name=f"School {uuid.uuid4()}", kind="school") for _ in range(count)]
+        )
+
+    def practitioners(count: int) -> None:
+        DirectoryPractitioner.objects.bulk_create(
+            [
+                DirectoryPractitioner(
+                    organisation=organisation,
+                    name=f"Practitioner {uuid.uuid4()}",
+                    job_title="Teacher",
+                    secure_email="teacher@school.example",
+                )
+                for _ in range(count)
+            ]
+        )
+
+    assert_constant(client, lambda: reverse("directory:index"), organisations)
+    assert_constant(
+        client,
+        lambda: reverse("directory:organisation", args=[organisation.pk]),
+        practitioners,
+    )
