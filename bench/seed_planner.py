@@ -339,7 +339,7 @@ class Planner:
                     "subjects.person.new",
                     "subjects.person",
                     str(person.id),
-                    person.id,
+                    person,
                 )
             )
         family = Family(org, family_name, members, members[-1].created_at + MINUTE)
@@ -857,7 +857,7 @@ class Planner:
                         f"decisions.decision.{page}",
                         "decisions.decision",
                         oid,
-                        person.id,
+                        person,
                     )
                 )
         readers = self.case_roles[d.org.key]
@@ -874,7 +874,7 @@ class Planner:
                             f"decisions.decision.{what}",
                             "decisions.decision",
                             oid,
-                            person.id,
+                            person,
                         )
                     )
         first = d.subjects[0]
@@ -885,7 +885,7 @@ class Planner:
                 "subjects.person.show",
                 "subjects.person",
                 str(first.id),
-                first.id,
+                first,
             )
         )
         request = linked(d)
@@ -1003,7 +1003,7 @@ class Planner:
                             "disclosures.disclosure.show",
                             "disclosures.disclosure",
                             str(x.id),
-                            person.id,
+                            person,
                         )
                     )
                 acked = (

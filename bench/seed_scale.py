@@ -344,13 +344,19 @@ class Seeder:
         mirror.entries.clear()
 
     def _access(self, case: Any) -> None:
-        """Access records as (at, user, what, object type, object id, person): the writer
+        """Access records as (at, user, what, object type, object id, person, the person's
+        organisation, as record_access fills it in): the writer
         makes the rows (seed_store.Sink.access)."""
         end = self.end
         out = self.access
         for at, user, what, object_type, object_id, person in case.access:
             if at < end:
-                out.append((at, user.id, what, object_type, object_id, person))
+                if person is None:
+                    out.append((at, user.id, what, object_type, object_id, None, None))
+                else:
+                    out.append(
+                        (at, user.id, what, object_type, object_id, person.id, person.org.id)
+                    )
 
     # -- the run -----------------------------------------------------------------------
 

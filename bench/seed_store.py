@@ -559,7 +559,7 @@ class Sink:
 
     def access(self, records: list[tuple[Any, ...]]) -> None:
         """audit.AccessRecord rows, as record_access writes them (not ledger events), from
-        (at, user, what, object type, object id, person). The first go through the generic
+        (at, user, what, object type, object id, person, the person's organisation). The first go through the generic
         conversion, checked against the fields' own; the rest are built directly, and the
         first of those is compared with the generic."""
         from django.db import connection
@@ -571,7 +571,7 @@ class Sink:
         sqlite = self.vendor == "sqlite"
         network = self.network
         rows = []
-        for at, user_id, what, object_type, object_id, person in records:
+        for at, user_id, what, object_type, object_id, person, holder in records:
             ip, agent, org_id = network[user_id]
             pk = new_id(rng)
             when = ts(at)
@@ -585,6 +585,7 @@ class Sink:
                     object_type,
                     object_id,
                     None if person is None else person.replace("-", ""),
+                    None if holder is None else holder.replace("-", ""),
                     "shown",
                     ip,
                     agent,
@@ -599,6 +600,7 @@ class Sink:
                     object_type,
                     object_id,
                     person,
+                    holder,
                     "shown",
                     ip,
                     agent,
@@ -613,6 +615,7 @@ class Sink:
                     "object_type": object_type,
                     "object_id": object_id,
                     "person_id": person,
+                    "person_organisation_id": holder,
                     "outcome": "shown",
                     "ip_address": ip,
                     "user_agent": agent,
