@@ -523,6 +523,31 @@ def test_frontier_root_after_every_append() -> None:
         assert roots[size - 1] == naive_mth(entries(700)[:size])
 
 
+def test_completed_by_append_gives_the_nodes_frontier_append_completes() -> None:
+    hs = hashes(1100)
+    frontier: merkle.Frontier = []
+    edge: list[bytes] = []
+    for size, h in enumerate(hs):
+        frontier, created = merkle.frontier_append(frontier, h)
+        completed = merkle.completed_by_append(size, h, edge)
+        assert completed == created[1:]
+        # The caller's right edge, as the docstring says to keep it.
+        del edge[len(edge) - len(completed) :]
+        edge.append(completed[-1][2] if completed else h)
+        assert edge == [node for _, node in frontier]
+    assert merkle.frontier_root(frontier) == merkle.tree_root(hs)
+
+
+def test_completed_by_append_refuses_a_right_edge_too_short_for_the_size() -> None:
+    h = hashes(1)[0]
+    with pytest.raises(ValueError, match="at least 2 frontier nodes"):
+        merkle.completed_by_append(3, h, [h])
+    with pytest.raises(ValueError):
+        merkle.completed_by_append(-1, h, [])
+    with pytest.raises(ValueError):
+        merkle.completed_by_append(0, b"short", [])
+
+
 @settings(max_examples=60, deadline=None)
 @given(size=st.integers(0, 600))
 def test_node_store_holds_every_complete_subtree_once(size: int) -> None:

@@ -31,6 +31,7 @@ __all__ = [
     "Frontier",
     "GetNode",
     "NewNode",
+    "completed_by_append",
     "consistency_proof",
     "consistency_proof_from_nodes",
     "frontier_append",
@@ -361,6 +362,33 @@ def frontier_append(frontier: Frontier, leaf_hash: bytes) -> tuple[Frontier, lis
         created.append((level, (new_size >> level) - 1, h))
     result.append((level, h))
     return result, created
+
+
+def completed_by_append(size: int, leaf_hash: bytes, right_edge: Sequence[bytes]) -> list[NewNode]:
+    """The interior nodes that appending leaf number ``size`` completes, lowest first.
+
+    ``right_edge`` is the hashes of the tree's frontier, largest subtree first (as
+    ``frontier_append`` keeps them, without their levels, which are the set bits of
+    ``size``). One node completes per trailing one bit of ``size``: each joins the
+    subtree before it on the right edge with the node just made (the leaf first), like a
+    binary carry. After the append the right edge is ``right_edge`` without its last
+    ``len(result)`` hashes, then the last node made (the leaf when none was made).
+
+    The same nodes as ``frontier_append`` gives above level 0, without checking the
+    frontier whole at every append: for building a stored tree in bulk, where the caller
+    keeps the right edge itself.
+    """
+    if not _is_size(size) or not _is_hash(leaf_hash):
+        raise ValueError("invalid tree size or leaf hash")
+    carries = (size ^ (size + 1)).bit_length() - 1  # trailing one bits of size
+    if carries > len(right_edge):
+        raise ValueError(f"a tree of {size} leaves has at least {carries} frontier nodes")
+    created: list[NewNode] = []
+    h = leaf_hash
+    for level in range(1, carries + 1):
+        h = _sha256(_NODE_PREFIX + right_edge[-level] + h).digest()
+        created.append((level, ((size + 1) >> level) - 1, h))
+    return created
 
 
 def frontier_root(frontier: Frontier) -> bytes:
