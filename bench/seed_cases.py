@@ -288,7 +288,7 @@ class WithdrawalPlan:
 Step = tuple[datetime.datetime, str, Any]
 # An access record (not a ledger event): (at, user, what, object type, object id, person
 # plan or None).
-Access = tuple[datetime.datetime, Staff, str, str, str, str | None]
+Access = tuple[datetime.datetime, Staff, str, str, str, "PersonPlan | None"]
 
 
 @dataclass(eq=False)
