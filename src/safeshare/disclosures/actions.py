@@ -22,11 +22,17 @@ from safeshare.accounts.models import User
 from safeshare.core.forms import LONG_TEXT, clean_text
 from safeshare.decisions.models import Decision, InformationItem
 from safeshare.disclosures import notifications, permissions, queries
-from safeshare.disclosures.models import DisclosedItem, Disclosure, Receipt, Revocation
+from safeshare.disclosures.models import (
+    MAX_AVAILABLE_DAYS,
+    DisclosedItem,
+    Disclosure,
+    Receipt,
+    Revocation,
+)
 from safeshare.ledger.actions import append_entry
 
 DEFAULT_DAYS = 30
-MAX_DAYS = 90
+MAX_DAYS = MAX_AVAILABLE_DAYS
 
 
 class DisclosureError(ValueError):

@@ -51,6 +51,12 @@ class Status(models.TextChoices):
     EXPIRED = "expired", "Expired"
 
 
+# The longest a disclosure can be read: its expiry is at most this many days after the
+# day it is sent (enforced by disclosures.actions.check_expiry; the header's count of
+# unopened ones relies on it to read only recent rows).
+MAX_AVAILABLE_DAYS = 90
+
+
 class Disclosure(AppendOnly):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # Short enough to read over the phone; random, never derived from personal data.

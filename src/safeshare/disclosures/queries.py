@@ -25,8 +25,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from safeshare.accounts.permissions import can_view_case_records
+from safeshare.core.planner import not_indexed
 from safeshare.decisions.models import Decision, InformationItem
-from safeshare.disclosures.models import Disclosure, Receipt
+from safeshare.disclosures.models import MAX_AVAILABLE_DAYS, Disclosure, Receipt
 from safeshare.subjects.models import Person
 
 
@@ -84,9 +85,20 @@ def get_disclosure_for_sender(user: Any, disclosure_id: UUID | str) -> Disclosur
     return _get(disclosures_sent_by(user), disclosure_id)
 
 
+def sent_from_decision(user: Any, decision: Decision) -> QuerySet[Disclosure]:
+    """What the user's organisation sent from this decision, by the decision's index (the
+    organisation's would walk everything it ever sent: core/planner.py)."""
+    if not can_view_case_records(user):
+        return Disclosure.objects.none()
+    found = Disclosure.objects.annotate(sender=not_indexed("organisation_id")).filter(
+        sender=user.organisation_id, decision=decision
+    )
+    return _with_history(found).order_by("sent_at")
+
+
 def disclosures_of_decision(user: Any, decision: Decision) -> list[Disclosure]:
     """For the decision page: what the user's organisation sent from this decision."""
-    return list(disclosures_sent_by(user).filter(decision=decision).order_by("sent_at"))
+    return list(sent_from_decision(user, decision))
 
 
 def disclosures_answering(user: Any, decisions: list[Decision]) -> dict[Any, list[Disclosure]]:
@@ -109,10 +121,25 @@ def disclosures_answering(user: Any, decisions: list[Decision]) -> dict[Any, lis
     return shown
 
 
-def unopened_count(user: Any) -> int:
-    """For the header: available disclosures the recipient has not opened yet."""
+def unopened(user: Any, now: datetime.datetime | None = None) -> QuerySet[Disclosure]:
+    """Available disclosures the recipient has not opened yet.
+
+    A disclosure is available for at most MAX_AVAILABLE_DAYS days after the day it was
+    sent (disclosures.actions.check_expiry), so only those sent since then can count: the
+    bound lets every page's header read the recipient's recent ones from the
+    disclosure_received index, not all they were ever sent (issue 14)."""
+    now = now or timezone.now()
     opened = Receipt.objects.filter(disclosure=OuterRef("pk"), kind=Receipt.Kind.OPENED)
-    return available(disclosures_received(user)).filter(~Exists(opened)).count()
+    # Expiry is at the end of its day in local time: a day and a clock change of margin.
+    recent = disclosures_received(user).filter(
+        sent_at__gte=now - datetime.timedelta(days=MAX_AVAILABLE_DAYS + 2)
+    )
+    return available(recent, now).filter(~Exists(opened))
+
+
+def unopened_count(user: Any) -> int:
+    """For the header."""
+    return unopened(user).count()
 
 
 @dataclass(frozen=True)

@@ -58,13 +58,14 @@ def outgoing(user: Any) -> QuerySet[InformationRequest]:
 def queue_counts(user: Any) -> dict[str, int]:
     """For the header: open incoming requests, and how many are overdue."""
     if not can_view_case_records(user):
-        return {"open": 0, "overdue": 0, "mine": 0}
-    # One statement for the three, on every page's header.
+        return {"open": 0, "overdue": 0}
+    # One statement for both, on every page's header, read from the (to_organisation,
+    # status, due_at) index alone: nothing else may go in it, or every page reads the
+    # table's rows (issue 14: 20 ms a page with 10,000 open requests).
     counts = InformationRequest.objects.filter(
         to_organisation_id=user.organisation_id, status__in=[Status.OPEN, Status.ASSIGNED]
     ).aggregate(
-        open=Count("pk"),
-        overdue=Count("pk", filter=Q(due_at__lt=timezone.now())),
-        mine=Count("pk", filter=Q(assigned_to=user)),
+        open=Count("due_at"),
+        overdue=Count("due_at", filter=Q(due_at__lt=timezone.now())),
     )
     return {name: int(value or 0) for name, value in counts.items()}
