@@ -374,3 +374,48 @@ def test_someone_with_another_family_name_can_be_found_and_added(
     )
     assert response.status_code == 302
     assert set(decision.subjects.all()) == {person, mother}
+
+
+def test_a_common_family_name_suggests_the_first_twenty_and_says_so(
+    client: Client, practitioner: User, person: Person
+) -> None:
+    """Hundreds can share a family name in a large organisation's records (issue 14: 1,100
+    at 250,000 people): the page suggests the first 20 by name and points to the search."""
+    from safeshare.decisions.views import FAMILY_SUGGESTIONS
+    from tests.factories import PersonFactory
+
+    namesakes = [
+        PersonFactory.create(
+            organisation=person.organisation,
+            given_names=f"Alex{n:02d}",
+            family_name=person.family_name,
+        )
+        for n in range(FAMILY_SUGGESTIONS + 5)
+    ]
+    client.force_login(practitioner)
+    decision = start(client, person)
+    url = reverse("decisions:people", args=[decision.pk])
+    page = client.get(url).content.decode()
+    shown = [p for p in namesakes if p.given_names in page]
+    assert shown == namesakes[:FAMILY_SUGGESTIONS]
+    assert person.given_names in page
+    assert f"Only the first {FAMILY_SUGGESTIONS} others with the same family name" in page
+    found = client.post(
+        url, {"find": "1", "q": namesakes[-1].given_names, "subjects": [str(person.pk)]}
+    ).content.decode()
+    assert namesakes[-1].given_names in found
+
+
+def test_a_few_namesakes_are_all_listed_without_the_note(
+    client: Client, practitioner: User, person: Person
+) -> None:
+    from tests.factories import PersonFactory
+
+    sister = PersonFactory.create(
+        organisation=person.organisation, given_names="Rosa", family_name=person.family_name
+    )
+    client.force_login(practitioner)
+    decision = start(client, person)
+    page = client.get(reverse("decisions:people", args=[decision.pk])).content.decode()
+    assert sister.given_names in page
+    assert "Only the first" not in page

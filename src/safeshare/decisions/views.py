@@ -175,6 +175,9 @@ def _touched(decision: Decision, section: str) -> bool:
     return True
 
 
+FAMILY_SUGGESTIONS = 20
+
+
 @_draft_or_record
 def people(request: HttpRequest, decision_id: UUID) -> HttpResponse:
     """Who the decision is about: family members are suggested by family name, and anyone
@@ -183,8 +186,17 @@ def people(request: HttpRequest, decision_id: UUID) -> HttpResponse:
     decision = _draft(request, decision_id)
     current = list(decision.subjects.all())
     family_names = {p.family_name for p in current}
-    candidates = list(people_for_user(request.user).filter(family_name__in=family_names))
-    candidates += [p for p in current if p not in candidates]
+    # A common family name is shared by hundreds in a large organisation's records: the
+    # first few are suggested (in name order, from the organisation's name index) and the
+    # page says so; anyone else is found by the search below.
+    namesakes = list(
+        people_for_user(request.user)
+        .filter(family_name__in=family_names)
+        .exclude(pk__in=[p.pk for p in current])
+        .order_by("family_name", "given_names", "id")[: FAMILY_SUGGESTIONS + 1]
+    )
+    more_namesakes = len(namesakes) > FAMILY_SUGGESTIONS
+    candidates = current + namesakes[:FAMILY_SUGGESTIONS]
     # People found by an earlier search on this page stay on the list while it is open.
     kept = [str(v) for v in request.POST.getlist("listed")] if request.method == "POST" else []
     candidates += [
@@ -210,7 +222,16 @@ def people(request: HttpRequest, decision_id: UUID) -> HttpResponse:
     return render(
         request,
         "decisions/people.html",
-        _context(request, decision, "people", form=form, finder=finder, listed=candidates),
+        _context(
+            request,
+            decision,
+            "people",
+            form=form,
+            finder=finder,
+            listed=candidates,
+            more_namesakes=more_namesakes,
+            family_suggestions=FAMILY_SUGGESTIONS,
+        ),
     )
 
 
