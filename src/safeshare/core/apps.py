@@ -3,9 +3,17 @@ from django.contrib.staticfiles.apps import StaticFilesConfig as BaseStaticFiles
 
 
 class CoreConfig(AppConfig):
+    # Two configs live here: this one is safeshare.core's (StaticFilesConfig is listed by
+    # its own path).
+    default = True
     name = "safeshare.core"
     label = "core"
     verbose_name = "safeshare"
+
+    def ready(self) -> None:
+        from safeshare.core import govuk_components
+
+        govuk_components.install()
 
 
 class StaticFilesConfig(BaseStaticFilesConfig):
