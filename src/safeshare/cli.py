@@ -83,7 +83,16 @@ def serve_arguments(argv: list[str], cpus: int) -> list[str]:
     ]
 
 
+# `safeshare serve` keeps each thread's database connection between requests unless
+# DATABASE_CONN_MAX_AGE says otherwise: a new SQLite connection per request re-reads the
+# schema and starts with a cold page cache (a sixth of a decisions list page at 1,000,000
+# decisions, docs/performance.md); on PostgreSQL it saves a connection's set-up.
+SERVE_CONN_MAX_AGE = "60"
+
+
 def _serve(argv: list[str]) -> NoReturn:
+    if not os.environ.get("DATABASE_CONN_MAX_AGE", "").strip():
+        os.environ["DATABASE_CONN_MAX_AGE"] = SERVE_CONN_MAX_AGE
     cpus = cpu_count()
     bind, workers, threads = serve_settings(cpus)
     print(

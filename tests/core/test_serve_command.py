@@ -70,3 +70,17 @@ def test_it_refuses_a_worker_count_that_is_not_a_whole_number(
 
 def test_the_core_count_is_the_cores_this_process_may_use() -> None:
     assert cli.cpu_count() == len(os.sched_getaffinity(0))
+
+
+@pytest.mark.parametrize(
+    ("configured", "served"), [(None, "60"), ("", "60"), ("0", "0"), ("5", "5")]
+)
+def test_the_server_keeps_database_connections_unless_told_otherwise(
+    monkeypatch: pytest.MonkeyPatch, configured: str | None, served: str
+) -> None:
+    if configured is None:
+        monkeypatch.delenv("DATABASE_CONN_MAX_AGE", raising=False)
+    else:
+        monkeypatch.setenv("DATABASE_CONN_MAX_AGE", configured)
+    _served(monkeypatch)
+    assert os.environ["DATABASE_CONN_MAX_AGE"] == served
