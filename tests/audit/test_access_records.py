@@ -182,3 +182,21 @@ def test_it_takes_the_address_from_the_proxy_only_when_told_to(
     client.get(url, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.9")
     addresses = list(AccessRecord.objects.order_by("at").values_list("ip_address", flat=True))
     assert addresses == ["10.0.0.1", "203.0.113.9"]
+
+
+def test_a_read_of_another_organisations_record_is_named_without_a_link(
+    client: Client, ig_lead: User, practitioner: User, outsider: User
+) -> None:
+    """The report lists what its own staff read, some of it held by another organisation
+    (a disclosure's items): the "who viewed" page of that record is the other
+    organisation's, so the report names it and says who holds it, with no link to a 404."""
+    theirs = PersonFactory.create(organisation=outsider.organisation, given_names="Kerry")
+    AccessRecord.objects.create(
+        user=practitioner, organisation=practitioner.organisation, what="read", person=theirs
+    )
+    client.force_login(ig_lead)
+    page = client.get(reverse("audit:report")).content.decode()
+    assert theirs.full_name in page
+    assert f"record held by {outsider.organisation.name}" in page
+    assert reverse("audit:person_views", args=[theirs.pk]) not in page
+    assert client.get(reverse("audit:person_views", args=[theirs.pk])).status_code == 404

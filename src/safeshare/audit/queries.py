@@ -61,7 +61,9 @@ def access_report(
             )
         if viewer is not None:
             records = records.filter(user=viewer)
-        narrowed.append(records.select_related("user", "organisation", "person"))
+        narrowed.append(
+            records.select_related("user", "organisation", "person", "person_organisation")
+        )
     return narrowed
 
 
