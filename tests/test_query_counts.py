@@ -27,7 +27,7 @@ from safeshare.requests import actions as request_actions
 from safeshare.requests.models import InformationRequest
 from safeshare.subjects.models import Person
 from tests.decisions.builders import complete
-from tests.factories import OrganisationFactory, PersonFactory, UserFactory
+from tests.factories import OrganisationFactory, PersonFactory, UserFactory, api_token_for
 from tests.requests.test_requests import details
 
 pytestmark = pytest.mark.django_db
@@ -35,18 +35,24 @@ pytestmark = pytest.mark.django_db
 SMALL, LARGE = 10, 200
 
 
-def _queries(client: Client, url: str) -> int:
-    assert client.get(url).status_code == 200
+def _queries(client: Client, url: str, headers: dict[str, str]) -> int:
+    assert client.get(url, headers=headers).status_code == 200
     with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
+        assert client.get(url, headers=headers).status_code == 200
     return len(captured)
 
 
-def assert_constant(client: Client, url: Callable[[], str], grow: Callable[[int], None]) -> None:
+def assert_constant(
+    client: Client,
+    url: Callable[[], str],
+    grow: Callable[[int], None],
+    headers: dict[str, str] | None = None,
+) -> None:
+    """`headers`: an API call's (its token), where a page's session is not enough."""
     grow(SMALL)
-    small = _queries(client, url())
+    small = _queries(client, url(), headers or {})
     grow(LARGE - SMALL)
-    large = _queries(client, url())
+    large = _queries(client, url(), headers or {})
     assert small == large, f"{url()}: {small} queries with {SMALL} rows, {large} with {LARGE}"
 
 
@@ -286,4 +292,42 @@ def test_the_directory(client: Client, practitioner: User, organisation: Organis
         client,
         lambda: reverse("directory:organisation", args=[organisation.pk]),
         practitioners,
+    )
+
+
+# The API's lists (issue 14): read a page at a time like the pages, at the same cost.
+
+
+def _bearer(user: User) -> dict[str, str]:
+    return {"Authorization": f"Bearer {api_token_for(user)}"}
+
+
+def test_api_chronology(practitioner: User, shared: Decision, person: Person) -> None:
+    assert_constant(
+        Client(),
+        lambda: f"/api/v1/people/{person.pk}/decisions",
+        lambda n: clone_decisions(shared, n, person),
+        _bearer(practitioner),
+    )
+
+
+def test_api_requests(practitioner: User, outsider: User, organisation: Organisation) -> None:
+    grow = _requests_from(outsider, organisation)
+    assert_constant(
+        Client(), lambda: "/api/v1/requests?status=all", grow, _bearer(practitioner)
+    )
+    assert_constant(
+        Client(),
+        lambda: "/api/v1/requests?direction=outgoing&status=all",
+        grow,
+        _bearer(outsider),
+    )
+
+
+def test_api_shared_with_you(practitioner: User, shared: Decision, recipient: User) -> None:
+    assert_constant(
+        Client(),
+        lambda: "/api/v1/disclosures/received",
+        _copies_sent(practitioner, shared, recipient),
+        _bearer(recipient),
     )

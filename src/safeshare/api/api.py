@@ -55,9 +55,15 @@ from safeshare.api.schemas import (
     SearchIn,
     SenderOut,
 )
-from safeshare.audit.actions import record_access, record_access_many, record_denied
+from safeshare.audit.actions import (
+    record_access,
+    record_access_many,
+    record_access_objects,
+    record_denied,
+)
+from safeshare.core.pagination import InvalidCursor, paginate
 from safeshare.decisions.models import Decision, InformationItem, Purpose
-from safeshare.decisions.queries import decisions_about_person, get_decision_for_user
+from safeshare.decisions.queries import LIST_ORDER, decisions_about_person, get_decision_for_user
 from safeshare.disclosures import actions as disclosure_actions
 from safeshare.disclosures import queries as disclosure_queries
 from safeshare.disclosures.models import Disclosure
@@ -67,12 +73,11 @@ from safeshare.ledger.queries import receipt_for
 from safeshare.requests import actions as request_actions
 from safeshare.requests import permissions as request_permissions
 from safeshare.requests.models import InformationRequest, Status
-from safeshare.requests.queries import get_request_for_user, incoming, outgoing
+from safeshare.requests.queries import QUEUE_ORDER, get_request_for_user, incoming, outgoing
 from safeshare.subjects.models import Person
 from safeshare.subjects.queries import get_person_for_user, search_people
 
 SEARCH_LIMIT = 50
-LIST_LIMIT = 200
 
 UNAUTHORISED = "Send a current API token in the header: Authorization: Bearer <token>"
 KEY_REUSED = {
@@ -128,6 +133,41 @@ class FieldError(Exception):
 
 def _json(request: HttpRequest, body: dict[str, Any], status: int) -> HttpResponse:
     return api.create_response(request, body, status=status)
+
+
+# The lists that grow are read a page at a time (core/pagination.py, keyset: a page costs
+# the same at ten rows or ten million); the next page's address is in the Link header.
+AFTER = parameters.Query(
+    None,
+    min_length=1,
+    max_length=500,
+    pattern=r"^[A-Za-z0-9_-]+$",
+    description=(
+        "Where the page starts: leave it out for the first page, then follow the address "
+        'in the previous answer\'s `Link: <...>; rel="next"` header (it sets this). A '
+        "value the list did not give out is refused with 422."
+    ),
+)
+
+
+def _page(
+    request: HttpRequest,
+    response: HttpResponse,
+    sources: Any,
+    ordering: tuple[str, ...],
+) -> list[Any]:
+    params = {name: value for name, value in request.GET.items() if name != "before"}
+    try:
+        page = paginate(sources, ordering, params, strict=True)
+    except InvalidCursor as exc:
+        raise FieldError(
+            exc.parameter,
+            "Use the address in the Link header of the previous page: "
+            "this is not a cursor this list gave out",
+        ) from exc
+    if page.next is not None:
+        response["Link"] = f'<{request.build_absolute_uri(request.path)}?{page.next}>; rel="next"'
+    return page.rows
 
 
 def _unauthorised(request: HttpRequest) -> HttpResponse:
@@ -470,6 +510,7 @@ def person(request: HttpRequest, person_id: Id) -> PersonOut:
     **answers(
         {200: list[ChronologyEntryOut]},
         not_found=True,
+        paged=True,
         links={
             "GetDecision": link(
                 "getDecision", "The newest decision", decision_id="$response.body#/0/decision_id"
@@ -478,12 +519,19 @@ def person(request: HttpRequest, person_id: Id) -> PersonOut:
     ),
     url_name="person_decisions",
     operation_id="getPersonChronology",
-    summary="A person's chronology: the finalised decisions about them, newest first",
+    summary="A person's chronology: the finalised decisions about them, newest first, 50 a page",
     tags=["people"],
 )
-def person_decisions(request: HttpRequest, person_id: Id) -> list[ChronologyEntryOut]:
+def person_decisions(
+    request: HttpRequest, response: HttpResponse, person_id: Id, after: str | None = AFTER
+) -> list[ChronologyEntryOut]:
     found = get_person_for_user(request.user, person_id)
-    decisions = list(decisions_about_person(request.user, found).select_related("purpose_category"))
+    decisions = _page(
+        request,
+        response,
+        decisions_about_person(request.user, found).select_related("purpose_category"),
+        LIST_ORDER,
+    )
     record_access(request, what="api.people.decisions", person=found)
     return [
         ChronologyEntryOut(
@@ -542,6 +590,7 @@ _REQUEST_LINK = {
     **answers(
         {200: list[RequestSummaryOut]},
         forbidden=True,
+        paged=True,
         links={
             "GetRequest": link(
                 "getRequest", "The first request listed", request_id="$response.body#/0/id"
@@ -550,13 +599,16 @@ _REQUEST_LINK = {
     ),
     url_name="requests",
     operation_id="listRequests",
-    summary="Requests your organisation received (incoming) or made (outgoing), earliest due first",
+    summary="Requests your organisation received (incoming) or made (outgoing), earliest due "
+    "first, 50 a page",
     tags=["requests"],
 )
 def requests_list(
     request: HttpRequest,
+    response: HttpResponse,
     direction: Literal["incoming", "outgoing"] = "incoming",
     status: StatusFilter | None = None,
+    after: str | None = AFTER,
 ) -> list[RequestSummaryOut]:
     """Without `status`, the open ones (new or assigned), as the queue page shows."""
     if not can_view_case_records(request.user):
@@ -566,9 +618,8 @@ def requests_list(
         found = found.filter(status__in=[Status.OPEN, Status.ASSIGNED])
     elif status != "all":
         found = found.filter(status=status)
-    rows = list(found.order_by("due_at")[:LIST_LIMIT])
-    for row in rows:
-        record_access(request, what=f"api.requests.{direction}", obj=row)
+    rows = _page(request, response, found, QUEUE_ORDER)
+    record_access_objects(request, what=f"api.requests.{direction}", objs=rows)
     return [RequestSummaryOut(**_summary_fields(request.user, row)) for row in rows]
 
 
@@ -692,20 +743,24 @@ def _disclosure_links(pointer: str, which: str) -> dict[str, dict[str, Any]]:
     **answers(
         {200: list[DisclosureSummaryOut]},
         forbidden=True,
-        invalid=False,
+        paged=True,
         links=_disclosure_links("/0/id", "the newest"),
     ),
     url_name="disclosures_received",
     operation_id="listDisclosuresReceived",
-    summary="Information shared with you by name: newest first, revoked and expired included",
+    summary="Information shared with you by name: newest first, revoked and expired "
+    "included, 50 a page",
     tags=["disclosures"],
 )
-def disclosures_received(request: HttpRequest) -> list[DisclosureSummaryOut]:
+def disclosures_received(
+    request: HttpRequest, response: HttpResponse, after: str | None = AFTER
+) -> list[DisclosureSummaryOut]:
     """As the "Shared with you" page: no one's personal data, so no access records."""
     if not can_view_case_records(request.user):
         raise PermissionDenied
-    found = disclosure_queries.disclosures_received(request.user).order_by("-sent_at")
-    return [DisclosureSummaryOut(**_disclosure_summary(d)) for d in found[:LIST_LIMIT]]
+    found = disclosure_queries.disclosures_received(request.user)
+    rows = _page(request, response, found, disclosure_queries.RECEIVED_ORDER)
+    return [DisclosureSummaryOut(**_disclosure_summary(d)) for d in rows]
 
 
 @api.get(

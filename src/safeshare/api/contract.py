@@ -49,6 +49,18 @@ _HEADERS: dict[int, dict[str, Any]] = {
     },
 }
 
+# A list read a page at a time (core/pagination.py): the next page's address, when there
+# is one, as RFC 8288's Link header (as GitHub's API does); the last page has none.
+PAGE_HEADERS: dict[str, Any] = {
+    "Link": {
+        "description": (
+            'The next page, when there is one: `<URL>; rel="next"` (RFC 8288). Follow it '
+            "until an answer has no Link header. Pages hold up to 50 rows."
+        ),
+        "schema": {"type": "string", "pattern": '^<[^>]+>; rel="next"$'},
+    }
+}
+
 
 def answers(
     ok: dict[int, Any],
@@ -59,13 +71,15 @@ def answers(
     invalid: bool = True,
     links: dict[str, dict[str, Any]] | None = None,
     content: dict[int, dict[str, Any]] | None = None,
+    paged: bool = False,
 ) -> dict[str, Any]:
     """The `response` and `openapi_extra` arguments of an operation: its success answers
     (`ok`), 401 and 429 (every operation needs a token, and counts against its limit), and
     those of the refusals it can make: `forbidden` 403,
     `not_found` 404, `conflict` 409 (described), `invalid` 422 (it takes any input).
     400 is every operation's: the web server refuses an over-long request line to any.
-    `links` go on the first success answer; `content` replaces an answer's media types."""
+    `links` go on the first success answer; `content` replaces an answer's media types;
+    `paged`: a list read a page at a time, its first answer documents the `Link` header."""
     statuses: dict[int, Any] = {**ok, 400: ErrorOut, 401: ErrorOut, 429: ErrorOut}
     if forbidden:
         statuses[403] = ErrorOut
@@ -86,6 +100,8 @@ def answers(
             extra[status]["headers"] = _HEADERS[status]
     if links:
         extra.setdefault(min(ok), {})["links"] = links
+    if paged:
+        extra.setdefault(min(ok), {})["headers"] = PAGE_HEADERS
     extra[400]["content"] = {
         "application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}},
         "text/html": {"schema": {"type": "string"}},

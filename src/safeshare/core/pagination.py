@@ -33,6 +33,15 @@ M = TypeVar("M", bound=models.Model)
 PAGE_SIZE = 50
 
 
+class InvalidCursor(ValueError):
+    """A cursor that does not decode, from a caller that must be told (the API); pages
+    for people treat it as no cursor and show the first page."""
+
+    def __init__(self, parameter: str) -> None:
+        self.parameter = parameter
+        super().__init__(f"{parameter} is not a cursor this list gave out")
+
+
 @dataclass(frozen=True)
 class Page(Generic[M]):
     rows: list[M]
@@ -122,15 +131,21 @@ def paginate(
     params: Mapping[str, Any],
     *,
     size: int = PAGE_SIZE,
+    strict: bool = False,
 ) -> Page[M]:
     """One page of `sources` in `ordering` (its last name the primary key, so the order is
-    total), from the cursor in `params` (a request's GET)."""
+    total), from the cursor in `params` (a request's GET). `strict`: a cursor that does
+    not decode raises InvalidCursor instead of meaning the first page."""
     queries = [sources] if isinstance(sources, QuerySet) else list(sources)
     model = queries[0].model
     fields = [model._meta.get_field(name.lstrip("-").removesuffix("_id")) for name in ordering]
     concrete = [f for f in fields if isinstance(f, models.Field)]
     after = _decode(str(params.get("after", "")), concrete) if params.get("after") else None
     before = _decode(str(params.get("before", "")), concrete) if params.get("before") else None
+    if strict:
+        for name, decoded in (("after", after), ("before", before)):
+            if params.get(name) and decoded is None:
+                raise InvalidCursor(name)
     backwards = before is not None and after is None
     cursor = before if backwards else after
     order = _flipped(ordering) if backwards else list(ordering)

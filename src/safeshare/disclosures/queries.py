@@ -56,6 +56,10 @@ def disclosures_sent_by(user: Any) -> QuerySet[Disclosure]:
     return _with_history(Disclosure.objects.filter(organisation_id=user.organisation_id))
 
 
+# "Shared with you", newest first (its index: disclosure_received).
+RECEIVED_ORDER = ("-sent_at", "-id")
+
+
 def disclosures_received(user: Any) -> QuerySet[Disclosure]:
     """Everything sent to the user by name, while they are in the organisation it went to
     (revoked and expired ones included: the list shows them without content)."""

@@ -26,6 +26,7 @@ from safeshare.disclosures import actions, permissions
 from safeshare.disclosures.actions import DEFAULT_DAYS, DisclosureError
 from safeshare.disclosures.forms import ComposeForm, OrganisationForm, RevokeForm, item_label
 from safeshare.disclosures.queries import (
+    RECEIVED_ORDER,
     content_of,
     disclosures_received,
     get_disclosure_for_recipient,
@@ -115,7 +116,7 @@ def received(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Shared with you": no one's personal data, only who sent what when, and its state."""
     if not can_view_case_records(request.user):
         raise PermissionDenied
-    rows = paginate(disclosures_received(request.user), ("-sent_at", "-id"), request.GET)
+    rows = paginate(disclosures_received(request.user), RECEIVED_ORDER, request.GET)
     return render(request, "disclosures/received.html", {"rows": rows, "now": timezone.now()})
 
 
