@@ -313,9 +313,7 @@ def test_api_chronology(practitioner: User, shared: Decision, person: Person) ->
 
 def test_api_requests(practitioner: User, outsider: User, organisation: Organisation) -> None:
     grow = _requests_from(outsider, organisation)
-    assert_constant(
-        Client(), lambda: "/api/v1/requests?status=all", grow, _bearer(practitioner)
-    )
+    assert_constant(Client(), lambda: "/api/v1/requests?status=all", grow, _bearer(practitioner))
     assert_constant(
         Client(),
         lambda: "/api/v1/requests?direction=outgoing&status=all",

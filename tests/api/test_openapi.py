@@ -95,6 +95,14 @@ def test_no_personal_data_in_api_urls() -> None:
                     assert parameter["schema"]["format"] == "uuid", (method, path)
                 elif parameter["in"] == "header":
                     assert parameter["name"] == "Idempotency-Key", (method, path)
+                elif parameter["name"] == "after":
+                    # A page's cursor: dates, times and ids, base64url (core/pagination.py).
+                    assert parameter["in"] == "query"
+                    pattern = (
+                        parameter["schema"].get("pattern")
+                        or parameter["schema"]["anyOf"][0]["pattern"]
+                    )
+                    assert pattern == "^[A-Za-z0-9_-]+$", (method, path)
                 else:
                     assert parameter["in"] == "query"
                     assert parameter["name"] in {"direction", "status"}
@@ -132,10 +140,10 @@ STATUSES = {
     "getPerson": {200, 404, 422},
     "getPersonChronology": {200, 404, 422},
     "getDecision": {200, 404, 422},
-    "listRequests": {200, 403, 422},
+    "listRequests": {200, 403, 404, 422},
     "raiseRequest": {201, 403, 422},
     "getRequest": {200, 404, 422},
-    "listDisclosuresReceived": {200, 403},
+    "listDisclosuresReceived": {200, 403, 404, 422},
     "getDisclosure": {200, 404, 422},
     "acknowledgeDisclosure": {200, 404, 409, 422},
     "getLedgerCheckpoint": {200, 503},

@@ -122,6 +122,10 @@ api = NinjaAPI(
 # --- Errors ---------------------------------------------------------------------------------
 
 
+class NoSuchPage(Exception):
+    """A page cursor (`after`) this list did not give out."""
+
+
 class FieldError(Exception):
     """Input that passed the schema but names something that cannot be used."""
 
@@ -145,7 +149,7 @@ AFTER = parameters.Query(
     description=(
         "Where the page starts: leave it out for the first page, then follow the address "
         'in the previous answer\'s `Link: <...>; rel="next"` header (it sets this). A '
-        "value the list did not give out is refused with 422."
+        "value the list did not give out is answered with 404."
     ),
 )
 
@@ -160,11 +164,9 @@ def _page(
     try:
         page = paginate(sources, ordering, params, strict=True)
     except InvalidCursor as exc:
-        raise FieldError(
-            exc.parameter,
-            "Use the address in the Link header of the previous page: "
-            "this is not a cursor this list gave out",
-        ) from exc
+        # 404, not 422: any string of the cursor's alphabet is schema-valid, but only the
+        # ones the list gave out name a page (as an id names a record).
+        raise NoSuchPage from exc
     if page.next is not None:
         response["Link"] = f'<{request.build_absolute_uri(request.path)}?{page.next}>; rel="next"'
     return page.rows
@@ -195,6 +197,18 @@ def on_unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     _denied(request)
     return _json(request, {"detail": "Not found"}, 404)
+
+
+@api.exception_handler(NoSuchPage)
+def on_no_such_page(request: HttpRequest, exc: NoSuchPage) -> HttpResponse:
+    return _json(
+        request,
+        {
+            "detail": "There is no such page of this list: leave out after for the first "
+            "page, or follow the Link header of the previous page"
+        },
+        404,
+    )
 
 
 @api.exception_handler(PermissionDenied)

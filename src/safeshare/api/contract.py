@@ -62,6 +62,9 @@ PAGE_HEADERS: dict[str, Any] = {
 }
 
 
+PAGE_NOT_FOUND = "No such page: `after` is not a cursor this list gave out"
+
+
 def answers(
     ok: dict[int, Any],
     *,
@@ -83,7 +86,7 @@ def answers(
     statuses: dict[int, Any] = {**ok, 400: ErrorOut, 401: ErrorOut, 429: ErrorOut}
     if forbidden:
         statuses[403] = ErrorOut
-    if not_found:
+    if not_found or paged:
         statuses[404] = ErrorOut
     if conflict:
         statuses[409] = ErrorOut
@@ -93,6 +96,12 @@ def answers(
     for status in statuses:
         if status in _ANSWERS:
             description = conflict if status == 409 else _ANSWERS[status]
+            if status == 404 and paged:
+                description = (
+                    PAGE_NOT_FOUND
+                    if not not_found
+                    else f"{description}; or {PAGE_NOT_FOUND[0].lower()}{PAGE_NOT_FOUND[1:]}"
+                )
             extra[status] = {
                 "description": description.format(max_bytes=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
             }
