@@ -197,6 +197,7 @@ def test_a_read_of_another_organisations_record_is_named_without_a_link(
     client.force_login(ig_lead)
     page = client.get(reverse("audit:report")).content.decode()
     assert theirs.full_name in page
+    assert outsider.organisation is not None
     assert f"record held by {outsider.organisation.name}" in page
     assert reverse("audit:person_views", args=[theirs.pk]) not in page
     assert client.get(reverse("audit:person_views", args=[theirs.pk])).status_code == 404

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from govuk_frontend_django.components.base import GovUKComponent
 from govuk_frontend_django.components.button import GovUKButton
-from govuk_frontend_django.components.error_summary import GovUKErrorSummary
+from govuk_frontend_django.components.error_summary import (
+    ErrorSummaryErrorlist,
+    GovUKErrorSummary,
+)
 from govuk_frontend_django.components.skip_link import GovUKSkipLink
 
 from safeshare.core import govuk_components
@@ -18,7 +21,10 @@ def components() -> list[GovUKComponent]:
         GovUKButton(text="<b>escaped</b>", href="/x?a=1&b=2", disabled=None),
         GovUKErrorSummary(
             titleText="There is a problem",
-            errorList=[{"text": "Enter a name", "href": "#name"}, {"text": "Enter <a date>"}],
+            errorList=[
+                ErrorSummaryErrorlist(text="Enter a name", href="#name"),
+                ErrorSummaryErrorlist(text="Enter <a date>"),
+            ],
         ),
     ]
 

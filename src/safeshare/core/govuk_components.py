@@ -87,4 +87,4 @@ def install() -> None:
     original = GovUKComponent.render
     GovUKComponent.render = render  # type: ignore[method-assign]
     GovUKComponent.__str__ = render  # type: ignore[method-assign,assignment]
-    GovUKComponent.__html__ = render  # type: ignore[attr-defined]
+    GovUKComponent.__html__ = render
