@@ -8,6 +8,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +20,14 @@ from safeshare.audit.actions import record_access, record_access_many
 from safeshare.core.forms import GovUKForm
 from safeshare.core.pagination import paginate
 from safeshare.decisions import actions, completeness, flow, forms, permissions
-from safeshare.decisions.models import Channel, ContactMethod, Decision, InformationItem, Kind
+from safeshare.decisions.models import (
+    Channel,
+    ContactMethod,
+    Decision,
+    DecisionStatus,
+    InformationItem,
+    Kind,
+)
 from safeshare.decisions.queries import (
     LIST_ORDER,
     decision_summary,
@@ -511,6 +519,14 @@ def check(request: HttpRequest, decision_id: UUID) -> HttpResponse:
                 )
             except actions.DecisionIncomplete as incomplete:
                 problems = incomplete.problems
+            except IntegrityError:
+                # The database's guard refused: a second submit that read the draft before
+                # the first finalised it. The first one's record stands; show it.
+                if Decision.objects.filter(
+                    pk=decision.pk, status=DecisionStatus.FINALISED
+                ).exists():
+                    return redirect("decisions:show", decision_id=decision.pk)
+                raise
             else:
                 if decision.is_sharing and decision.channel == Channel.IN_SYSTEM:
                     # Recording the decision shares nothing yet: in-system sharing is a
