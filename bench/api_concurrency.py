@@ -37,7 +37,7 @@ def _wait(start: float) -> None:
 def _fixtures() -> dict[str, str]:
     from safeshare.accounts.models import Organisation, Role, User
     from safeshare.api.actions import create_token
-    from safeshare.decisions.purposes import seed_purposes
+    from safeshare.vocabulary.purposes import seed_purposes
 
     seed_purposes()
     school = Organisation.objects.create(name="Riverside Primary School", kind="school")
@@ -74,8 +74,8 @@ def worker(mode: str, url: str, start: float, args: list[str]) -> int:
     from safeshare.accounts.models import Organisation, User
     from safeshare.api import actions
     from safeshare.api.models import ApiToken
-    from safeshare.decisions.models import Purpose
     from safeshare.requests.actions import raise_request
+    from safeshare.vocabulary.models import Purpose
 
     if mode == "count":
         token = ApiToken.objects.get(pk=args[0])

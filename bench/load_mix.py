@@ -78,7 +78,7 @@ def _w(
 # chronologies, decisions and requests; a manager's the team's queue; an IG lead's the
 # access report and who viewed a record; the auditor's the public ledger and their account.
 PAGES: tuple[Page, ...] = (
-    Page("core:home", "/", _w(10, 10, 8, 6)),
+    Page("site:home", "/", _w(10, 10, 8, 6)),
     Page("core:about", "/about/", _w(1, 1, 1, 1)),
     Page("core:accessibility", "/accessibility/", _w(1, 1, 1, 1)),
     Page("subjects:search", "/people/", _w(3, 2, 2)),

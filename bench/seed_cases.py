@@ -335,12 +335,13 @@ class Partnership:
 def load_partnership() -> Partnership:
     """Read back what the demo and the staff loader wrote (Django must be set up)."""
     from safeshare.accounts.models import Organisation, User
-    from safeshare.core.management.commands.demo import ORGANISATIONS
     from safeshare.decisions import actions as decision_actions
     from safeshare.decisions import flow
-    from safeshare.decisions.models import Decision, Purpose
+    from safeshare.decisions.models import Decision
     from safeshare.directory.models import ContactPoint, DirectoryPractitioner
+    from safeshare.site.management.commands.demo import ORGANISATIONS
     from safeshare.subjects.models import Person
+    from safeshare.vocabulary.models import Purpose
 
     keys = {name: key for key, name, _ in ORGANISATIONS}
     orgs: dict[str, Org] = {}
@@ -1236,8 +1237,8 @@ class Real:
     def _values(self, values: dict[str, Any]) -> dict[str, Any]:
         """Plan values (relations as ids) as a form gives them (instances)."""
         from safeshare.accounts.models import Organisation
-        from safeshare.decisions.models import Purpose
         from safeshare.subjects.models import Person
+        from safeshare.vocabulary.models import Purpose
 
         lookups: dict[str, Any] = {
             "purpose_category": Purpose,
@@ -1360,7 +1361,6 @@ class Real:
 
     def draft(self, d: DecisionPlan) -> None:
         from safeshare.decisions import actions
-        from safeshare.requests import actions as request_actions
         from safeshare.subjects.models import Person
 
         actor = self.user(d.actor)
@@ -1369,7 +1369,7 @@ class Real:
             made = actions.start_decision(actor=actor, subject=first)
         elif d.how == "respond":
             assert d.request is not None
-            made = request_actions.start_response(
+            made = actions.answer_request(
                 actor=actor, request=self._request(d.request), subject=first
             )
         elif d.how == "amend":

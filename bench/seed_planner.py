@@ -211,10 +211,10 @@ class Planner:
         people: int,
         pace: float = 1.0,
     ) -> None:
-        from safeshare.core.management.commands.demo import demo_nhs_number
         from safeshare.disclosures import actions as disclosure_actions
         from safeshare.requests import actions as request_actions
         from safeshare.requests import deadlines
+        from safeshare.site.management.commands.demo import demo_nhs_number
 
         self.p = partnership
         self.rng = rng

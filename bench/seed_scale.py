@@ -185,7 +185,7 @@ def load_partnership(rng: random.Random) -> int:
     from django.db import transaction
 
     from safeshare.accounts.models import User
-    from safeshare.core.management.commands.demo import ORGANISATIONS
+    from safeshare.site.management.commands.demo import ORGANISATIONS
 
     call_command("demo", stdout=io.StringIO())
     admin = User.objects.get(username="csc.admin")
@@ -205,8 +205,8 @@ def _add_staff(
 ) -> int:
     from django.db import transaction
 
-    from safeshare.accounts import actions as account_actions
     from safeshare.accounts.models import Organisation, User
+    from safeshare.signin import actions as account_actions
 
     added = 0
     for key, groups in bank.EXTRA_STAFF.items():

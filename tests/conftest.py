@@ -11,8 +11,8 @@ from django_otp import DEVICE_ID_SESSION_KEY
 
 from safeshare.accounts.models import Organisation, User
 from safeshare.core import immutability
-from safeshare.decisions.purposes import seed_purposes
 from safeshare.subjects.models import Person
+from safeshare.vocabulary.purposes import seed_purposes
 from tests.factories import OrganisationFactory, PersonFactory, TOTPDeviceFactory, UserFactory
 
 # Fixtures more than one test package uses, kept beside the tests they belong to.

@@ -121,7 +121,7 @@ def _decisions_of_other_people(template: Decision, organisation: Organisation) -
 def test_home(client: Client, practitioner: User, shared: Decision, organisation: Any) -> None:
     client.force_login(practitioner)
     assert_constant(
-        client, lambda: reverse("core:home"), _decisions_of_other_people(shared, organisation)
+        client, lambda: reverse("site:home"), _decisions_of_other_people(shared, organisation)
     )
 
 

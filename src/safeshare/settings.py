@@ -81,7 +81,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
     "safeshare.core",
+    "safeshare.vocabulary",
     "safeshare.accounts",
+    "safeshare.signin",
     "safeshare.subjects",
     "safeshare.decisions",
     "safeshare.ledger",
@@ -92,6 +94,7 @@ INSTALLED_APPS = [
     "safeshare.api",
     "safeshare.disclosures",
     "safeshare.policies",
+    "safeshare.site",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -118,7 +121,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "safeshare.accounts.middleware.SecondFactorMiddleware",
+    "safeshare.signin.middleware.SecondFactorMiddleware",
     "safeshare.audit.middleware.DeniedAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -140,7 +143,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "safeshare.core.context_processors.service",
+                "safeshare.site.context_processors.service",
             ],
         },
     },
@@ -176,7 +179,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:sign_in"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
 # django-axes first, so a locked-out username and address is refused before the password
 # is even checked.
 AUTHENTICATION_BACKENDS = [
@@ -231,7 +234,7 @@ AXES_RESET_ON_SUCCESS = True
 # A fixed end to the lockout, so the lockout page can say when to try again.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_LOCKOUT_CALLABLE = "safeshare.accounts.views.locked_out"
+AXES_LOCKOUT_CALLABLE = "safeshare.signin.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "safeshare.core.http.client_ip"
 AXES_USERNAME_CALLABLE = "safeshare.core.http.axes_username"
 # Axes logs who failed; a username typed into the box may be anything, even a child's name.

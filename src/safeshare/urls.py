@@ -5,9 +5,10 @@ from safeshare.api.api import urls as api_urls
 from safeshare.core import views as core_views
 
 urlpatterns = [
+    path("", include("safeshare.site.urls")),
     path("", include("safeshare.core.urls")),
-    path("", include("safeshare.accounts.urls")),
-    path("people/", include("safeshare.subjects.urls")),
+    path("", include("safeshare.signin.urls")),
+    path("people/", include("safeshare.site.people_urls")),
     path("decisions/", include("safeshare.decisions.urls")),
     path("requests/", include("safeshare.requests.urls")),
     path("ledger/", include("safeshare.ledger.urls")),

@@ -38,7 +38,7 @@ def test_a_user_without_an_authenticator_is_sent_to_set_one_up(
     client: Client, practitioner: User
 ) -> None:
     _sign_in(client)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("site:home"))
     assert response["Location"] == reverse("accounts:mfa_setup")
 
 
@@ -67,7 +67,7 @@ def test_it_sets_up_an_authenticator_and_shows_recovery_codes_once(
     assert StaticToken.objects.filter(device__user=practitioner).count() == 10
     again = client.get(reverse("accounts:mfa_recovery_codes"))
     assert again.context["codes"] is None
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("site:home")).status_code == 200
 
 
 def test_the_setup_page_works_under_the_csp(client: Client, practitioner: User) -> None:
@@ -99,7 +99,7 @@ def test_it_signs_in_with_the_code_and_never_accepts_it_twice(
     replay = second.post(reverse("accounts:mfa_verify"), {"code": code})
     assert replay.status_code == 200
     assert "has been used already" in replay.content.decode()
-    assert second.get(reverse("core:home")).status_code == 302
+    assert second.get(reverse("site:home")).status_code == 302
 
 
 def test_a_recovery_code_works_once(client: Client, practitioner: User) -> None:
@@ -109,11 +109,11 @@ def test_a_recovery_code_works_once(client: Client, practitioner: User) -> None:
     _sign_in(client)
     response = client.post(reverse("accounts:mfa_verify"), {"code": "ABCD 2345"})
     assert response.status_code == 302
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("site:home")).status_code == 200
     again = Client()
     _sign_in(again)
     assert again.post(reverse("accounts:mfa_verify"), {"code": "abcd2345"}).status_code == 200
-    assert again.get(reverse("core:home")).status_code == 302
+    assert again.get(reverse("site:home")).status_code == 302
 
 
 def test_it_names_the_field_when_the_code_is_empty(client: Client, practitioner: User) -> None:
@@ -140,7 +140,7 @@ def test_it_refuses_an_unsafe_next_address(client: Client, practitioner: User) -
     response = client.post(
         reverse("accounts:mfa_verify"), {"code": totp_code(device), "next": "https://evil.example/"}
     )
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("site:home")
 
 
 def test_the_demo_may_skip_the_authenticator(
@@ -148,7 +148,7 @@ def test_the_demo_may_skip_the_authenticator(
 ) -> None:
     settings.SAFESHARE_REQUIRE_MFA = False
     _sign_in(client)
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("site:home")).status_code == 200
 
 
 def test_only_the_demo_settings_can_turn_the_second_factor_off() -> None:
@@ -209,4 +209,4 @@ def test_a_right_code_after_wrong_ones_still_signs_in(client: Client, practition
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None)
     response = client.post(reverse("accounts:mfa_verify"), {"code": totp_code(device)})
     assert response.status_code == 302
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("site:home")).status_code == 200

@@ -10,15 +10,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from safeshare.accounts import actions
 from safeshare.accounts.models import User
 from safeshare.ledger.models import Entry
+from safeshare.signin import actions
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("accounts:password_change")
-HOME = reverse("core:home")
+HOME = reverse("site:home")
 NEW = "a-brand-new-passphrase-for-tests"
 EVENT = "accounts.user.password_changed"
 

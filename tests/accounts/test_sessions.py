@@ -9,13 +9,13 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safeshare.accounts import actions
 from safeshare.accounts.models import Role, User
+from safeshare.signin import actions
 from tests.factories import PASSWORD, TOTPDeviceFactory, UserFactory, totp_code
 
 pytestmark = pytest.mark.django_db
 
-HOME = reverse("core:home")
+HOME = reverse("site:home")
 
 
 def _two_devices(user: User) -> tuple[Client, Client]:

@@ -19,7 +19,7 @@ def test_it_signs_in_with_a_correct_password_and_rotates_the_session(
         reverse("accounts:sign_in"), {"username": "practitioner", "password": PASSWORD}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("site:home")
     assert client.session.session_key != before
 
 
@@ -60,7 +60,7 @@ def test_it_signs_out_only_by_post(client: Client, practitioner: User) -> None:
     response = client.post(reverse("accounts:sign_out"))
     assert response.status_code == 200
     assert "You have signed out" in response.content.decode()
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("site:home")).status_code == 302
 
 
 def test_it_keeps_the_admin_for_administrators(client: Client, practitioner: User) -> None:

@@ -12,8 +12,8 @@ from safeshare.accounts.models import Organisation, User
 from safeshare.agreements import actions
 from safeshare.agreements.models import Agreement
 from safeshare.agreements.queries import agreements_list, covering
-from safeshare.decisions.models import Purpose
 from safeshare.ledger.models import Entry
+from safeshare.vocabulary.models import Purpose
 from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import reverse
 
 from safeshare.api import actions
-from safeshare.decisions.models import Purpose
+from safeshare.vocabulary.models import Purpose
 from tests.access import Rule, World
 from tests.factories import OrganisationFactory
 

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from safeshare.accounts.models import Organisation, User
-from safeshare.decisions.models import Purpose
+from safeshare.vocabulary.models import Purpose
 from tests.factories import api_token_for
 
 if TYPE_CHECKING:

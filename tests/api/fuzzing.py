@@ -36,10 +36,10 @@ def seed() -> str:
 
     from safeshare.accounts.models import User
     from safeshare.api.actions import create_token
-    from safeshare.decisions.purposes import seed_purposes
     from safeshare.disclosures.actions import send_disclosure
     from safeshare.requests.actions import raise_request
     from safeshare.subjects.models import Person
+    from safeshare.vocabulary.purposes import seed_purposes
     from tests.api.conftest import request_details
     from tests.decisions.builders import complete
 

@@ -260,7 +260,7 @@ def test_a_raised_request_names_what_the_caller_may_choose(
 ) -> None:
     """The organisations they can ask (not their own) and the active purposes, by id
     and name, exactly as raiseRequest checks them."""
-    from safeshare.decisions.models import Purpose
+    from safeshare.vocabulary.models import Purpose
 
     Purpose.objects.create(name="Retired purpose", active=False)
     document = api_call(practitioner, "get", reverse("api:openapi-json")).json()

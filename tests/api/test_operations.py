@@ -14,12 +14,12 @@ from django.urls import reverse
 from safeshare.accounts.models import Organisation, User
 from safeshare.audit.models import AccessRecord, Outcome
 from safeshare.decisions import actions as decision_actions
-from safeshare.decisions.models import Purpose
 from safeshare.ledger.models import Entry
 from safeshare.ledger.queries import receipt_for
 from safeshare.requests import actions as request_actions
 from safeshare.requests.models import InformationRequest
 from safeshare.subjects.models import Person
+from safeshare.vocabulary.models import Purpose
 from tests.api.conftest import Call, raise_body, request_details
 from tests.decisions.builders import complete, draft_for
 from tests.factories import IdentifierFactory, OrganisationFactory, PersonFactory, UserFactory

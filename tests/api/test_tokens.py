@@ -13,11 +13,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from safeshare.accounts import actions as account_actions
 from safeshare.accounts.models import User
 from safeshare.api import actions
 from safeshare.api.models import ApiToken
 from safeshare.ledger.models import Entry
+from safeshare.signin import actions as account_actions
 from safeshare.subjects.models import Person
 from tests.api.conftest import Call
 from tests.factories import PASSWORD, UserFactory

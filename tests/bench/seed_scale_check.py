@@ -78,11 +78,11 @@ def check(summary: dict[str, Any]) -> dict[str, Any]:
 
     from safeshare.accounts.models import User
     from safeshare.audit.models import AccessRecord
-    from safeshare.core.management.commands.demo import DEMO_PASSWORD
     from safeshare.decisions.models import Decision
     from safeshare.disclosures.models import Disclosure, Receipt
     from safeshare.ledger.models import Entry
     from safeshare.requests.models import InformationRequest
+    from safeshare.site.management.commands.demo import DEMO_PASSWORD
 
     out = StringIO()
     call_command("ledger", "verify", stdout=out)

@@ -12,9 +12,9 @@ from playwright.sync_api import Page, expect
 
 from safeshare.accounts.models import Organisation, Role, User
 from safeshare.agreements import actions as agreement_actions
-from safeshare.decisions.models import Purpose
 from safeshare.directory import actions as directory_actions
 from safeshare.directory.models import ContactKind
+from safeshare.vocabulary.models import Purpose
 from tests.browser.conftest import assert_accessible
 from tests.browser.helpers import enter_code, sign_in
 from tests.factories import PASSWORD, OrganisationFactory, TOTPDeviceFactory, UserFactory

@@ -239,7 +239,7 @@ def test_an_overdue_request_shows_and_is_escalated(
 ) -> None:
     school, _police = agencies
     from safeshare.accounts.models import User
-    from safeshare.decisions.models import Purpose
+    from safeshare.vocabulary.models import Purpose
 
     request = actions.raise_request(
         actor=User.objects.get(username="officer"),

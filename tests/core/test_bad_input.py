@@ -150,7 +150,7 @@ def test_a_tampered_next_field_cannot_send_the_user_elsewhere(
         reverse("accounts:sign_in"),
         {"username": "practitioner", "password": PASSWORD, "next": "https://evil.example/"},
     )
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("site:home")
 
 
 def test_a_tampered_id_in_the_address_is_not_found(

@@ -43,7 +43,7 @@ def test_it_loads_a_believable_partnership_once() -> None:
 
 
 def test_demo_users_can_sign_in_with_the_documented_password() -> None:
-    from safeshare.core.management.commands.demo import DEMO_PASSWORD
+    from safeshare.site.management.commands.demo import DEMO_PASSWORD
 
     call_command("demo", stdout=StringIO())
     assert User.objects.get(username="school.teacher").check_password(DEMO_PASSWORD)

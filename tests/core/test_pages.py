@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_every_page_forbids_caching(client: Client, practitioner: User) -> None:
     client.force_login(practitioner)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("site:home"))
     assert "no-store" in response["Cache-Control"]
 
 
@@ -25,7 +25,7 @@ def test_it_sends_a_csp_without_unsafe_inline(client: Client) -> None:
 
 
 def test_the_home_page_needs_a_signed_in_user(client: Client) -> None:
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("site:home"))
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('accounts:sign_in')}?next=/"
 
@@ -43,7 +43,7 @@ def test_the_home_page_lists_recent_decisions_and_the_start(
     client: Client, practitioner: User
 ) -> None:
     client.force_login(practitioner)
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("site:home")).content.decode()
     assert "Find a person" in page
     assert "Riverside Primary School" in page
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from safeshare.core.management.commands.demo import DEMO_PASSWORD
+from safeshare.site.management.commands.demo import DEMO_PASSWORD
 
 BIN = Path(sys.executable).parent
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 from safeshare.accounts.models import User
 from safeshare.decisions import actions
 from safeshare.decisions.completeness import PRINCIPLES
-from safeshare.decisions.models import Decision, Purpose
+from safeshare.decisions.models import Decision
 from safeshare.subjects.models import Person
+from safeshare.vocabulary.models import Purpose
 
 ANSWERS: dict[str, list[tuple[str, str | list[str]]]] = {
     "share_urgently": [("immediate_risk", "yes")],

@@ -11,9 +11,10 @@ from django.test import Client
 from django.urls import reverse
 
 from safeshare.accounts.models import Organisation, User
-from safeshare.decisions.models import Decision, InformationItem, Purpose
+from safeshare.decisions.models import Decision, InformationItem
 from safeshare.requests.models import InformationRequest, RequestNote
 from safeshare.subjects.models import Person
+from safeshare.vocabulary.models import Purpose
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,9 @@ from django.test import Client
 from django.urls import reverse
 
 from safeshare.accounts.models import User
-from safeshare.decisions.models import Decision, DecisionStatus, InformationItem, Purpose
+from safeshare.decisions.models import Decision, DecisionStatus, InformationItem
 from safeshare.subjects.models import Person
+from safeshare.vocabulary.models import Purpose
 from tests.decisions.builders import complete, draft_for
 
 pytestmark = pytest.mark.django_db

@@ -360,9 +360,9 @@ class TestReceiving:
         self, client: Client, recipient: User, disclosure: Disclosure
     ) -> None:
         client.force_login(recipient)
-        assert "Shared with you (1 new)" in _text(client.get(reverse("core:home")))
+        assert "Shared with you (1 new)" in _text(client.get(reverse("site:home")))
         client.get(reverse("disclosures:show", args=[disclosure.pk]))
-        page = _text(client.get(reverse("core:home")))
+        page = _text(client.get(reverse("site:home")))
         assert "Shared with you" in page and "(1 new)" not in page
 
     def test_the_list_shows_sender_date_and_status_but_no_personal_data(

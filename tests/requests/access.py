@@ -3,9 +3,9 @@ from typing import Any
 from django.urls import reverse
 
 from safeshare.decisions import actions as decision_actions
-from safeshare.decisions.models import Purpose
 from safeshare.disclosures import actions as disclosure_actions
 from safeshare.requests import actions
+from safeshare.vocabulary.models import Purpose
 from tests.access import Rule, World
 from tests.factories import OrganisationFactory, UserFactory
 from tests.requests.builders import ITEM_TEXT, in_system_draft, send

@@ -11,7 +11,6 @@ from safeshare.decisions import actions as decision_actions
 from safeshare.decisions.models import Decision
 from safeshare.disclosures import actions as disclosure_actions
 from safeshare.disclosures.models import Disclosure
-from safeshare.requests import actions
 from safeshare.requests.models import InformationRequest
 from safeshare.subjects.models import Person
 from tests.decisions.builders import ANSWERS, sharing_sections
@@ -23,7 +22,7 @@ ITEM_TEXT = "Lily arrived at school with a bruise on her left forearm on 3 Novem
 def in_system_draft(
     practitioner: User, person: Person, request: InformationRequest, officer: User
 ) -> Decision:
-    decision = actions.start_response(actor=practitioner, request=request, subject=person)
+    decision = decision_actions.answer_request(actor=practitioner, request=request, subject=person)
     for question_id, value in ANSWERS["share"]:
         decision = decision_actions.answer_question(
             actor=practitioner, decision=decision, question_id=question_id, submitted=value

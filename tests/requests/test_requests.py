@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from safeshare.accounts.models import Organisation, User
 from safeshare.decisions import actions as decision_actions
-from safeshare.decisions.models import Purpose
 from safeshare.requests import actions
 from safeshare.requests.models import InformationRequest, Response, Status
 from safeshare.subjects.models import Person
+from safeshare.vocabulary.models import Purpose
 from tests.decisions.builders import ANSWERS, sharing_sections
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -130,7 +130,7 @@ def test_a_practitioner_can_take_a_request_but_not_assign_others(
 
 
 def _decide(user: User, person: Person, request: InformationRequest, outcome: str) -> Any:
-    decision = actions.start_response(actor=user, request=request, subject=person)
+    decision = decision_actions.answer_request(actor=user, request=request, subject=person)
     assert decision.request_id == request.pk and decision.kind == "request"
     for question_id, value in ANSWERS[outcome]:
         decision = decision_actions.answer_question(

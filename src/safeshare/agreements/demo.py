@@ -1,5 +1,5 @@
 """One fictional information sharing agreement for the demo partnership
-(core/management/commands/demo.py calls `load_demo_agreements()`)."""
+(site/management/commands/demo.py calls `load_demo_agreements()`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils import timezone
 from safeshare.accounts.models import Organisation, Role, User
 from safeshare.agreements import actions
 from safeshare.agreements.models import Agreement, InformationCategory
-from safeshare.decisions.models import Purpose
+from safeshare.vocabulary.models import Purpose
 
 HOLDER = "Northshire Children's Social Care"
 PARTIES = [

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
@@ -11,6 +10,7 @@ from safeshare.accounts.models import Organisation
 from safeshare.agreements.models import InformationCategory
 from safeshare.core.forms import GovUKDateField, GovUKForm, TextField
 from safeshare.guidance.catalogue import catalogue
+from safeshare.vocabulary.models import Purpose
 
 
 def lawful_basis_choices() -> list[tuple[str, str]]:
@@ -31,7 +31,7 @@ class AgreementForm(GovUKForm):
     )
     purposes = forms.ModelMultipleChoiceField(
         label="Which purposes does it cover?",
-        queryset=apps.get_model("decisions", "Purpose").objects.filter(active=True),
+        queryset=Purpose.objects.filter(active=True),
         widget=forms.CheckboxSelectMultiple,
         error_messages={
             "required": "Select the purposes the agreement covers",

@@ -14,6 +14,7 @@ import uuid
 from django.db import models
 
 from safeshare.accounts.models import Organisation, User
+from safeshare.vocabulary.models import Purpose
 
 
 class InformationCategory(models.TextChoices):
@@ -39,7 +40,7 @@ class Agreement(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="owned_agreements"
     )
     parties = models.ManyToManyField(Organisation, related_name="sharing_agreements")
-    purposes = models.ManyToManyField("decisions.Purpose", related_name="agreements")
+    purposes = models.ManyToManyField(Purpose, related_name="agreements")
     # InformationCategory values and lawful-basis catalogue ids (guidance/bases.yaml).
     categories = models.JSONField(default=list)
     lawful_bases = models.JSONField(default=list)

@@ -62,7 +62,7 @@ from safeshare.audit.actions import (
     record_denied,
 )
 from safeshare.core.pagination import InvalidCursor, paginate
-from safeshare.decisions.models import Decision, InformationItem, Purpose
+from safeshare.decisions.models import Decision, InformationItem
 from safeshare.decisions.queries import LIST_ORDER, decisions_about_person, get_decision_for_user
 from safeshare.disclosures import actions as disclosure_actions
 from safeshare.disclosures import queries as disclosure_queries
@@ -76,6 +76,7 @@ from safeshare.requests.models import InformationRequest, Status
 from safeshare.requests.queries import QUEUE_ORDER, get_request_for_user, incoming, outgoing
 from safeshare.subjects.models import Person
 from safeshare.subjects.queries import get_person_for_user, search_people
+from safeshare.vocabulary.models import Purpose
 
 SEARCH_LIMIT = 50
 

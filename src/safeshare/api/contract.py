@@ -18,7 +18,7 @@ from django.conf import settings
 
 from safeshare.accounts.models import Organisation
 from safeshare.api.schemas import ErrorOut, ValidationErrorOut
-from safeshare.decisions.models import Purpose
+from safeshare.vocabulary.models import Purpose
 
 _ANSWERS: dict[int, str] = {
     400: (

@@ -34,7 +34,7 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     # The user's session epoch when the token was made: when it moves (signed out, password,
     # second factor or access changed, account disabled) the token stops working, as every
-    # session does (accounts/actions.py).
+    # session does (signin/actions.py).
     session_epoch = models.PositiveIntegerField()
 
     class Meta:

@@ -23,9 +23,9 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from safeshare.core.forms import CONTROL_CHARACTERS, LONG_TEXT, MARKUP, SHORT_TEXT, clean_text
-from safeshare.decisions.models import Urgency
 from safeshare.requests.models import StatutoryBasis
 from safeshare.subjects.forms import SearchForm
+from safeshare.vocabulary.models import Urgency
 
 # --- Input text: the rules of safeshare.core.forms.clean_text, stated in the document ----
 #

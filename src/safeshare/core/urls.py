@@ -4,7 +4,6 @@ from safeshare.core import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("about/", views.about, name="about"),
     path("accessibility/", views.accessibility, name="accessibility"),

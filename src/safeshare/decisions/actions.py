@@ -21,7 +21,6 @@ from safeshare.core.forms import LONG_TEXT, SHORT_TEXT, clean_text
 from safeshare.decisions import completeness, flow, permissions
 from safeshare.decisions.models import (
     ConsentWithdrawal,
-    ContactMethod,
     Decision,
     DecisionStatus,
     Explanation,
@@ -29,7 +28,10 @@ from safeshare.decisions.models import (
     InformationItem,
 )
 from safeshare.ledger.actions import append_entry
+from safeshare.requests.actions import record_response, start_response
+from safeshare.requests.models import InformationRequest
 from safeshare.subjects.models import Person
+from safeshare.vocabulary.models import ContactMethod
 
 
 class DecisionIncomplete(Exception):
@@ -349,8 +351,6 @@ def finalise_decision(
             },
         )
         if locked.request_id:
-            from safeshare.requests.actions import record_response
-
             record_response(actor=actor, decision=locked)
     return locked
 
@@ -574,3 +574,12 @@ def record_consent_withdrawal(
             },
         )
     return withdrawal
+
+
+def answer_request(*, actor: Any, request: InformationRequest, subject: Person) -> Decision:
+    """Start a decision that answers a request: the request's side (its checks, the link,
+    the assignment and its ledger entry) is requests.actions.start_response, which has this
+    app make the draft through the seam (requests/answering.py)."""
+    answer = start_response(actor=actor, request=request, subject=subject)
+    assert isinstance(answer, Decision)
+    return answer

@@ -14,16 +14,15 @@ from dataclasses import dataclass
 from typing import Literal
 
 from safeshare.decisions.models import (
-    SHARING_OUTCOMES,
     ConsentStatus,
     Currency,
     Decision,
     InformationItem,
     Kind,
     Nature,
-    Outcome,
     ThirdPartyAction,
 )
+from safeshare.vocabulary.models import SHARING_OUTCOMES, Outcome
 
 Status = Literal["completed", "incomplete", "not_started", "optional", "not_needed"]
 

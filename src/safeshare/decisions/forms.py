@@ -27,17 +27,15 @@ from safeshare.decisions.models import (
     Channel,
     ConsentNotSoughtReason,
     ConsentStatus,
-    ContactMethod,
     Currency,
     Kind,
     Nature,
     NotInformedReason,
-    Purpose,
     RecipientVerification,
     ThirdPartyAction,
-    Urgency,
 )
 from safeshare.subjects.models import Person
+from safeshare.vocabulary.models import ContactMethod, Purpose, Urgency
 
 DIVIDER = "__divider__"
 

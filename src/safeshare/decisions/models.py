@@ -22,6 +22,7 @@ from django.db import models
 
 from safeshare.accounts.models import Organisation, User
 from safeshare.subjects.models import Person
+from safeshare.vocabulary.models import SHARING_OUTCOMES, ContactMethod, Outcome, Purpose, Urgency
 
 
 class DecisionStatus(models.TextChoices):
@@ -29,43 +30,9 @@ class DecisionStatus(models.TextChoices):
     FINALISED = "finalised", "Finalised"
 
 
-class Outcome(models.TextChoices):
-    SHARE_URGENTLY = "share_urgently", "Share urgently"
-    SHARE = "share", "Share"
-    SHARE_WITH_CONSENT = "share_with_consent", "Share with consent"
-    SHARE_WITHOUT_CONSENT = "share_without_consent", "Share without consent"
-    DO_NOT_SHARE = "do_not_share", "Do not share"
-    SEEK_ADVICE = "seek_advice", "Seek advice"
-
-
-SHARING_OUTCOMES = frozenset(
-    {
-        Outcome.SHARE_URGENTLY,
-        Outcome.SHARE,
-        Outcome.SHARE_WITH_CONSENT,
-        Outcome.SHARE_WITHOUT_CONSENT,
-    }
-)
-
-
 class Kind(models.TextChoices):
     REQUEST = "request", "Responding to a request for information"
     PROACTIVE = "proactive", "Sharing on my own initiative"
-
-
-class Urgency(models.TextChoices):
-    IMMEDIATE = "immediate", "Immediate: a child may be at risk of harm now"
-    URGENT = "urgent", "Urgent: needed within a working day"
-    STANDARD = "standard", "Standard"
-
-
-class ContactMethod(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    PHONE = "phone", "Telephone"
-    SECURE_EMAIL = "secure_email", "Secure email"
-    LETTER = "letter", "Letter"
-    IN_SYSTEM = "in_system", "Through safeshare"
-    MEETING = "meeting", "At a meeting"
 
 
 class ConsentStatus(models.TextChoices):
@@ -102,21 +69,6 @@ class NotInformedReason(models.TextChoices):
     RISK_OF_HARM = "risk_of_harm", "Telling them would create or increase the risk of harm"
     PREJUDICE = "prejudice", "Telling them would prejudice an enquiry or investigation"
     NOT_PRACTICABLE = "not_practicable", "It is not practicable yet"
-
-
-class Purpose(models.Model):
-    """The partnership's list of purposes for sharing, kept by administrators."""
-
-    name = models.CharField(max_length=200, unique=True)
-    hint = models.CharField(max_length=300, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
-    active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["position", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 @dataclass(frozen=True)

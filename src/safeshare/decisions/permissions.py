@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from safeshare.accounts.permissions import can_record_consent_withdrawal, can_record_decision
-from safeshare.decisions.models import ConsentStatus, Decision, DecisionStatus, Outcome
+from safeshare.decisions.models import ConsentStatus, Decision, DecisionStatus
+from safeshare.vocabulary.models import Outcome
 
 # Outcomes a requester can ask to have looked at again with new information (2024 advice:
 # "if the decision is not to share, ... reconsider if new information comes to light").

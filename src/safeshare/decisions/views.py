@@ -20,14 +20,7 @@ from safeshare.audit.actions import record_access, record_access_many
 from safeshare.core.forms import GovUKForm
 from safeshare.core.pagination import paginate
 from safeshare.decisions import actions, completeness, flow, forms, permissions
-from safeshare.decisions.models import (
-    Channel,
-    ContactMethod,
-    Decision,
-    DecisionStatus,
-    InformationItem,
-    Kind,
-)
+from safeshare.decisions.models import Channel, Decision, DecisionStatus, InformationItem, Kind
 from safeshare.decisions.queries import (
     LIST_ORDER,
     decision_summary,
@@ -38,6 +31,7 @@ from safeshare.decisions.queries import (
 from safeshare.directory.queries import verified_contacts
 from safeshare.ledger.queries import receipt_for
 from safeshare.subjects.queries import get_person_for_user, people_for_user, search_people
+from safeshare.vocabulary.models import ContactMethod
 
 # A user's own unfinished drafts: shown newest first, this many at most.
 DRAFTS_SHOWN = 50

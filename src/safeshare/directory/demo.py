@@ -1,4 +1,4 @@
-"""Fictional directory entries for the demo partnership (core/management/commands/demo.py
+"""Fictional directory entries for the demo partnership (site/management/commands/demo.py
 calls `load_demo_directory()` after it has made the organisations and users).
 
 Addresses are invented; phone numbers are from the ranges Ofcom keeps for drama

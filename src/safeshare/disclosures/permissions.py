@@ -13,8 +13,9 @@ import datetime
 from typing import Any
 
 from safeshare.accounts.permissions import can_record_decision, can_view_case_records
-from safeshare.decisions.models import SHARING_OUTCOMES, Decision, DecisionStatus
+from safeshare.decisions.models import Decision, DecisionStatus
 from safeshare.disclosures.models import Disclosure
+from safeshare.vocabulary.models import SHARING_OUTCOMES
 
 
 def shares_information(decision: Decision) -> bool:

@@ -16,11 +16,12 @@ from django.utils import timezone
 
 from safeshare.accounts.models import Organisation, Role, User
 from safeshare.core.forms import LONG_TEXT, clean_text
-from safeshare.decisions.models import SHARING_OUTCOMES, Decision, Outcome
 from safeshare.ledger.actions import append_entry
 from safeshare.requests import deadlines, notifications, permissions
+from safeshare.requests.answering import Answer, answering
 from safeshare.requests.models import InformationRequest, RequestNote, Response, Status
 from safeshare.subjects.models import Person
+from safeshare.vocabulary.models import SHARING_OUTCOMES, Outcome
 
 DETAIL_FIELDS = (
     "subject_details",
@@ -220,50 +221,15 @@ def link_subjects(
     return request
 
 
-def start_response(*, actor: Any, request: InformationRequest, subject: Person) -> Decision:
-    """Answer the request with a decision: the record starts filled in from the request."""
-    from safeshare.decisions import actions as decision_actions
-
+def start_response(*, actor: Any, request: InformationRequest, subject: Person) -> Answer:
+    """Answer the request with a decision: the record starts filled in from the request
+    (the decisions app makes the draft, through requests.answering)."""
     if not permissions.can_respond(actor, request):
         raise PermissionDenied("You cannot answer this request")
     with transaction.atomic():
         if not request.subjects.filter(pk=subject.pk).exists():
             request.subjects.add(subject)
-        decision = decision_actions.start_decision(actor=actor, subject=subject)
-        decision_actions.update_section(
-            actor=actor,
-            decision=decision,
-            section="about",
-            values={
-                "kind": "request",
-                "requester_name": request.requested_by.display_name()
-                if request.requested_by
-                else request.external_requester_name,
-                "requester_role": (
-                    request.requested_by.job_title
-                    if request.requested_by
-                    else request.external_requester_role
-                )
-                or "Practitioner",
-                "requester_organisation": request.from_organisation.name
-                if request.from_organisation
-                else request.external_requester_organisation,
-                "request_method": "in_system"
-                if request.requested_by_id
-                else request.external_received_by,
-                "request_received_at": request.received_at,
-                "requester_verification": (
-                    "Signed-in safeshare user of a partnership organisation"
-                    if request.requested_by_id
-                    else request.external_identity_check
-                ),
-                "purpose_category": request.purpose_category,
-                "purpose": request.purpose,
-                "urgency": request.urgency,
-            },
-        )
-        Decision.objects.filter(pk=decision.pk).update(request=request)
-        decision.refresh_from_db()
+        decision = answering().start(actor=actor, request=request, subject=subject)
         if request.status == Status.OPEN:
             request.status = Status.ASSIGNED
             request.assigned_to = actor
@@ -273,7 +239,7 @@ def start_response(*, actor: Any, request: InformationRequest, subject: Person) 
     return decision
 
 
-def record_response(*, actor: Any, decision: Decision) -> None:
+def record_response(*, actor: Any, decision: Answer) -> None:
     """Called by finalise_decision, in its transaction, when the decision answers a request."""
     assert decision.request_id is not None
     request = InformationRequest.objects.select_for_update().get(pk=decision.request_id)

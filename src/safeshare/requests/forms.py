@@ -6,9 +6,9 @@ from django import forms
 
 from safeshare.accounts.models import Organisation, User
 from safeshare.core.forms import GovUKForm, TextField, choice_field, text_field
-from safeshare.decisions.models import ContactMethod, Purpose, Urgency
 from safeshare.requests.models import Status, StatutoryBasis
 from safeshare.subjects.models import Person
+from safeshare.vocabulary.models import ContactMethod, Purpose, Urgency
 
 
 def _text(label: str, message: str = "", *, required: bool = True, **kwargs: Any) -> TextField:

@@ -13,8 +13,8 @@ from django.db import models
 from django.utils import timezone
 
 from safeshare.accounts.models import Organisation, User
-from safeshare.decisions.models import ContactMethod, Purpose, Urgency
 from safeshare.subjects.models import Person
+from safeshare.vocabulary.models import ContactMethod, Purpose, Urgency
 
 
 class StatutoryBasis(models.TextChoices):

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 from safeshare.accounts.models import User
 from safeshare.audit.actions import record_access, record_access_objects
 from safeshare.core.pagination import paginate
-from safeshare.decisions.models import Decision, DecisionStatus
 from safeshare.requests import actions, permissions
+from safeshare.requests.answering import answering
 from safeshare.requests.forms import (
     AssignForm,
     LogRequestForm,
@@ -127,22 +127,8 @@ def show(request: AuthenticatedHttpRequest, request_id: UUID) -> HttpResponse:
     receiver = permissions.is_receiver(request.user, info)
     # The response as a record of what was decided, never the items: in-system sharing is
     # a disclosure to a named person, opened on its own page (disclosures app).
-    decisions = list(
-        Decision.objects.filter(request=info, status=DecisionStatus.FINALISED)
-        .select_related("decided_by", "recipient_organisation")
-        .order_by("decided_at")
-    )
-    own_drafts = (
-        list(
-            Decision.objects.filter(
-                request=info,
-                status=DecisionStatus.DRAFT,
-                organisation=info.to_organisation,
-            )
-        )
-        if receiver
-        else []
-    )
+    decisions = answering().finalised(info)
+    own_drafts = answering().drafts(info) if receiver else []
     return render(
         request,
         "requests/show.html",

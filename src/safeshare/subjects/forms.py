@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 
 from safeshare.accounts.models import Organisation
 from safeshare.core.forms import GovUKDateField, GovUKForm, TextField
-from safeshare.decisions.models import Outcome
 from safeshare.subjects.identifiers import nhs_number_is_valid, normalise_nhs_number, upn_is_valid
 from safeshare.subjects.models import PersonKind
+from safeshare.vocabulary.models import Outcome
 
 
 class SearchForm(GovUKForm):

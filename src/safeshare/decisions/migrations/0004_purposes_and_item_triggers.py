@@ -9,7 +9,7 @@ GUARDS = ("decision_items",)
 
 
 def seed(apps: Any, schema_editor: Any) -> None:
-    from safeshare.decisions.purposes import seed_purposes
+    from safeshare.vocabulary.purposes import seed_purposes
 
     seed_purposes(apps.get_model("decisions", "Purpose"))
 

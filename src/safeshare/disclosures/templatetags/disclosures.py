@@ -9,7 +9,7 @@ from django import template
 from django.urls import Resolver404, resolve
 
 from safeshare.accounts.permissions import can_view_case_records
-from safeshare.decisions.models import SHARING_OUTCOMES, Channel, Decision
+from safeshare.decisions.models import Channel, Decision
 from safeshare.disclosures import permissions
 from safeshare.disclosures.models import Disclosure
 from safeshare.disclosures.queries import (
@@ -17,6 +17,7 @@ from safeshare.disclosures.queries import (
     disclosures_of_decision,
     unopened_count,
 )
+from safeshare.vocabulary.models import SHARING_OUTCOMES
 
 register = template.Library()
 

@@ -109,7 +109,7 @@ def _password_field(label: str, message: str, autocomplete: str, **kwargs: Any) 
 
 class PasswordChangeForm(GovUKForm):
     """Current password, then the new one twice. The current password is checked, and the
-    validators run, by the action (accounts.actions.change_password); the view puts what it
+    validators run, by the action (signin.actions.change_password); the view puts what it
     says on the fields."""
 
     current_password = _password_field(

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from safeshare.decisions.models import Purpose
+from safeshare.vocabulary.models import Purpose
 
 
 @admin.register(Purpose)

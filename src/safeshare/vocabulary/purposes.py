@@ -24,6 +24,6 @@ PURPOSES = [
 
 def seed_purposes(model: Any = None) -> None:
     if model is None:
-        from safeshare.decisions.models import Purpose as model
+        from safeshare.vocabulary.models import Purpose as model
     for position, (name, hint) in enumerate(PURPOSES):
         model.objects.get_or_create(name=name, defaults={"hint": hint, "position": position})

@@ -23,7 +23,7 @@ def service(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     navigation: list[dict[str, Any]] = []
     if user is not None and user.is_authenticated:
-        navigation = [{"text": "Home", "url": "core:home", "active": current == "core"}]
+        navigation = [{"text": "Home", "url": "site:home", "active": current == "site"}]
         if can_view_case_records(user):
             navigation += [
                 {"text": "People", "url": "subjects:search", "active": current == "subjects"},

@@ -12,9 +12,9 @@ from django.http import HttpRequest
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safeshare.accounts import actions
 from safeshare.accounts.models import Organisation, User
 from safeshare.accounts.permissions import can_administer
+from safeshare.signin import actions
 
 for _model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_model):

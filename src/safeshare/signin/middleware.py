@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from safeshare.accounts.actions import has_confirmed_device
+from safeshare.signin.actions import has_confirmed_device
 
 # What a signed-in user may reach before the second factor: signing in and out, the
 # second-factor pages themselves and the public pages.

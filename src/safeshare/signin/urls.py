@@ -1,8 +1,8 @@
 from django.urls import path
 
-from safeshare.accounts import views
+from safeshare.signin import views
 
-app_name = "accounts"
+app_name = "accounts"  # the URL names keep the namespace they were published with
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign_in"),
     path("sign-in/code/", views.mfa_verify, name="mfa_verify"),

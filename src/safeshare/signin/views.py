@@ -25,15 +25,15 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safeshare.accounts import actions
-from safeshare.accounts.forms import (
+from safeshare.audit.actions import record_denied
+from safeshare.core.http import client_ip
+from safeshare.signin import actions
+from safeshare.signin.forms import (
     CodeForm,
     PasswordChangeForm,
     SignInForm,
     validator_messages,
 )
-from safeshare.audit.actions import record_denied
-from safeshare.core.http import client_ip
 
 RECOVERY_CODES_SESSION_KEY = "safeshare_recovery_codes"
 

@@ -130,7 +130,7 @@ def sign_ins() -> list[tuple[str, str, str]]:
 
 def load_decisions() -> None:
     """A few recorded decisions, made through the same actions the service uses."""
-    from safeshare.core.management.demo_decisions import record_demo_decisions
+    from safeshare.site.management.demo_decisions import record_demo_decisions
 
     record_demo_decisions()
 

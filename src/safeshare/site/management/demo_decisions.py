@@ -10,9 +10,9 @@ from django.utils import timezone
 from safeshare.accounts.models import Organisation, User
 from safeshare.decisions import actions
 from safeshare.decisions.completeness import PRINCIPLES
-from safeshare.decisions.models import Purpose
 from safeshare.requests import actions as request_actions
 from safeshare.subjects.models import Person
+from safeshare.vocabulary.models import Purpose
 
 
 def _about(
@@ -78,7 +78,7 @@ def record_demo_decisions() -> None:
             "statutory_basis_detail": "",
         },
     )
-    d = request_actions.start_response(actor=dsl, request=asked, subject=lily)
+    d = actions.answer_request(actor=dsl, request=asked, subject=lily)
     actions.set_subjects(actor=dsl, decision=d, people=[lily, kerry])
     d = _answer(
         dsl,

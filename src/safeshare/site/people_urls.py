@@ -1,0 +1,14 @@
+"""The people pages: the subjects app's records, shown with their chronology and recorded as
+reads. The pages live here, above decisions and audit; the URL names keep the `subjects`
+namespace they have always had."""
+
+from django.urls import path
+
+from safeshare.site import people
+
+app_name = "subjects"
+urlpatterns = [
+    path("", people.search, name="search"),
+    path("new/", people.new, name="new"),
+    path("<uuid:person_id>/", people.show, name="show"),
+]
