@@ -20,7 +20,7 @@ from safeshare.guidance import (
     load_policy,
     load_policy_file,
 )
-from safeshare.guidance.engine import SHIPPED_POLICY_DIR
+from safeshare.guidance.loading import SHIPPED_POLICY_DIR
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PARTNERSHIP_DIR = FIXTURES / "partnership"

@@ -5,35 +5,41 @@ line (`safeshare guidance ...`) and the tests.
 """
 
 from .catalogue import NONE_VALUE, Basis, Catalogue, Citation, catalogue
-from .engine import (
+from .compiler import (
+    parse_policy,
+)
+from .evaluate import (
+    BasisCheck,
+    Evaluation,
+    Step,
+    apply_form_answer,
+    evaluate,
+    normalise_answers,
+)
+from .loading import (
     DEFAULT_POLICY_ID,
+    available_policies,
+    check_policy_file,
+    clear_caches,
+    load_policy,
+    load_policy_file,
+    policy_dirs_from_env,
+)
+from .model import (
     OUTCOME_TITLES,
     OUTCOMES,
     SHARING_OUTCOMES,
     STANDARD_QUESTIONS,
     UNSURE_VALUE,
     AnswerError,
-    BasisCheck,
     Contact,
-    Evaluation,
     Item,
     Option,
     Policy,
     PolicyRef,
     Question,
     Reason,
-    Step,
     WarningNote,
-    apply_form_answer,
-    available_policies,
-    check_policy_file,
-    clear_caches,
-    evaluate,
-    load_policy,
-    load_policy_file,
-    normalise_answers,
-    parse_policy,
-    policy_dirs_from_env,
 )
 from .schema import PolicyError, Problem
 

@@ -21,14 +21,9 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from .catalogue import catalogue
-from .engine import (
-    AnswerError,
-    available_policies,
-    check_policy_file,
-    evaluate,
-    load_policy,
-    policy_dirs_from_env,
-)
+from .evaluate import evaluate
+from .loading import available_policies, check_policy_file, load_policy, policy_dirs_from_env
+from .model import AnswerError
 from .schema import PolicyError
 
 

@@ -1,0 +1,213 @@
+"""What a compiled policy is made of, and the rules every policy shares.
+
+A `Policy` is built by `compiler.parse_policy` from a policy file and read by
+`evaluate.evaluate`; nothing here reads files or evaluates answers. The outcome codes the
+engine can return are `OUTCOMES`: the decisions model stores all of them but `incomplete`
+(tests/decisions/test_outcome_codes.py holds the two together).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal, NamedTuple, get_args
+
+from .catalogue import Catalogue, Citation
+from .schema import OutcomeName
+
+# The outcome codes the engine can return, and the only ones: every evaluation ends in one.
+# `incomplete` means more answers are needed; the others are decisions. Spelled once, as
+# the type a policy file's outcomes are checked against (schema.OutcomeName).
+OUTCOMES: tuple[str, ...] = get_args(OutcomeName)
+OUTCOME_TITLES: dict[str, str] = {
+    "share_urgently": "Share urgently",
+    "share": "Share",
+    "share_with_consent": "Share with consent",
+    "share_without_consent": "Share without consent",
+    "do_not_share": "Do not share",
+    "seek_advice": "Seek advice",
+    "incomplete": "More answers needed",
+}
+SHARING_OUTCOMES = frozenset(
+    {"share_urgently", "share", "share_with_consent", "share_without_consent"}
+)
+DECIDED_OUTCOMES = frozenset(OUTCOMES) - {"incomplete"}
+
+
+# The form value of the "I'm not sure" choice that a question may offer.
+UNSURE_VALUE = "unsure"
+
+YES_NO = ("yes", "no")
+# The answer keys every policy has, with the kind and option values they must offer, so
+# that the command-line contract and the engine's rules mean the same in every file.
+STANDARD_QUESTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "immediate_risk": ("yes_no", YES_NO),
+    "legitimate_purpose": ("choice", ("yes", "no", "unsure")),
+    "identifiable": ("yes_no", YES_NO),
+    "consent": ("choice", ("given", "refused", "not_sought", "not_appropriate", "withdrawn")),
+    "special_category": ("yes_no", YES_NO),
+    "lawful_bases": ("bases", ()),
+}
+# Keys that are not questions: `unsure` (the practitioner is not sure) and `unsure_at`
+# (the question they were not sure about, so that answering it clears the flag).
+FLAG_KEYS = ("unsure", "unsure_at")
+
+
+# --- What a policy is made of -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    value: str
+    label: str
+    hint: str | None = None
+
+
+class Reason(NamedTuple):
+    text: str
+    citation: Citation
+
+
+class Item(NamedTuple):
+    """A line of guidance: a how-to-share step, something to record, what to tell the subject."""
+
+    text: str
+    citation: Citation
+
+
+class WarningNote(NamedTuple):
+    code: str
+    text: str
+    citation: Citation
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    outcome: str | None
+    next: str | None
+    reason: Reason | None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Question:
+    id: str
+    text: str
+    hint: str | None
+    kind: Literal["yes_no", "choice", "bases"]
+    options: tuple[Option, ...]
+    unsure_label: str | None
+    citation: Citation
+    error: str
+    # Keyed by the typed answer (bool for yes_no, str for choice, "valid"/"invalid" for bases).
+    routes: Mapping[object, Route] = field(repr=False)
+    labels: Mapping[object, str] = field(repr=False)
+    standard: bool = True
+
+    def label_for(self, answer: object) -> str:
+        if self.kind == "bases" and isinstance(answer, tuple | list):
+            if not answer:
+                return "None of these"
+            return "; ".join(self.labels.get(a, str(a)) for a in answer)
+        return self.labels.get(answer, str(answer))
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    name: str
+    role: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    url: str | None = None
+    notes: str | None = None
+
+    def to_json(self) -> dict[str, str | None]:
+        return {
+            "name": self.name,
+            "role": self.role,
+            "phone": self.phone,
+            "email": self.email,
+            "url": self.url,
+            "notes": self.notes,
+        }
+
+
+class PolicyRef(NamedTuple):
+    id: str
+    version: str
+    sha256: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"id": self.id, "version": self.version, "sha256": self.sha256}
+
+
+# (answer key, the typed answers that match) pairs, all of which must hold.
+Match = tuple[tuple[str, frozenset[object]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeTexts:
+    """Everything about one outcome that can be worked out from the file alone."""
+
+    title: str
+    summary: Reason
+    warnings: tuple[WarningNote, ...]
+    warnings_if: tuple[tuple[Match, WarningNote], ...]
+    how_to_share: tuple[Item, ...]
+    how_to_share_if: tuple[tuple[Match, Item], ...]
+    must_record: tuple[Item, ...]
+    must_record_if: tuple[tuple[Match, Item], ...]
+    principles: tuple[Item, ...]
+    tell_subject: tuple[tuple[Match, Item], ...]
+
+
+# Checks one answer's type and value, returning it typed, or raises AnswerError.
+Validator = Callable[[object], object]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Policy:
+    id: str
+    version: str
+    title: str
+    description: str | None
+    source_title: str
+    source_edition: str
+    date: dt.date
+    source_url: str | None
+    sha256: str
+    path: str
+    questions: dict[str, Question]
+    contacts: tuple[Contact, ...]
+    answer_keys: frozenset[str]
+    citations: dict[str, Citation] = field(repr=False)
+    first: Question = field(repr=False)
+    # Worked out by the compiler, read only by the evaluator.
+    _outcomes: dict[str, OutcomeTexts] = field(repr=False)
+    _validators: dict[str, Validator] = field(repr=False)
+    _catalogue: Catalogue = field(repr=False)
+
+    @property
+    def ref(self) -> PolicyRef:
+        return PolicyRef(self.id, self.version, self.sha256)
+
+    @property
+    def version_key(self) -> tuple[int, ...]:
+        return tuple(int(part) for part in self.version.split("."))
+
+    def outcome_title(self, outcome: str) -> str:
+        texts = self._outcomes.get(outcome)
+        return texts.title if texts else OUTCOME_TITLES[outcome]
+
+    def outcome_summary(self, outcome: str) -> Reason | None:
+        texts = self._outcomes.get(outcome)
+        return texts.summary if texts else None
+
+
+class AnswerError(ValueError):
+    """An answer that the policy does not accept; `key` names the answer key or question."""
+
+    def __init__(self, key: str, message: str) -> None:
+        self.key = key
+        self.message = message
+        super().__init__(f"{key}: {message}")
