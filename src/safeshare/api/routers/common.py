@@ -103,11 +103,11 @@ def once(
 
 
 def organisation(org: Organisation) -> OrganisationOut:
-    return OrganisationOut(id=org.pk, name=org.name)
+    return OrganisationOut.model_validate(org)
 
 
 def purpose(found: Purpose | None) -> PurposeOut | None:
-    return None if found is None else PurposeOut(id=found.pk, name=found.name)
+    return None if found is None else PurposeOut.model_validate(found)
 
 
 def person(found: Person) -> PersonOut:
@@ -118,7 +118,7 @@ def person(found: Person) -> PersonOut:
         family_name=found.family_name,
         known_as=found.known_as,
         date_of_birth=found.date_of_birth,
-        identifiers=[IdentifierOut(kind=i.kind, value=i.value) for i in found.identifiers.all()],
+        identifiers=[IdentifierOut.model_validate(i) for i in found.identifiers.all()],
     )
 
 

@@ -27,15 +27,6 @@ from safeshare.subjects.models import Person
 router = Router(tags=["decisions"])
 
 
-def _person_ref(person: Person) -> PersonRefOut:
-    return PersonRefOut(
-        id=person.pk,
-        given_names=person.given_names,
-        family_name=person.family_name,
-        date_of_birth=person.date_of_birth,
-    )
-
-
 def _lawful_bases(explanation: Any) -> list[LawfulBasisOut]:
     found = explanation.get("lawful_bases", []) if isinstance(explanation, dict) else []
     return [
@@ -63,7 +54,7 @@ def _decision(decision: Decision, subjects: list[Person]) -> DecisionOut:
         policy=PolicyOut(
             id=decision.policy_id, version=decision.policy_version, sha256=decision.policy_sha256
         ),
-        subjects=[_person_ref(p) for p in subjects],
+        subjects=[PersonRefOut.model_validate(p) for p in subjects],
         purpose_category=common.purpose(decision.purpose_category),
         purpose=decision.purpose,
         urgency=decision.urgency,

@@ -50,9 +50,7 @@ def _summary_fields(user: Any, info: InformationRequest) -> dict[str, Any]:
         if info.from_organisation is None
         else common.organisation(info.from_organisation),
         "to_organisation": common.organisation(info.to_organisation),
-        "purpose_category": PurposeOut(
-            id=info.purpose_category.pk, name=info.purpose_category.name
-        ),
+        "purpose_category": PurposeOut.model_validate(info.purpose_category),
         "received_at": info.received_at,
         "due_at": info.due_at,
         "overdue": info.is_overdue(),
