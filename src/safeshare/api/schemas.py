@@ -1,17 +1,19 @@
 """What the API takes and gives, field by field: nothing is serialised from a model's
-whole row, so a column added later never leaks into a response unnoticed."""
+whole row, so a column added later never leaks into a response unnoticed. An answer that
+is a model's columns as they are is a ModelSchema naming them (`Meta.fields`); the others
+are written out, each saying why."""
 
 from __future__ import annotations
 
 import datetime
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, get_args
 from uuid import UUID
 
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
-from ninja import Schema
+from ninja import ModelSchema, Schema
 from pydantic import (
     AfterValidator,
     BeforeValidator,
@@ -19,13 +21,16 @@ from pydantic import (
     Field,
     ValidationInfo,
     WithJsonSchema,
+    create_model,
 )
 from pydantic_core import PydanticCustomError
 
+from safeshare.accounts.models import Organisation
 from safeshare.core.forms import CONTROL_CHARACTERS, LONG_TEXT, MARKUP, SHORT_TEXT, clean_text
 from safeshare.requests.models import StatutoryBasis
 from safeshare.subjects.forms import SearchForm
-from safeshare.vocabulary.models import Urgency
+from safeshare.subjects.models import Identifier, Person
+from safeshare.vocabulary.models import Purpose, Urgency
 
 # --- Input text: the rules of safeshare.core.forms.clean_text, stated in the document ----
 #
@@ -192,17 +197,47 @@ class RequestIn(Input):
 
 # --- Output ---------------------------------------------------------------------------------
 
-
-class OrganisationOut(Schema):
-    id: UUID
-    name: str
+_Answer = TypeVar("_Answer", bound=ModelSchema)
 
 
-class IdentifierOut(Schema):
-    kind: str
-    value: str
+def as_stored(schema: type[_Answer]) -> type[_Answer]:
+    """`schema`'s model fields as an answer gives them: every one in every answer
+    (required), null only where its column is. ninja would carry over what the model says
+    of input (a primary key, a default or blank=True as optional; max_length, verbose_name,
+    help_text), which the document does not say of an answer."""
+    meta: Any = schema.Meta  # type: ignore[attr-defined]  # ModelSchema's Meta is untyped
+    assert list(schema.model_fields) == list(meta.fields), "columns only, in Meta.fields' order"
+    fields: dict[str, Any] = {}
+    for name, field in schema.model_fields.items():
+        column = meta.model._meta.get_field(name)
+        assert column.concrete and not column.is_relation, f"{name}: a column, not a relation"
+        python: Any = next((t for t in get_args(field.annotation) if t is not type(None)), None)
+        python = python or field.annotation
+        fields[name] = (python | None if column.null else python, ...)
+    return create_model(
+        schema.__name__,
+        __base__=schema,
+        __module__=schema.__module__,
+        __doc__=schema.__doc__,
+        **fields,
+    )
 
 
+@as_stored
+class OrganisationOut(ModelSchema):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name"]
+
+
+@as_stored
+class IdentifierOut(ModelSchema):
+    class Meta:
+        model = Identifier
+        fields = ["kind", "value"]
+
+
+# Written out: nested (the person's identifiers); a ModelSchema puts a declared field first.
 class PersonOut(Schema):
     id: UUID
     kind: str
@@ -213,18 +248,21 @@ class PersonOut(Schema):
     identifiers: list[IdentifierOut]
 
 
-class PersonRefOut(Schema):
-    id: UUID
-    given_names: str
-    family_name: str
-    date_of_birth: datetime.date | None
+@as_stored
+class PersonRefOut(ModelSchema):
+    class Meta:
+        model = Person
+        fields = ["id", "given_names", "family_name", "date_of_birth"]
 
 
-class PurposeOut(Schema):
-    id: int
-    name: str
+@as_stored
+class PurposeOut(ModelSchema):
+    class Meta:
+        model = Purpose
+        fields = ["id", "name"]
 
 
+# Written out: a decision as a chronology line (renamed keys, a display value, nested).
 class ChronologyEntryOut(Schema):
     decision_id: UUID
     decided_at: datetime.datetime | None
@@ -236,12 +274,14 @@ class ChronologyEntryOut(Schema):
     purpose_category: PurposeOut | None
 
 
+# Written out: the decision's policy_id, policy_version and policy_sha256, renamed.
 class PolicyOut(Schema):
     id: str
     version: str
     sha256: str
 
 
+# Written out: renamed key (about_person_id, the `about` column), in its place.
 class ItemOut(Schema):
     id: UUID
     position: int
@@ -256,6 +296,7 @@ class ItemOut(Schema):
     identifies_third_party: bool
 
 
+# Written out: the decision's recipient_* columns and a display value, renamed.
 class RecipientOut(Schema):
     organisation_id: UUID | None
     organisation: str
@@ -267,6 +308,7 @@ class RecipientOut(Schema):
     shared_at: datetime.datetime | None
 
 
+# Written out: read from the decision's explanation (JSON), not from columns.
 class LawfulBasisOut(Schema):
     id: str
     title: str
@@ -274,6 +316,7 @@ class LawfulBasisOut(Schema):
     accepted: bool
 
 
+# Written out: the ledger's receipt (ledger.queries.Receipt), not a model's row.
 class ReceiptOut(Schema):
     entry_id: UUID
     sequence: int
@@ -283,6 +326,7 @@ class ReceiptOut(Schema):
     checkpoint_size: int | None
 
 
+# Written out: nested, with computed fields (outcome_title, lawful_bases, ledger_receipt).
 class DecisionOut(Schema):
     id: UUID
     status: str
@@ -302,6 +346,7 @@ class DecisionOut(Schema):
     ledger_receipt: ReceiptOut | None
 
 
+# Written out: computed fields (direction, overdue) and nested organisations and purpose.
 class RequestSummaryOut(Schema):
     id: UUID
     reference: str
@@ -317,6 +362,7 @@ class RequestSummaryOut(Schema):
     response: str
 
 
+# Written out: the summary's fields first, then the request's own.
 class RequestOut(RequestSummaryOut):
     subject_details: str
     purpose: str
@@ -331,6 +377,7 @@ class RequestOut(RequestSummaryOut):
 DisclosureStatus = Literal["new", "opened", "acknowledged", "revoked", "expired"]
 
 
+# Written out: computed (status now, the read receipt's times, the sender's name).
 class DisclosureSummaryOut(Schema):
     """A line of "Shared with you": who sent what when, and what happened to it. No one's
     personal data."""
@@ -347,11 +394,13 @@ class DisclosureSummaryOut(Schema):
     revoked_at: datetime.datetime | None
 
 
+# Written out: a label and a value, not a model's row.
 class LabelledOut(Schema):
     label: str
     value: str
 
 
+# Written out: the disclosure's sender, from renamed columns and a display name.
 class SenderOut(Schema):
     name: str
     role: str
@@ -359,6 +408,7 @@ class SenderOut(Schema):
     contact: str
 
 
+# Written out: nested (the people, the items, the sender).
 class DisclosureOut(DisclosureSummaryOut):
     """The content, for its named recipient while it is available."""
 
@@ -371,6 +421,7 @@ class DisclosureOut(DisclosureSummaryOut):
     sender: SenderOut
 
 
+# Written out (as the two below): the error answers, not a model's.
 class ErrorOut(Schema):
     detail: str
 
