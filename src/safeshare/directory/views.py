@@ -4,11 +4,12 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from safeshare.accounts.models import Organisation
+from safeshare.core.forms import posted
 from safeshare.core.pagination import paginate
 from safeshare.directory import actions, csv_io
 from safeshare.directory.forms import (
@@ -30,11 +31,6 @@ from safeshare.directory.queries import (
     get_practitioner_for_user,
     organisations_for_directory,
 )
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    # An empty POST is still a submission: it must show "Enter ..." errors, not a blank form.
-    return request.POST if request.method == "POST" else None
 
 
 def _require_view(request: HttpRequest) -> None:
@@ -92,7 +88,7 @@ def edit_profile(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
         if profile
         else {}
     )
-    form = ProfileForm(_posted(request), initial=initial)
+    form = ProfileForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         actions.update_profile(actor=request.user, organisation=org, **form.cleaned_data)
         messages.success(request, "Organisation details saved")
@@ -113,7 +109,7 @@ def new_contact(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
     _require_view(request)
     org = get_organisation_for_user(request.user, organisation_id)
     _require_manage(request, org)
-    form = ContactPointForm(_posted(request), organisation=org)
+    form = ContactPointForm(posted(request), organisation=org)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -154,7 +150,7 @@ def edit_contact(request: HttpRequest, contact_id: UUID) -> HttpResponse:
         "label": contact.label,
         "active": contact.active,
     }
-    form = ContactPointForm(_posted(request), organisation=org, kind=contact.kind, initial=initial)
+    form = ContactPointForm(posted(request), organisation=org, kind=contact.kind, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -187,7 +183,7 @@ def _verify(
     request: HttpRequest, organisation: Organisation, entry: ContactPoint | DirectoryPractitioner
 ) -> HttpResponse:
     _require_manage(request, organisation)
-    form = VerifyForm(_posted(request))
+    form = VerifyForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if isinstance(entry, ContactPoint):
             actions.verify_contact_point(actor=request.user, contact=entry)
@@ -217,7 +213,7 @@ def new_practitioner(request: HttpRequest, organisation_id: UUID) -> HttpRespons
     _require_view(request)
     org = get_organisation_for_user(request.user, organisation_id)
     _require_manage(request, org)
-    form = PractitionerForm(_posted(request), organisation=org)
+    form = PractitionerForm(posted(request), organisation=org)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         actions.add_practitioner(
@@ -256,7 +252,7 @@ def edit_practitioner(request: HttpRequest, practitioner_id: UUID) -> HttpRespon
         "phone": person.phone,
         "active": person.active,
     }
-    form = PractitionerForm(_posted(request), organisation=org, editing=True, initial=initial)
+    form = PractitionerForm(posted(request), organisation=org, editing=True, initial=initial)
     if request.method == "POST" and form.is_valid():
         actions.change_practitioner(actor=request.user, practitioner=person, **form.cleaned_data)
         messages.success(request, "Practitioner saved")
@@ -282,7 +278,7 @@ def verify_practitioner(request: HttpRequest, practitioner_id: UUID) -> HttpResp
 def import_csv(request: HttpRequest) -> HttpResponse:
     if not can_import_directory(request.user):
         raise PermissionDenied
-    form = ImportForm(_posted(request), request.FILES if request.method == "POST" else None)
+    form = ImportForm(posted(request), request.FILES if request.method == "POST" else None)
     result = None
     if request.method == "POST" and form.is_valid():
         dry_run = request.POST.get("action") != "import"
