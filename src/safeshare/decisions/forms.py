@@ -37,6 +37,7 @@ from safeshare.decisions.models import (
     ThirdPartyAction,
     Urgency,
 )
+from safeshare.subjects.forms import PeoplePickerForm
 from safeshare.subjects.models import Person
 
 DIVIDER = "__divider__"
@@ -48,7 +49,7 @@ def _combine(date: datetime.date | None, time: datetime.time | None) -> datetime
     return timezone.make_aware(datetime.datetime.combine(date, time or datetime.time(0, 0)))
 
 
-class PeopleForm(GovUKForm):
+class PeopleForm(PeoplePickerForm):
     heading_field = "subjects"
     subjects = forms.MultipleChoiceField(
         label="Who is this decision about?",
@@ -60,15 +61,8 @@ class PeopleForm(GovUKForm):
         },
     )
 
-    def __init__(self, people: list[Person], *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["subjects"].choices = [  # type: ignore[attr-defined]
-            (
-                str(p.pk),
-                f"{p.full_name} ({p.get_kind_display().lower()}{p.born_text})",
-            )
-            for p in people
-        ]
+    def describe(self, person: Person) -> str:
+        return f"{person.full_name} ({person.get_kind_display().lower()}{person.born_text})"
 
 
 class FindPersonForm(GovUKForm):

@@ -8,7 +8,7 @@ from safeshare.accounts.models import Organisation, User
 from safeshare.core.forms import GovUKForm, choice_field, text_field
 from safeshare.decisions.models import ContactMethod, Purpose, Urgency
 from safeshare.requests.models import Status, StatutoryBasis
-from safeshare.subjects.models import Person
+from safeshare.subjects.forms import PeoplePickerForm
 
 
 class RequestDetailsForm(GovUKForm):
@@ -130,7 +130,7 @@ class AssignForm(GovUKForm):
         ]
 
 
-class RespondForm(GovUKForm):
+class RespondForm(PeoplePickerForm):
     heading_field = "person"
     person = forms.ChoiceField(
         label="Which of your organisation's records is the request about?",
@@ -141,17 +141,6 @@ class RespondForm(GovUKForm):
             "invalid_choice": "Select a person from the list",
         },
     )
-
-    def __init__(self, people: list[Person], *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.people = {str(p.pk): p for p in people}
-        self.fields["person"].choices = [  # type: ignore[attr-defined]
-            (
-                pk,
-                f"{p.full_name}{p.born_text}",
-            )
-            for pk, p in self.people.items()
-        ]
 
 
 class NewInformationForm(GovUKForm):
