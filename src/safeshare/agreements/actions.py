@@ -13,7 +13,7 @@ from safeshare.accounts.models import Organisation
 from safeshare.agreements.models import Agreement, InformationCategory
 from safeshare.agreements.permissions import can_add_agreement, can_edit_agreement
 from safeshare.guidance.catalogue import catalogue
-from safeshare.ledger.actions import append_entry
+from safeshare.ledger.changes import record_change
 
 
 class AgreementError(ValueError):
@@ -83,12 +83,8 @@ def add_agreement(
             created_by=actor,
         )
         _save(agreement, parties, purposes)
-        append_entry(
-            event_type="agreements.agreement.added",
-            actor=actor,
-            organisation=actor.organisation,
-            obj=agreement,
-            payload=_payload(agreement),
+        record_change(
+            "agreements.agreement.added", actor=actor, obj=agreement, payload=_payload(agreement)
         )
     return agreement
 
@@ -124,11 +120,7 @@ def change_agreement(
         agreement.start_on, agreement.end_on, agreement.review_on = start_on, end_on, review_on
         agreement.document_url, agreement.document_reference = document_url, document_reference
         _save(agreement, parties, purposes)
-        append_entry(
-            event_type="agreements.agreement.changed",
-            actor=actor,
-            organisation=actor.organisation,
-            obj=agreement,
-            payload=_payload(agreement),
+        record_change(
+            "agreements.agreement.changed", actor=actor, obj=agreement, payload=_payload(agreement)
         )
     return agreement

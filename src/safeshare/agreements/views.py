@@ -5,7 +5,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -19,12 +19,8 @@ from safeshare.agreements.permissions import (
     can_view_agreements,
 )
 from safeshare.agreements.queries import agreements_list, get_agreement_for_user, review_due_by
+from safeshare.core.forms import posted
 from safeshare.guidance.catalogue import catalogue
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    # An empty POST is still a submission: it must show "Enter ..." errors, not a blank form.
-    return request.POST if request.method == "POST" else None
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -69,7 +65,7 @@ def new(request: HttpRequest) -> HttpResponse:
     if not can_add_agreement(request.user):
         raise PermissionDenied
     owner = _owner_for(request)
-    form = AgreementForm(_posted(request), owner=owner)
+    form = AgreementForm(posted(request), owner=owner)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["owner"] = data.get("owner") or owner
@@ -107,7 +103,7 @@ def edit(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
     if not can_edit_agreement(request.user, agreement):
         raise PermissionDenied
     owner = None if can_administer(request.user) else agreement.owner
-    form = AgreementForm(_posted(request), owner=owner, initial=_initial(agreement))
+    form = AgreementForm(posted(request), owner=owner, initial=_initial(agreement))
     if request.method == "POST" and form.is_valid():
         actions.change_agreement(actor=request.user, agreement=agreement, **form.cleaned_data)
         messages.success(request, "Agreement saved")

@@ -16,6 +16,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
+from django.http import HttpRequest, QueryDict
 
 _CLASSES: dict[type[forms.Widget], tuple[str, str]] = {
     forms.Textarea: ("govuk-textarea", "govuk-textarea--error"),
@@ -268,3 +269,9 @@ def text_field(
         required=required,
         **kwargs,
     )
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """What to bind a page's form to: the POST data when the page was submitted, else None.
+    An empty POST is still a submission: it must show "Enter ..." errors, not a blank form."""
+    return request.POST if request.method == "POST" else None

@@ -34,14 +34,11 @@ from safeshare.decisions.models import (
     RecipientVerification,
     ThirdPartyAction,
 )
+from safeshare.subjects.forms import PeoplePickerForm
 from safeshare.subjects.models import Person
 from safeshare.vocabulary.models import ContactMethod, Purpose, Urgency
 
 DIVIDER = "__divider__"
-
-
-def _text(label: str, message: str = "", *, required: bool = False, **kwargs: Any) -> TextField:
-    return text_field(label, message, required=required, **kwargs)
 
 
 def _combine(date: datetime.date | None, time: datetime.time | None) -> datetime.datetime | None:
@@ -50,7 +47,7 @@ def _combine(date: datetime.date | None, time: datetime.time | None) -> datetime
     return timezone.make_aware(datetime.datetime.combine(date, time or datetime.time(0, 0)))
 
 
-class PeopleForm(GovUKForm):
+class PeopleForm(PeoplePickerForm):
     heading_field = "subjects"
     subjects = forms.MultipleChoiceField(
         label="Who is this decision about?",
@@ -62,15 +59,8 @@ class PeopleForm(GovUKForm):
         },
     )
 
-    def __init__(self, people: list[Person], *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["subjects"].choices = [  # type: ignore[attr-defined]
-            (
-                str(p.pk),
-                f"{p.full_name} ({p.get_kind_display().lower()}{p.born_text})",
-            )
-            for p in people
-        ]
+    def describe(self, person: Person) -> str:
+        return f"{person.full_name} ({person.get_kind_display().lower()}{person.born_text})"
 
 
 class FindPersonForm(GovUKForm):
@@ -98,7 +88,7 @@ class AboutForm(GovUKForm):
             "invalid_choice": "Select the purpose of sharing",
         },
     )
-    purpose = _text(
+    purpose = text_field(
         "Describe the purpose",
         "Enter the purpose of sharing",
         long=True,
@@ -113,11 +103,11 @@ class AboutForm(GovUKForm):
         choices=Urgency.choices,
         required_message="Select how urgent this is",
     )
-    requester_name = _text(
+    requester_name = text_field(
         "Requester's name", "", help_text="Only if you are responding to a request"
     )
-    requester_role = _text("Requester's role", "")
-    requester_organisation = _text("Requester's organisation", "")
+    requester_role = text_field("Requester's role", "")
+    requester_organisation = text_field("Requester's organisation", "")
     request_method = choice_field(
         label="How was the request received?",
         choices=ContactMethod.choices,
@@ -128,7 +118,7 @@ class AboutForm(GovUKForm):
         label="Date the request was received", past_only=True, required=False
     )
     request_received_time = GovUKTimeField(label="Time the request was received", required=False)
-    requester_verification = _text(
+    requester_verification = text_field(
         "How did you check the requester's identity?",
         "",
         long=True,
@@ -155,7 +145,7 @@ class AboutForm(GovUKForm):
 
 class AmendmentForm(GovUKForm):
     heading_field = "amendment_reason"
-    amendment_reason = _text(
+    amendment_reason = text_field(
         "Why does the earlier decision need correcting?",
         "Enter why the earlier decision is being corrected",
         long=True,
@@ -166,7 +156,7 @@ class AmendmentForm(GovUKForm):
 
 class ReconsiderForm(GovUKForm):
     heading_field = "new_information"
-    new_information = _text(
+    new_information = text_field(
         "What new information has the requester given?",
         "Enter the new information that led you to reconsider",
         long=True,
@@ -184,7 +174,7 @@ class ConsentForm(GovUKForm):
         choices=ConsentStatus.choices,
         required_message="Select whether consent was sought",
     )
-    consent_from = _text(
+    consent_from = text_field(
         "Who was asked?",
         "",
         help_text="Their name and relationship to the child, for example 'Kerry Morgan, mother'",
@@ -196,7 +186,7 @@ class ConsentForm(GovUKForm):
         required_message="Select how they were asked",
         required=False,
     )
-    consent_scope = _text(
+    consent_scope = text_field(
         "What did they agree to?",
         "",
         long=True,
@@ -208,7 +198,7 @@ class ConsentForm(GovUKForm):
         required_message="Select why consent was not sought",
         required=False,
     )
-    consent_detail = _text("Anything else about consent (optional)", "", long=True)
+    consent_detail = text_field("Anything else about consent (optional)", "", long=True)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -269,7 +259,7 @@ def other_people_mentioned(text: str, subjects: list[Person]) -> list[str]:
 
 
 class ItemForm(GovUKForm):
-    text = _text(
+    text = text_field(
         "Information to share",
         "Enter the information to share",
         long=True,
@@ -281,7 +271,7 @@ class ItemForm(GovUKForm):
         choices=Nature.choices,
         required_message="Select whether this is fact or opinion",
     )
-    opinion_of = _text(
+    opinion_of = text_field(
         "Whose opinion is it?", "", help_text="Their name and role, if this is an opinion"
     )
     currency = choice_field(
@@ -295,7 +285,7 @@ class ItemForm(GovUKForm):
         required=False,
         help_text="Needed for historical information, for example 3 11 2024",
     )
-    source = _text(
+    source = text_field(
         "Where does it come from?",
         "Enter where the information comes from",
         required=True,
@@ -323,7 +313,7 @@ class ItemForm(GovUKForm):
         required_message="Select whether their details were removed or are needed",
         required=False,
     )
-    third_party_justification = _text("Why must their details be shared?", "", long=True)
+    third_party_justification = text_field("Why must their details be shared?", "", long=True)
     confirm_fact = forms.BooleanField(
         label="I have checked: this is a fact, not an opinion", required=False
     )
@@ -408,7 +398,7 @@ class PrinciplesForm(GovUKForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for key, title, hint in PRINCIPLES:
-            self.fields[key] = _text(
+            self.fields[key] = text_field(
                 title,
                 f"Explain how sharing is {title.lower()}",
                 long=True,
@@ -425,14 +415,14 @@ class RecipientForm(GovUKForm):
         empty_label="Not in the partnership: enter it below",
         error_messages={"invalid_choice": "Select an organisation from the list"},
     )
-    recipient_organisation_name = _text("Organisation outside the partnership", "")
-    recipient_name = _text(
+    recipient_organisation_name = text_field("Organisation outside the partnership", "")
+    recipient_name = text_field(
         "Name of the person receiving it",
         "Enter the name of the person receiving the information",
         required=True,
     )
-    recipient_role = _text("Their role", "Enter the recipient's role", required=True)
-    recipient_contact = _text(
+    recipient_role = text_field("Their role", "Enter the recipient's role", required=True)
+    recipient_contact = text_field(
         "Their contact details used to share",
         "",
         help_text="For example, their secure email address or direct line",
@@ -442,7 +432,7 @@ class RecipientForm(GovUKForm):
         choices=RecipientVerification.choices,
         required_message="Select how you checked the recipient's identity and contact details",
     )
-    recipient_verification_detail = _text("Details of the check (optional)", "", long=True)
+    recipient_verification_detail = text_field("Details of the check (optional)", "", long=True)
     shares_all_requested = choice_field(
         label="Are you sharing everything the requester asked for?",
         choices=[("yes", "Yes"), ("no", "No, only part of it")],
@@ -457,7 +447,7 @@ class RecipientForm(GovUKForm):
     )
     shared_on = GovUKDateField(label="Date shared", past_only=True, required=False)
     shared_time = GovUKTimeField(label="Time shared", required=False)
-    no_agreement_justification = _text(
+    no_agreement_justification = text_field(
         "If no information sharing agreement covers this, why is sharing justified?",
         "",
         long=True,
@@ -528,14 +518,14 @@ class TransparencyForm(GovUKForm):
         required_message="Select how they were told",
         required=False,
     )
-    informed_by = _text("Who told them?", "")
+    informed_by = text_field("Who told them?", "")
     not_informed_reason = choice_field(
         label="If not, why not?",
         choices=NotInformedReason.choices,
         required_message="Select why they have not been told",
         required=False,
     )
-    not_informed_detail = _text("Details (optional)", "", long=True)
+    not_informed_detail = text_field("Details (optional)", "", long=True)
     inform_review_on = GovUKDateField(
         label="Date to review whether they can be told", required=False
     )
@@ -571,13 +561,13 @@ class AdviceForm(GovUKForm):
         required_message="Select whether you sought advice",
         help_text="Seek advice without identifying the person where you can.",
     )
-    adviser_name = _text("Name of the person who advised you", "")
-    adviser_role = _text(
+    adviser_name = text_field("Name of the person who advised you", "")
+    adviser_role = text_field(
         "Their role", "", help_text="For example, designated safeguarding lead, Caldicott guardian"
     )
-    adviser_organisation = _text("Their organisation (optional)", "")
+    adviser_organisation = text_field("Their organisation (optional)", "")
     advised_on = GovUKDateField(label="Date you were advised", past_only=True, required=False)
-    advice = _text("What were you advised?", "", long=True)
+    advice = text_field("What were you advised?", "", long=True)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -594,7 +584,7 @@ class AdviceForm(GovUKForm):
 
 
 class NotSharingForm(GovUKForm):
-    not_sharing_reasons = _text(
+    not_sharing_reasons = text_field(
         "Why are you not sharing?", "Enter the reasons for not sharing", long=True, required=True
     )
     discussed_on = GovUKDateField(
@@ -606,7 +596,7 @@ class NotSharingForm(GovUKForm):
         required_message="Select how you discussed them",
         required=False,
     )
-    requester_response = _text("What did the requester say?", "", long=True)
+    requester_response = text_field("What did the requester say?", "", long=True)
 
     def __init__(self, *args: Any, is_request: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -693,7 +683,7 @@ class ConsentWithdrawalForm(GovUKForm):
         choices=[],
         required_message="Select who withdrew consent",
     )
-    withdrawn_by_name = _text(
+    withdrawn_by_name = text_field(
         "Name and relationship",
         "",
         help_text="If someone else: their name and relationship to the child, for example 'Kerry Morgan, mother'",
@@ -708,7 +698,7 @@ class ConsentWithdrawalForm(GovUKForm):
         choices=ContactMethod.choices,
         required_message="Select how they told you consent was withdrawn",
     )
-    next_steps = _text(
+    next_steps = text_field(
         "What happens now",
         "Enter what happens now consent is withdrawn",
         long=True,

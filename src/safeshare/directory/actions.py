@@ -24,7 +24,7 @@ from safeshare.directory.models import (
     OrganisationProfile,
 )
 from safeshare.directory.permissions import can_import_directory, can_manage_directory
-from safeshare.ledger.actions import append_entry
+from safeshare.ledger.changes import record_change
 
 
 class DirectoryError(Exception):
@@ -67,10 +67,9 @@ def update_profile(
             organisation=organisation,
             defaults={"address": address, "main_phone": main_phone, "notes": notes},
         )
-        append_entry(
-            event_type="directory.profile.changed",
+        record_change(
+            "directory.profile.changed",
             actor=actor,
-            organisation=actor.organisation,
             obj=profile,
             payload={"organisation": str(organisation.pk)},
         )
@@ -105,10 +104,9 @@ def add_contact_point(
             verified_on=verified_on,
             created_by=actor,
         )
-        append_entry(
-            event_type="directory.contact.added",
+        record_change(
+            "directory.contact.added",
             actor=actor,
-            organisation=actor.organisation,
             obj=contact,
             payload={
                 "organisation": str(organisation.pk),
@@ -143,10 +141,9 @@ def change_contact_point(
         if changed_target:
             contact.verified_by, contact.verified_on = None, None
         contact.save()
-        append_entry(
-            event_type="directory.contact.changed",
+        record_change(
+            "directory.contact.changed",
             actor=actor,
-            organisation=actor.organisation,
             obj=contact,
             payload={
                 "organisation": str(contact.organisation_id),
@@ -165,10 +162,9 @@ def verify_contact_point(*, actor: Any, contact: ContactPoint) -> ContactPoint:
         contact = ContactPoint.objects.select_for_update().get(pk=contact.pk)
         contact.verified_by, contact.verified_on = actor, timezone.localdate()
         contact.save(update_fields=["verified_by", "verified_on"])
-        append_entry(
-            event_type="directory.contact.verified",
+        record_change(
+            "directory.contact.verified",
             actor=actor,
-            organisation=actor.organisation,
             obj=contact,
             payload={"organisation": str(contact.organisation_id), "kind": contact.kind},
         )
@@ -201,10 +197,9 @@ def add_practitioner(
             verified_on=verified_on,
             created_by=actor,
         )
-        append_entry(
-            event_type="directory.practitioner.added",
+        record_change(
+            "directory.practitioner.added",
             actor=actor,
-            organisation=actor.organisation,
             obj=person,
             payload={"organisation": str(organisation.pk), "verified": bool(verified_on)},
         )
@@ -236,10 +231,9 @@ def change_practitioner(
         if changed_contact:
             person.verified_by, person.verified_on = None, None
         person.save()
-        append_entry(
-            event_type="directory.practitioner.changed",
+        record_change(
+            "directory.practitioner.changed",
             actor=actor,
-            organisation=actor.organisation,
             obj=person,
             payload={"organisation": str(person.organisation_id), "active": active},
         )
@@ -254,10 +248,9 @@ def verify_practitioner(
         person = DirectoryPractitioner.objects.select_for_update().get(pk=practitioner.pk)
         person.verified_by, person.verified_on = actor, timezone.localdate()
         person.save(update_fields=["verified_by", "verified_on"])
-        append_entry(
-            event_type="directory.practitioner.verified",
+        record_change(
+            "directory.practitioner.verified",
             actor=actor,
-            organisation=actor.organisation,
             obj=person,
             payload={"organisation": str(person.organisation_id)},
         )
@@ -302,10 +295,9 @@ def import_directory(*, actor: Any, data: bytes, dry_run: bool) -> ImportResult:
                 verified_on=row["verified_on"],
                 created_by=actor,
             )
-            append_entry(
-                event_type="directory.contact.imported",
+            record_change(
+                "directory.contact.imported",
                 actor=actor,
-                organisation=actor.organisation,
                 obj=contact,
                 payload={"organisation": str(contact.organisation_id), "row": row["row"]},
             )
@@ -320,10 +312,9 @@ def import_directory(*, actor: Any, data: bytes, dry_run: bool) -> ImportResult:
                 verified_on=row["verified_on"],
                 created_by=actor,
             )
-            append_entry(
-                event_type="directory.practitioner.imported",
+            record_change(
+                "directory.practitioner.imported",
                 actor=actor,
-                organisation=actor.organisation,
                 obj=person,
                 payload={"organisation": str(person.organisation_id), "row": row["row"]},
             )

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from safeshare.accounts.models import Organisation
+from safeshare.core.forms import GovUKForm, posted
 from safeshare.core.pagination import paginate
 from safeshare.directory import actions, csv_io
 from safeshare.directory.forms import (
@@ -30,11 +33,6 @@ from safeshare.directory.queries import (
     get_practitioner_for_user,
     organisations_for_directory,
 )
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    # An empty POST is still a submission: it must show "Enter ..." errors, not a blank form.
-    return request.POST if request.method == "POST" else None
 
 
 def _require_view(request: HttpRequest) -> None:
@@ -82,6 +80,53 @@ def organisation(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
     )
 
 
+def _form_page(
+    request: HttpRequest,
+    organisation: Organisation,
+    form: GovUKForm,
+    save: Callable[[dict[str, Any]], object],
+    *,
+    title: str,
+    button: str,
+    success: str,
+) -> HttpResponse:
+    """A page of `form` about an organisation's entry. A valid submission is saved, and the
+    page goes back to the organisation; a change the directory refuses shows on its field."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except actions.DirectoryError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, success)
+            return redirect("directory:organisation", organisation_id=organisation.pk)
+    return render(
+        request,
+        "directory/form.html",
+        {"form": form, "organisation": organisation, "title": title, "button": button},
+    )
+
+
+def _add_page(
+    request: HttpRequest,
+    organisation_id: UUID,
+    form_class: type[ContactPointForm | PractitionerForm],
+    add: Callable[..., object],
+    **page: str,
+) -> HttpResponse:
+    """A page adding an entry to an organisation; ticking "checked" vouches for it today."""
+    _require_view(request)
+    org = get_organisation_for_user(request.user, organisation_id)
+    _require_manage(request, org)
+
+    def save(data: dict[str, Any]) -> object:
+        fields = {name: value for name, value in data.items() if name != "checked"}
+        verified_on = timezone.localdate() if data.get("checked") else None
+        return add(actor=request.user, organisation=org, verified_on=verified_on, **fields)
+
+    return _form_page(request, org, form_class(posted(request), organisation=org), save, **page)
+
+
 def edit_profile(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
     _require_view(request)
     org = get_organisation_for_user(request.user, organisation_id)
@@ -92,54 +137,26 @@ def edit_profile(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
         if profile
         else {}
     )
-    form = ProfileForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        actions.update_profile(actor=request.user, organisation=org, **form.cleaned_data)
-        messages.success(request, "Organisation details saved")
-        return redirect("directory:organisation", organisation_id=org.pk)
-    return render(
+    return _form_page(
         request,
-        "directory/form.html",
-        {
-            "form": form,
-            "organisation": org,
-            "title": f"Change {org.name}’s details",
-            "button": "Save details",
-        },
+        org,
+        ProfileForm(posted(request), initial=initial),
+        lambda data: actions.update_profile(actor=request.user, organisation=org, **data),
+        title=f"Change {org.name}’s details",
+        button="Save details",
+        success="Organisation details saved",
     )
 
 
 def new_contact(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
-    _require_view(request)
-    org = get_organisation_for_user(request.user, organisation_id)
-    _require_manage(request, org)
-    form = ContactPointForm(_posted(request), organisation=org)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.add_contact_point(
-                actor=request.user,
-                organisation=org,
-                kind=data["kind"],
-                value=data["value"],
-                user=data.get("user"),
-                label=data["label"],
-                verified_on=timezone.localdate() if data.get("checked") else None,
-            )
-        except actions.DirectoryError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            messages.success(request, "Contact point added")
-            return redirect("directory:organisation", organisation_id=org.pk)
-    return render(
+    return _add_page(
         request,
-        "directory/form.html",
-        {
-            "form": form,
-            "organisation": org,
-            "title": "Add a contact point",
-            "button": "Add contact point",
-        },
+        organisation_id,
+        ContactPointForm,
+        actions.add_contact_point,
+        title="Add a contact point",
+        button="Add contact point",
+        success="Contact point added",
     )
 
 
@@ -154,32 +171,14 @@ def edit_contact(request: HttpRequest, contact_id: UUID) -> HttpResponse:
         "label": contact.label,
         "active": contact.active,
     }
-    form = ContactPointForm(_posted(request), organisation=org, kind=contact.kind, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.change_contact_point(
-                actor=request.user,
-                contact=contact,
-                value=data.get("value", ""),
-                user=data.get("user"),
-                label=data["label"],
-                active=data["active"],
-            )
-        except actions.DirectoryError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, "Contact point saved")
-            return redirect("directory:organisation", organisation_id=org.pk)
-    return render(
+    return _form_page(
         request,
-        "directory/form.html",
-        {
-            "form": form,
-            "organisation": org,
-            "title": "Change a contact point",
-            "button": "Save contact point",
-        },
+        org,
+        ContactPointForm(posted(request), organisation=org, kind=contact.kind, initial=initial),
+        lambda data: actions.change_contact_point(actor=request.user, contact=contact, **data),
+        title="Change a contact point",
+        button="Save contact point",
+        success="Contact point saved",
     )
 
 
@@ -187,7 +186,7 @@ def _verify(
     request: HttpRequest, organisation: Organisation, entry: ContactPoint | DirectoryPractitioner
 ) -> HttpResponse:
     _require_manage(request, organisation)
-    form = VerifyForm(_posted(request))
+    form = VerifyForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if isinstance(entry, ContactPoint):
             actions.verify_contact_point(actor=request.user, contact=entry)
@@ -214,33 +213,14 @@ def verify_contact(request: HttpRequest, contact_id: UUID) -> HttpResponse:
 
 
 def new_practitioner(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
-    _require_view(request)
-    org = get_organisation_for_user(request.user, organisation_id)
-    _require_manage(request, org)
-    form = PractitionerForm(_posted(request), organisation=org)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        actions.add_practitioner(
-            actor=request.user,
-            organisation=org,
-            name=data["name"],
-            job_title=data["job_title"],
-            secure_email=data["secure_email"],
-            phone=data["phone"],
-            user=data.get("user"),
-            verified_on=timezone.localdate() if data.get("checked") else None,
-        )
-        messages.success(request, "Practitioner added")
-        return redirect("directory:organisation", organisation_id=org.pk)
-    return render(
+    return _add_page(
         request,
-        "directory/form.html",
-        {
-            "form": form,
-            "organisation": org,
-            "title": "Add a practitioner",
-            "button": "Add practitioner",
-        },
+        organisation_id,
+        PractitionerForm,
+        actions.add_practitioner,
+        title="Add a practitioner",
+        button="Add practitioner",
+        success="Practitioner added",
     )
 
 
@@ -256,20 +236,14 @@ def edit_practitioner(request: HttpRequest, practitioner_id: UUID) -> HttpRespon
         "phone": person.phone,
         "active": person.active,
     }
-    form = PractitionerForm(_posted(request), organisation=org, editing=True, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        actions.change_practitioner(actor=request.user, practitioner=person, **form.cleaned_data)
-        messages.success(request, "Practitioner saved")
-        return redirect("directory:organisation", organisation_id=org.pk)
-    return render(
+    return _form_page(
         request,
-        "directory/form.html",
-        {
-            "form": form,
-            "organisation": org,
-            "title": "Change a practitioner’s details",
-            "button": "Save practitioner",
-        },
+        org,
+        PractitionerForm(posted(request), organisation=org, editing=True, initial=initial),
+        lambda data: actions.change_practitioner(actor=request.user, practitioner=person, **data),
+        title="Change a practitioner’s details",
+        button="Save practitioner",
+        success="Practitioner saved",
     )
 
 
@@ -282,7 +256,7 @@ def verify_practitioner(request: HttpRequest, practitioner_id: UUID) -> HttpResp
 def import_csv(request: HttpRequest) -> HttpResponse:
     if not can_import_directory(request.user):
         raise PermissionDenied
-    form = ImportForm(_posted(request), request.FILES if request.method == "POST" else None)
+    form = ImportForm(posted(request), request.FILES if request.method == "POST" else None)
     result = None
     if request.method == "POST" and form.is_valid():
         dry_run = request.POST.get("action") != "import"

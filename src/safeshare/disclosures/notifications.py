@@ -3,15 +3,8 @@ no purpose, no message; only what happened and a link (an opaque id) to sign in 
 
 from __future__ import annotations
 
-import logging
-
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-
 from safeshare.accounts.models import User
-
-logger = logging.getLogger(__name__)
+from safeshare.core.notifications import notify_after_commit
 
 SUBJECTS = {
     "sent": "Information has been shared with you securely in safeshare",
@@ -32,21 +25,14 @@ BODIES = {
 
 
 def notify(kind: str, user: User, path: str) -> None:
-    """Send after the transaction commits, so a rolled-back change sends nothing."""
-    if not user.email or not user.is_active:
-        return
-    link = settings.SAFESHARE_BASE_URL.rstrip("/") + path
-    body = (
-        f"{BODIES[kind]}\n\nSign in to safeshare to see it:\n{link}\n\n"
-        "This email contains no personal information. Do not reply to it."
+    """Send after the transaction commits, so a rolled-back change sends nothing. If the
+    mail server fails, the disclosure is recorded either way; the header count still
+    shows it."""
+    notify_after_commit(
+        app="disclosures",
+        kind=kind,
+        subject=SUBJECTS[kind],
+        text=BODIES[kind],
+        users=[user],
+        path=path,
     )
-    address = user.email
-
-    def send() -> None:
-        try:
-            send_mail(SUBJECTS[kind], body, settings.DEFAULT_FROM_EMAIL, [address])
-        except OSError:
-            # The disclosure is recorded either way; the header count still shows it.
-            logger.exception("disclosures.notification_failed kind=%s", kind)
-
-    transaction.on_commit(send)

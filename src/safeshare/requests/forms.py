@@ -5,22 +5,19 @@ from typing import Any
 from django import forms
 
 from safeshare.accounts.models import Organisation, User
-from safeshare.core.forms import GovUKForm, TextField, choice_field, text_field
+from safeshare.core.forms import GovUKForm, choice_field, text_field
 from safeshare.requests.models import Status, StatutoryBasis
-from safeshare.subjects.models import Person
+from safeshare.subjects.forms import PeoplePickerForm
 from safeshare.vocabulary.models import ContactMethod, Purpose, Urgency
 
 
-def _text(label: str, message: str = "", *, required: bool = True, **kwargs: Any) -> TextField:
-    return text_field(label, message, required=required, **kwargs)
-
-
 class RequestDetailsForm(GovUKForm):
-    subject_details = _text(
+    subject_details = text_field(
         "Who is the request about?",
         "Enter who the request is about",
         long=True,
         help_text="Names, dates of birth and any NHS number, so the other agency can find their records. Only what they need to identify the person.",
+        required=True,
     )
     purpose_category = forms.ModelChoiceField(
         label="What is the purpose?",
@@ -32,14 +29,19 @@ class RequestDetailsForm(GovUKForm):
             "invalid_choice": "Select the purpose of the request",
         },
     )
-    purpose = _text("Describe the purpose", "Enter the purpose of the request", long=True)
-    information_needed = _text(
+    purpose = text_field(
+        "Describe the purpose", "Enter the purpose of the request", long=True, required=True
+    )
+    information_needed = text_field(
         "What information do you need?",
         "Enter what information you need",
         long=True,
         help_text="Ask only for what you need for the purpose.",
+        required=True,
     )
-    why_needed = _text("Why do you need it?", "Enter why you need the information", long=True)
+    why_needed = text_field(
+        "Why do you need it?", "Enter why you need the information", long=True, required=True
+    )
     urgency = choice_field(
         label="How urgent is it?",
         choices=Urgency.choices,
@@ -50,7 +52,7 @@ class RequestDetailsForm(GovUKForm):
         choices=StatutoryBasis.choices,
         required_message="Select the statutory basis the request relies on, or none",
     )
-    statutory_basis_detail = _text("Details of the statutory basis (optional)", "", required=False)
+    statutory_basis_detail = text_field("Details of the statutory basis (optional)")
 
 
 class RaiseRequestForm(RequestDetailsForm):
@@ -73,24 +75,29 @@ class RaiseRequestForm(RequestDetailsForm):
 
 
 class LogRequestForm(RequestDetailsForm):
-    external_requester_name = _text("Requester's name", "Enter the requester's name")
-    external_requester_role = _text("Requester's role", "Enter the requester's role")
-    external_requester_organisation = _text(
-        "Requester's organisation", "Enter the requester's organisation"
+    external_requester_name = text_field(
+        "Requester's name", "Enter the requester's name", required=True
     )
-    external_requester_contact = _text(
-        "Requester's contact details", "Enter the requester's contact details"
+    external_requester_role = text_field(
+        "Requester's role", "Enter the requester's role", required=True
+    )
+    external_requester_organisation = text_field(
+        "Requester's organisation", "Enter the requester's organisation", required=True
+    )
+    external_requester_contact = text_field(
+        "Requester's contact details", "Enter the requester's contact details", required=True
     )
     external_received_by = choice_field(
         label="How was the request received?",
         choices=ContactMethod.choices,
         required_message="Select how the request was received",
     )
-    external_identity_check = _text(
+    external_identity_check = text_field(
         "How did you check the requester's identity?",
         "Enter how you checked the requester's identity",
         long=True,
         help_text="For example, called back on their organisation's switchboard number from its website",
+        required=True,
     )
 
     field_order = [
@@ -123,7 +130,7 @@ class AssignForm(GovUKForm):
         ]
 
 
-class RespondForm(GovUKForm):
+class RespondForm(PeoplePickerForm):
     heading_field = "person"
     person = forms.ChoiceField(
         label="Which of your organisation's records is the request about?",
@@ -135,25 +142,15 @@ class RespondForm(GovUKForm):
         },
     )
 
-    def __init__(self, people: list[Person], *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.people = {str(p.pk): p for p in people}
-        self.fields["person"].choices = [  # type: ignore[attr-defined]
-            (
-                pk,
-                f"{p.full_name}{p.born_text}",
-            )
-            for pk, p in self.people.items()
-        ]
-
 
 class NewInformationForm(GovUKForm):
     heading_field = "text"
-    text = _text(
+    text = text_field(
         "What new information can you give?",
         "Enter the new information",
         long=True,
         help_text="For example, that a section 47 enquiry has now started, or the purpose in more detail. The other agency is asked to reconsider.",
+        required=True,
     )
 
 

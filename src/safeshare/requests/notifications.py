@@ -3,16 +3,10 @@ link to sign in and see it (the link carries an opaque id)."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import transaction
-
 from safeshare.accounts.models import User
-
-logger = logging.getLogger(__name__)
+from safeshare.core.notifications import notify_after_commit
 
 SUBJECTS = {
     "new": "New request for information in safeshare",
@@ -32,24 +26,9 @@ BODIES = {
 
 
 def notify(kind: str, users: Iterable[User], path: str) -> None:
-    """Send after the transaction commits, so a rolled-back change sends nothing."""
-    recipients = sorted({u.email for u in users if u.email and u.is_active})
-    if not recipients:
-        return
-    link = settings.SAFESHARE_BASE_URL.rstrip("/") + path
-    body = (
-        f"{BODIES[kind]}\n\nSign in to safeshare to see it:\n{link}\n\n"
-        "This email contains no personal information. Do not reply to it."
+    """Send after the transaction commits, so a rolled-back change sends nothing. If the
+    mail server fails, the request is recorded either way; the queue and its header count
+    still show it."""
+    notify_after_commit(
+        app="requests", kind=kind, subject=SUBJECTS[kind], text=BODIES[kind], users=users, path=path
     )
-    messages = [
-        (SUBJECTS[kind], body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients
-    ]
-
-    def send() -> None:
-        try:
-            send_mass_mail(messages, fail_silently=False)
-        except OSError:
-            # The request is recorded either way; the queue and its header count still show it.
-            logger.exception("requests.notification_failed kind=%s count=%d", kind, len(messages))
-
-    transaction.on_commit(send)

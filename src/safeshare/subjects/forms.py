@@ -8,8 +8,23 @@ from django.core.exceptions import ValidationError
 from safeshare.accounts.models import Organisation
 from safeshare.core.forms import GovUKDateField, GovUKForm, TextField
 from safeshare.subjects.identifiers import nhs_number_is_valid, normalise_nhs_number, upn_is_valid
-from safeshare.subjects.models import PersonKind
+from safeshare.subjects.models import Person, PersonKind
 from safeshare.vocabulary.models import Outcome
+
+
+class PeoplePickerForm(GovUKForm):
+    """One question: which of these people. A subclass declares the choice field (radios
+    for one person, checkboxes for several) and names it `heading_field`; `people` maps
+    each choice back to its person."""
+
+    def __init__(self, people: list[Person], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = {str(p.pk): p for p in people}
+        field = self.fields[str(self.heading_field)]
+        field.choices = [(pk, self.describe(p)) for pk, p in self.people.items()]  # type: ignore[attr-defined]
+
+    def describe(self, person: Person) -> str:
+        return f"{person.full_name}{person.born_text}"
 
 
 class SearchForm(GovUKForm):
