@@ -9,8 +9,8 @@ finalise a decision on it.
 
 from __future__ import annotations
 
-from safeshare.decisions.models import SHARING_OUTCOMES, Outcome
 from safeshare.guidance import model as engine
+from safeshare.vocabulary.models import SHARING_OUTCOMES, Outcome
 
 # Engine outcomes that a decision never stores, each with the reason above.
 NOT_STORED = frozenset({"incomplete"})
