@@ -2,7 +2,7 @@
 
 These models only check the shape of the YAML (names, types, required fields). The rules
 that tie the parts together (routes point at real questions, sharing outcomes sit behind a
-legitimate purpose, ...) are checked in `engine.compile_policy`, which reports every
+legitimate purpose, ...) are checked in `compiler.parse_policy`, which reports every
 problem with its location in the same form as the errors here.
 """
 
