@@ -11,11 +11,12 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from safeshare.accounts.http import AuthenticatedHttpRequest
 from safeshare.accounts.models import CASE_ROLES, Organisation, User
 from safeshare.accounts.permissions import can_view_case_records
 from safeshare.audit.actions import record_access
@@ -33,12 +34,6 @@ from safeshare.disclosures.queries import (
     get_disclosure_for_sender,
 )
 from safeshare.subjects.models import Person
-
-
-class AuthenticatedHttpRequest(HttpRequest):
-    """Every page here is behind LoginRequiredMiddleware: the user is signed in."""
-
-    user: User
 
 
 def _decision_to_send(request: AuthenticatedHttpRequest, decision_id: UUID) -> Decision:

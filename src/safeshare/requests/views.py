@@ -9,11 +9,12 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from safeshare.accounts.http import AuthenticatedHttpRequest
 from safeshare.accounts.models import User
 from safeshare.audit.actions import record_access, record_access_objects
 from safeshare.core.pagination import paginate
@@ -30,12 +31,6 @@ from safeshare.requests.forms import (
 from safeshare.requests.models import InformationRequest, Status
 from safeshare.requests.queries import QUEUE_ORDER, get_request_for_user, incoming, outgoing
 from safeshare.subjects.queries import people_for_user
-
-
-class AuthenticatedHttpRequest(HttpRequest):
-    """Every page here is behind LoginRequiredMiddleware: the user is signed in."""
-
-    user: User
 
 
 def _filtered(
