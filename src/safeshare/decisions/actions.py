@@ -16,7 +16,6 @@ from django.db.models import Max
 from django.utils import timezone
 
 from safeshare.accounts.models import User
-from safeshare.accounts.permissions import can_record_consent_withdrawal, can_record_decision
 from safeshare.core.forms import LONG_TEXT, SHORT_TEXT, clean_text
 from safeshare.decisions import completeness, flow, permissions
 from safeshare.decisions.models import (
@@ -120,7 +119,7 @@ ITEM_FIELDS = (
 
 
 def _check_can_edit(actor: Any, decision: Decision) -> None:
-    if not (can_record_decision(actor) and permissions.is_own(actor, decision)):
+    if not permissions.can_record_for(actor, decision):
         raise PermissionDenied("You cannot record decisions for this organisation")
     if not permissions.can_edit_draft(actor, decision):
         raise FinalisedRecordError("A finalised decision cannot be changed; record an amendment")
@@ -136,13 +135,13 @@ def _locked(actor: Any, decision: Decision) -> Decision:
 
 def _check_subjects(actor: Any, people: Iterable[Person]) -> list[Person]:
     people = list(people)
-    if any(p.organisation_id != actor.organisation_id for p in people):
+    if not permissions.can_record_about(actor, people):
         raise PermissionDenied("You can only record decisions about your organisation's people")
     return people
 
 
 def start_decision(*, actor: Any, subject: Person) -> Decision:
-    if not can_record_decision(actor):
+    if not permissions.can_record_decision(actor):
         raise PermissionDenied("Your role cannot record decisions")
     _check_subjects(actor, [subject])
     policy = flow.current_policy()
@@ -430,7 +429,7 @@ def _copy_as_draft(actor: Any, original: Decision, **links: Any) -> Decision:
 
 def amend_decision(*, actor: Any, decision: Decision) -> Decision:
     """Start a correction: a new draft that will supersede the finalised decision."""
-    if not (can_record_decision(actor) and permissions.is_own(actor, decision)):
+    if not permissions.can_record_for(actor, decision):
         raise PermissionDenied("You cannot amend this decision")
     if not permissions.can_amend(actor, decision):
         raise ValueError("Only a finalised decision is amended; change the draft instead")
@@ -441,7 +440,7 @@ def amend_decision(*, actor: Any, decision: Decision) -> Decision:
 def reconsider_decision(*, actor: Any, decision: Decision, new_information: str) -> Decision:
     """The requester brought new information after a refusal (2024 guidance): start a new,
     linked decision. The refusal stays on the record."""
-    if not (can_record_decision(actor) and permissions.is_own(actor, decision)):
+    if not permissions.can_record_for(actor, decision):
         raise PermissionDenied("You cannot reconsider this decision")
     if not permissions.can_reconsider(actor, decision):
         raise ValueError("Only a decision not to share can be reconsidered")
@@ -512,7 +511,7 @@ def record_consent_withdrawal(
     """Record that the consent a finalised decision relied on was withdrawn. The decision
     itself does not change: the practitioner reviews it (an amendment) and considers what
     was already shared. Once per decision; the record is never changed."""
-    if not (can_record_consent_withdrawal(actor) and permissions.is_own(actor, decision)):
+    if not permissions.can_record_withdrawal_for(actor, decision):
         raise PermissionDenied("You cannot record consent withdrawal for this decision")
     name = _text(withdrawn_by_name, "Name and relationship", SHORT_TEXT)
     steps = _text(next_steps, "What happens now", LONG_TEXT)

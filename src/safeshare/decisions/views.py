@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from safeshare.accounts.models import CASE_ROLES, User
-from safeshare.accounts.permissions import can_record_consent_withdrawal, can_record_decision
 from safeshare.audit.actions import record_access, record_access_many
 from safeshare.core.forms import GovUKForm
 from safeshare.core.pagination import paginate
@@ -80,7 +79,7 @@ def _draft(request: HttpRequest, decision_id: UUID) -> Decision:
     decision = get_decision_for_user(request.user, decision_id)
     if decision.is_finalised:
         raise _Finalised(decision)
-    if request.method == "POST" and not can_record_decision(request.user):
+    if request.method == "POST" and not permissions.can_record_decision(request.user):
         raise PermissionDenied("Your role cannot record decisions")
     return decision
 
@@ -597,7 +596,7 @@ def print_view(request: HttpRequest, decision_id: UUID) -> HttpResponse:
 @require_POST
 def amend(request: HttpRequest, decision_id: UUID) -> HttpResponse:
     decision = get_decision_for_user(request.user, decision_id)
-    if not can_record_decision(request.user):
+    if not permissions.can_record_decision(request.user):
         raise PermissionDenied("Your role cannot record decisions")
     if not decision.is_finalised:
         return redirect("decisions:tasks", decision_id=decision.pk)
@@ -650,7 +649,7 @@ def _withdrawal_decision(request: HttpRequest, decision_id: UUID) -> Decision:
     decision = get_decision_for_user(request.user, decision_id)
     if not permissions.withdrawable(decision):
         raise Http404("No consent to withdraw on this decision")
-    if not can_record_consent_withdrawal(request.user):
+    if not permissions.can_record_consent_withdrawal(request.user):
         raise PermissionDenied("Your role cannot record consent withdrawal")
     return decision
 
