@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from safeshare.accounts.models import User
 from safeshare.core.forms import LONG_TEXT, SHORT_TEXT, clean_text
-from safeshare.decisions import completeness, flow, permissions
+from safeshare.decisions import completeness, flow, permissions, queries
 from safeshare.decisions.models import (
     ConsentWithdrawal,
     ContactMethod,
@@ -192,30 +192,8 @@ def update_section(
     return locked
 
 
-def recipient_checks(decision: Decision) -> tuple[list[Any], bool]:
-    """Agreements covering this recipient and purpose today, and whether the contact used is
-    verified in the partnership directory (issue 7: every recipient is checked)."""
-    from safeshare.agreements.queries import covering
-    from safeshare.directory.queries import is_verified_contact
-
-    organisation = decision.recipient_organisation
-    if organisation is None:
-        return [], False
-    agreements = (
-        covering(
-            decision.organisation, organisation, decision.purpose_category, timezone.localdate()
-        )
-        if decision.purpose_category_id
-        else []
-    )
-    verified = bool(decision.recipient_contact) and is_verified_contact(
-        organisation, decision.recipient_contact
-    )
-    return agreements, verified
-
-
 def check_recipient(decision: Decision) -> None:
-    agreements, verified = recipient_checks(decision)
+    agreements, verified = queries.recipient_checks(decision)
     decision.agreement = agreements[0] if agreements else None
     decision.recipient_in_directory = verified
 
@@ -274,30 +252,6 @@ def remove_item(*, actor: Any, decision: Decision, item: InformationItem) -> Non
         locked.save(update_fields=["updated_at"])
 
 
-def explain(policy: flow.Policy, evaluation: flow.Evaluation) -> dict[str, Any]:
-    """The engine's explanation, with the questions as worded when answered: the policy
-    file may be corrected later, and the record must still read as the practitioner saw it."""
-    result = evaluation.to_json()
-    result["answered"] = [
-        {"question": policy.questions[step.question_id].text, "answer": step.answer_label}
-        for step in evaluation.path
-    ]
-    return result
-
-
-def current_outcome(decision: Decision) -> str:
-    """The outcome the guided answers lead to so far ("" until they are complete)."""
-    evaluation = flow.next_step(flow.policy_named(decision.policy_id), decision.answers)
-    return "" if evaluation.outcome == "incomplete" else evaluation.outcome
-
-
-def problems_for(decision: Decision) -> list[completeness.Problem]:
-    outcome = current_outcome(decision)
-    return completeness.problems(
-        decision, outcome, list(decision.items.all()), decision.subjects.count()
-    )
-
-
 def finalise_decision(
     *, actor: Any, decision: Decision, decided_by: User | None = None
 ) -> Decision:
@@ -311,13 +265,13 @@ def finalise_decision(
     policy = flow.policy_named(decision.policy_id)
     with transaction.atomic():
         locked = _locked(actor, decision)
-        found = problems_for(locked)
+        found = queries.problems_for(locked)
         evaluation = flow.next_step(policy, locked.answers)
         if evaluation.outcome == "incomplete" and not any(p.section == "questions" for p in found):
             found.append(completeness.Problem("questions", "Answer the guided questions"))
         if found:
             raise DecisionIncomplete(found)
-        result = explain(policy, evaluation)
+        result = queries.explain(policy, evaluation)
         locked.outcome = evaluation.outcome
         locked.frozen_explanation = Explanation.freeze(result, policy.sha256)
         locked.policy_id = policy.id

@@ -13,8 +13,10 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from safeshare.accounts.models import CASE_ROLES, User
 from safeshare.accounts.permissions import can_view_case_records
 from safeshare.core.planner import not_indexed
+from safeshare.decisions import completeness, flow
 from safeshare.decisions.completeness import PRINCIPLES
 from safeshare.decisions.models import Decision, DecisionStatus
 from safeshare.subjects.models import Person
@@ -112,6 +114,62 @@ def decisions_about_person(
     if f.date_to:
         found = found.filter(decided_at__date__lte=f.date_to)
     return found
+
+
+def recipient_checks(decision: Decision) -> tuple[list[Any], bool]:
+    """Agreements covering this recipient and purpose today, and whether the contact used is
+    verified in the partnership directory (issue 7: every recipient is checked)."""
+    from safeshare.agreements.queries import covering
+    from safeshare.directory.queries import is_verified_contact
+
+    organisation = decision.recipient_organisation
+    if organisation is None:
+        return [], False
+    agreements = (
+        covering(
+            decision.organisation, organisation, decision.purpose_category, timezone.localdate()
+        )
+        if decision.purpose_category_id
+        else []
+    )
+    verified = bool(decision.recipient_contact) and is_verified_contact(
+        organisation, decision.recipient_contact
+    )
+    return agreements, verified
+
+
+def explain(policy: flow.Policy, evaluation: flow.Evaluation) -> dict[str, Any]:
+    """The engine's explanation, with the questions as worded when answered: the policy
+    file may be corrected later, and the record must still read as the practitioner saw it."""
+    result = evaluation.to_json()
+    result["answered"] = [
+        {"question": policy.questions[step.question_id].text, "answer": step.answer_label}
+        for step in evaluation.path
+    ]
+    return result
+
+
+def current_outcome(decision: Decision) -> str:
+    """The outcome the guided answers lead to so far ("" until they are complete)."""
+    evaluation = flow.next_step(flow.policy_named(decision.policy_id), decision.answers)
+    return "" if evaluation.outcome == "incomplete" else evaluation.outcome
+
+
+def problems_for(decision: Decision) -> list[completeness.Problem]:
+    outcome = current_outcome(decision)
+    return completeness.problems(
+        decision, outcome, list(decision.items.all()), decision.subjects.count()
+    )
+
+
+def decision_makers_for(user: Any) -> list[User]:
+    """Who the user can name as having made a decision (permissions.can_be_decision_maker):
+    the active members of their organisation with a case role, by name."""
+    return list(
+        User.objects.filter(
+            organisation_id=user.organisation_id, is_active=True, role__in=CASE_ROLES
+        ).order_by("last_name", "first_name")
+    )
 
 
 def _local(value: datetime.datetime | None) -> str:

@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from safeshare.accounts.models import CASE_ROLES, User
 from safeshare.audit.actions import record_access, record_access_many
 from safeshare.core.forms import GovUKForm
 from safeshare.core.pagination import paginate
@@ -29,10 +28,15 @@ from safeshare.decisions.models import (
 )
 from safeshare.decisions.queries import (
     LIST_ORDER,
+    current_outcome,
+    decision_makers_for,
     decision_summary,
     drafts_for_user,
+    explain,
     get_decision_for_user,
+    problems_for,
     recent_decisions_for_user,
+    recipient_checks,
 )
 from safeshare.directory.queries import verified_contacts
 from safeshare.ledger.queries import receipt_for
@@ -124,7 +128,7 @@ def _first_question_url(decision: Decision) -> str:
 @_draft_or_record
 def tasks(request: HttpRequest, decision_id: UUID) -> HttpResponse:
     decision = _draft(request, decision_id)
-    outcome = actions.current_outcome(decision)
+    outcome = current_outcome(decision)
     items = list(decision.items.all())
     needed = completeness.applicable_sections(decision, outcome)
     per_section = completeness.section_problems(decision, outcome, items, decision.subjects.count())
@@ -313,7 +317,7 @@ def section(request: HttpRequest, decision_id: UUID, section: str) -> HttpRespon
         form = form_class(initial=_initial(decision, section), **kwargs)
     checks: dict[str, Any] = {}
     if section == "recipient" and decision.recipient_organisation_id:
-        agreements, verified = actions.recipient_checks(decision)
+        agreements, verified = recipient_checks(decision)
         checks = {
             "agreements": agreements,
             "contact_verified": verified,
@@ -491,21 +495,13 @@ def item_remove(request: HttpRequest, decision_id: UUID, item_id: UUID) -> HttpR
     return redirect("decisions:items", decision_id=decision.pk)
 
 
-def _decision_makers(user: Any) -> list[User]:
-    return list(
-        User.objects.filter(
-            organisation_id=user.organisation_id, is_active=True, role__in=CASE_ROLES
-        ).order_by("last_name", "first_name")
-    )
-
-
 @_draft_or_record
 def check(request: HttpRequest, decision_id: UUID) -> HttpResponse:
     decision = _draft(request, decision_id)
     policy = flow.policy_named(decision.policy_id)
     evaluation = flow.next_step(policy, decision.answers)
     problems: list[completeness.Problem] = []
-    makers = _decision_makers(request.user)
+    makers = decision_makers_for(request.user)
     if request.method == "POST":
         chosen = request.POST.get("decided_by", "")
         decided_by = next((u for u in makers if str(u.pk) == chosen), None)
@@ -539,7 +535,7 @@ def check(request: HttpRequest, decision_id: UUID) -> HttpResponse:
                 messages.success(request, "Decision recorded")
                 return redirect("decisions:show", decision_id=decision.pk)
     else:
-        problems = actions.problems_for(decision)
+        problems = problems_for(decision)
     return render(
         request,
         "decisions/check.html",
@@ -547,7 +543,7 @@ def check(request: HttpRequest, decision_id: UUID) -> HttpResponse:
             request,
             decision,
             "check",
-            summary=decision_summary(decision, actions.explain(policy, evaluation), draft=True),
+            summary=decision_summary(decision, explain(policy, evaluation), draft=True),
             outcome_title=evaluation.outcome_title if evaluation.outcome != "incomplete" else "",
             problems=problems,
             section_titles=completeness.SECTION_TITLES,
