@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from safeshare.accounts.models import CASE_ROLES, User
+from safeshare.accounts.models import CASE_ROLES, Organisation, User
 from safeshare.accounts.permissions import can_view_case_records
 from safeshare.core.planner import not_indexed
 from safeshare.decisions import completeness, flow
@@ -116,22 +116,27 @@ def decisions_about_person(
     return found
 
 
+def covering_agreements(decision: Decision, recipient: Organisation | None) -> list[Any]:
+    """The agreements that cover sharing this decision's purpose with `recipient` today
+    (none when either is not chosen yet)."""
+    from safeshare.agreements.queries import covering
+
+    if recipient is None or not decision.purpose_category_id:
+        return []
+    return covering(
+        decision.organisation, recipient, decision.purpose_category, timezone.localdate()
+    )
+
+
 def recipient_checks(decision: Decision) -> tuple[list[Any], bool]:
     """Agreements covering this recipient and purpose today, and whether the contact used is
     verified in the partnership directory (issue 7: every recipient is checked)."""
-    from safeshare.agreements.queries import covering
     from safeshare.directory.queries import is_verified_contact
 
     organisation = decision.recipient_organisation
     if organisation is None:
         return [], False
-    agreements = (
-        covering(
-            decision.organisation, organisation, decision.purpose_category, timezone.localdate()
-        )
-        if decision.purpose_category_id
-        else []
-    )
+    agreements = covering_agreements(decision, organisation)
     verified = bool(decision.recipient_contact) and is_verified_contact(
         organisation, decision.recipient_contact
     )
