@@ -335,8 +335,8 @@ class Partnership:
 def load_partnership() -> Partnership:
     """Read back what the demo and the staff loader wrote (Django must be set up)."""
     from safeshare.accounts.models import Organisation, User
-    from safeshare.decisions import actions as decision_actions
     from safeshare.decisions import flow
+    from safeshare.decisions import queries as decision_queries
     from safeshare.decisions.models import Decision
     from safeshare.directory.models import ContactPoint, DirectoryPractitioner
     from safeshare.site.management.commands.demo import ORGANISATIONS
@@ -403,7 +403,7 @@ def load_partnership() -> Partnership:
                     purpose_category_id=purpose_id,
                     recipient_contact="",
                 )
-                covering, _ = decision_actions.recipient_checks(probe)
+                covering, _ = decision_queries.recipient_checks(probe)
                 agreement[(sender.id, receiver.id, purpose_id)] = (
                     str(covering[0].pk) if covering else None
                 )
@@ -414,7 +414,7 @@ def load_partnership() -> Partnership:
                 purpose_category_id=None,
                 recipient_contact=r.contact,
             )
-            in_directory[(sender.id, r.contact)] = decision_actions.recipient_checks(probe)[1]
+            in_directory[(sender.id, r.contact)] = decision_queries.recipient_checks(probe)[1]
     families: dict[tuple[str, str], Family] = {}
     for person in Person.objects.order_by("created_at", "id"):
         org = by_id[str(person.organisation_id)]
@@ -546,6 +546,7 @@ class Mirror:
     def __init__(self, partnership: Partnership) -> None:
         from safeshare.core.forms import clean_text
         from safeshare.decisions import actions as decision_actions
+        from safeshare.decisions import queries as decision_queries
         from safeshare.decisions.models import Decision
         from safeshare.disclosures import actions as disclosure_actions
         from safeshare.ledger import digest
@@ -572,7 +573,7 @@ class Mirror:
         self.external_fields = request_actions.EXTERNAL_FIELDS
         self.due_at = deadlines.due_at
         self.expires_at = disclosure_actions.expires_at
-        self.explain = decision_actions.explain
+        self.explain = decision_queries.explain
         self.is_text = {
             f.name: decision_actions._is_text(f.name)
             for f in Decision._meta.concrete_fields

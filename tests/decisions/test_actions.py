@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 
 from safeshare.accounts.models import User
-from safeshare.decisions import actions
+from safeshare.decisions import actions, queries
 from safeshare.decisions.flow import AnswerError
 from safeshare.decisions.models import (
     Decision,
@@ -187,7 +187,7 @@ class TestAmendments:
             draft = actions.answer_question(
                 actor=practitioner, decision=draft, question_id=question_id, submitted=value
             )
-        assert actions.current_outcome(draft) == "share_with_consent"
+        assert queries.current_outcome(draft) == "share_with_consent"
 
     def test_only_a_refusal_can_be_reconsidered(self, practitioner: User, person: Person) -> None:
         shared = complete("share", practitioner, person)

@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from safeshare.accounts.models import User
-from safeshare.decisions import actions
+from safeshare.decisions import actions, queries
 from safeshare.decisions.completeness import item_problems
 from safeshare.decisions.models import InformationItem
 from safeshare.subjects.models import Person
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def missing(decision: object) -> list[str]:
-    return [p.message for p in actions.problems_for(decision)]  # type: ignore[arg-type]
+    return [p.message for p in queries.problems_for(decision)]  # type: ignore[arg-type]
 
 
 def test_a_complete_draft_has_no_problems(practitioner: User, person: Person) -> None:

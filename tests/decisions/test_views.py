@@ -382,7 +382,7 @@ def test_a_common_family_name_suggests_the_first_twenty_and_says_so(
 ) -> None:
     """Hundreds can share a family name in a large organisation's records (issue 14: 1,100
     at 250,000 people): the page suggests the first 20 by name and points to the search."""
-    from safeshare.decisions.views import FAMILY_SUGGESTIONS
+    from safeshare.decisions.views.sections import FAMILY_SUGGESTIONS
     from tests.factories import PersonFactory
 
     namesakes = [

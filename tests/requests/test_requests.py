@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from safeshare.accounts.models import Organisation, User
 from safeshare.decisions import actions as decision_actions
+from safeshare.decisions import queries as decision_queries
 from safeshare.requests import actions
 from safeshare.requests.models import InformationRequest, Response, Status
 from safeshare.subjects.models import Person
@@ -211,7 +212,7 @@ def test_a_response_needs_to_say_whether_it_shares_everything_asked_for(
     request = actions.raise_request(actor=officer, to_organisation=organisation, details=details())
     decision = _decide(practitioner, person, request, "share")
     decision = sharing_sections(decision, practitioner, person)
-    problems = [p.message for p in decision_actions.problems_for(decision)]
+    problems = [p.message for p in decision_queries.problems_for(decision)]
     assert "Select whether you are sharing everything the requester asked for" in problems
 
 

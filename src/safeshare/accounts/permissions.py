@@ -14,19 +14,14 @@ def can_view_case_records(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "has_case_role", False))
 
 
-def can_record_decision(user: Any) -> bool:
-    return can_view_case_records(user) and user.role in {Role.PRACTITIONER, Role.MANAGER}
+# The case roles that record: decisions, requests, people's records and disclosures each
+# build their own rule on this (decisions.permissions.can_record_decision and the like).
+RECORDING_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER})
 
 
-def can_record_consent_withdrawal(user: Any) -> bool:
-    """Record that consent given for a finalised decision was withdrawn: any case role of
-    the decision's organisation (the IG lead too: withdrawal often reaches them as a
-    data protection request). The organisation is checked where the decision is known."""
-    return can_view_case_records(user)
-
-
-def can_add_person(user: Any) -> bool:
-    return can_record_decision(user)
+def has_recording_role(user: Any) -> bool:
+    """A signed-in practitioner or manager: the case roles that record, not only read."""
+    return can_view_case_records(user) and user.role in RECORDING_ROLES
 
 
 def can_administer(user: Any) -> bool:

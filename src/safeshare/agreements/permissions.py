@@ -17,6 +17,12 @@ def can_add_agreement(user: Any) -> bool:
     return can_administer(user) or (can_view_case_records(user) and user.role == Role.IG_LEAD)
 
 
+def can_choose_holder(user: Any) -> bool:
+    """Administrators choose which organisation holds an agreement; an IG lead's are
+    their own organisation's."""
+    return can_administer(user)
+
+
 def can_edit_agreement(user: Any, agreement: Any) -> bool:
     """The information governance lead of the organisation that holds it, or an
     administrator."""

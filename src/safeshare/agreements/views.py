@@ -9,12 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from safeshare.accounts.permissions import can_administer
 from safeshare.agreements import actions
 from safeshare.agreements.forms import AgreementForm
 from safeshare.agreements.models import Agreement
 from safeshare.agreements.permissions import (
     can_add_agreement,
+    can_choose_holder,
     can_edit_agreement,
     can_view_agreements,
 )
@@ -57,8 +57,7 @@ def show(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
 
 
 def _owner_for(request: HttpRequest) -> Any:
-    # Administrators choose the holder; an IG lead's agreements are their organisation's.
-    return None if can_administer(request.user) else request.user.organisation  # type: ignore[union-attr]
+    return None if can_choose_holder(request.user) else request.user.organisation  # type: ignore[union-attr]
 
 
 def new(request: HttpRequest) -> HttpResponse:
@@ -102,7 +101,7 @@ def edit(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
     agreement = get_agreement_for_user(request.user, agreement_id)
     if not can_edit_agreement(request.user, agreement):
         raise PermissionDenied
-    owner = None if can_administer(request.user) else agreement.owner
+    owner = None if can_choose_holder(request.user) else agreement.owner
     form = AgreementForm(posted(request), owner=owner, initial=_initial(agreement))
     if request.method == "POST" and form.is_valid():
         actions.change_agreement(actor=request.user, agreement=agreement, **form.cleaned_data)

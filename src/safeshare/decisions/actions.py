@@ -16,9 +16,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from safeshare.accounts.models import User
-from safeshare.accounts.permissions import can_record_consent_withdrawal, can_record_decision
 from safeshare.core.forms import LONG_TEXT, SHORT_TEXT, clean_text
-from safeshare.decisions import completeness, flow, permissions
+from safeshare.decisions import completeness, flow, permissions, queries
 from safeshare.decisions.models import (
     ConsentWithdrawal,
     Decision,
@@ -122,7 +121,7 @@ ITEM_FIELDS = (
 
 
 def _check_can_edit(actor: Any, decision: Decision) -> None:
-    if not (can_record_decision(actor) and permissions.is_own(actor, decision)):
+    if not permissions.can_record_for(actor, decision):
         raise PermissionDenied("You cannot record decisions for this organisation")
     if not permissions.can_edit_draft(actor, decision):
         raise FinalisedRecordError("A finalised decision cannot be changed; record an amendment")
@@ -138,13 +137,13 @@ def _locked(actor: Any, decision: Decision) -> Decision:
 
 def _check_subjects(actor: Any, people: Iterable[Person]) -> list[Person]:
     people = list(people)
-    if any(p.organisation_id != actor.organisation_id for p in people):
+    if not permissions.can_record_about(actor, people):
         raise PermissionDenied("You can only record decisions about your organisation's people")
     return people
 
 
 def start_decision(*, actor: Any, subject: Person) -> Decision:
-    if not can_record_decision(actor):
+    if not permissions.can_record_decision(actor):
         raise PermissionDenied("Your role cannot record decisions")
     _check_subjects(actor, [subject])
     policy = flow.current_policy()
@@ -195,30 +194,8 @@ def update_section(
     return locked
 
 
-def recipient_checks(decision: Decision) -> tuple[list[Any], bool]:
-    """Agreements covering this recipient and purpose today, and whether the contact used is
-    verified in the partnership directory (issue 7: every recipient is checked)."""
-    from safeshare.agreements.queries import covering
-    from safeshare.directory.queries import is_verified_contact
-
-    organisation = decision.recipient_organisation
-    if organisation is None:
-        return [], False
-    agreements = (
-        covering(
-            decision.organisation, organisation, decision.purpose_category, timezone.localdate()
-        )
-        if decision.purpose_category_id
-        else []
-    )
-    verified = bool(decision.recipient_contact) and is_verified_contact(
-        organisation, decision.recipient_contact
-    )
-    return agreements, verified
-
-
 def check_recipient(decision: Decision) -> None:
-    agreements, verified = recipient_checks(decision)
+    agreements, verified = queries.recipient_checks(decision)
     decision.agreement = agreements[0] if agreements else None
     decision.recipient_in_directory = verified
 
@@ -277,30 +254,6 @@ def remove_item(*, actor: Any, decision: Decision, item: InformationItem) -> Non
         locked.save(update_fields=["updated_at"])
 
 
-def explain(policy: flow.Policy, evaluation: flow.Evaluation) -> dict[str, Any]:
-    """The engine's explanation, with the questions as worded when answered: the policy
-    file may be corrected later, and the record must still read as the practitioner saw it."""
-    result = evaluation.to_json()
-    result["answered"] = [
-        {"question": policy.questions[step.question_id].text, "answer": step.answer_label}
-        for step in evaluation.path
-    ]
-    return result
-
-
-def current_outcome(decision: Decision) -> str:
-    """The outcome the guided answers lead to so far ("" until they are complete)."""
-    evaluation = flow.next_step(flow.policy_named(decision.policy_id), decision.answers)
-    return "" if evaluation.outcome == "incomplete" else evaluation.outcome
-
-
-def problems_for(decision: Decision) -> list[completeness.Problem]:
-    outcome = current_outcome(decision)
-    return completeness.problems(
-        decision, outcome, list(decision.items.all()), decision.subjects.count()
-    )
-
-
 def finalise_decision(
     *, actor: Any, decision: Decision, decided_by: User | None = None
 ) -> Decision:
@@ -314,13 +267,13 @@ def finalise_decision(
     policy = flow.policy_named(decision.policy_id)
     with transaction.atomic():
         locked = _locked(actor, decision)
-        found = problems_for(locked)
+        found = queries.problems_for(locked)
         evaluation = flow.next_step(policy, locked.answers)
         if evaluation.outcome == "incomplete" and not any(p.section == "questions" for p in found):
             found.append(completeness.Problem("questions", "Answer the guided questions"))
         if found:
             raise DecisionIncomplete(found)
-        result = explain(policy, evaluation)
+        result = queries.explain(policy, evaluation)
         locked.outcome = evaluation.outcome
         locked.frozen_explanation = Explanation.freeze(result, policy.sha256)
         locked.policy_id = policy.id
@@ -430,7 +383,7 @@ def _copy_as_draft(actor: Any, original: Decision, **links: Any) -> Decision:
 
 def amend_decision(*, actor: Any, decision: Decision) -> Decision:
     """Start a correction: a new draft that will supersede the finalised decision."""
-    if not (can_record_decision(actor) and permissions.is_own(actor, decision)):
+    if not permissions.can_record_for(actor, decision):
         raise PermissionDenied("You cannot amend this decision")
     if not permissions.can_amend(actor, decision):
         raise ValueError("Only a finalised decision is amended; change the draft instead")
@@ -441,7 +394,7 @@ def amend_decision(*, actor: Any, decision: Decision) -> Decision:
 def reconsider_decision(*, actor: Any, decision: Decision, new_information: str) -> Decision:
     """The requester brought new information after a refusal (2024 guidance): start a new,
     linked decision. The refusal stays on the record."""
-    if not (can_record_decision(actor) and permissions.is_own(actor, decision)):
+    if not permissions.can_record_for(actor, decision):
         raise PermissionDenied("You cannot reconsider this decision")
     if not permissions.can_reconsider(actor, decision):
         raise ValueError("Only a decision not to share can be reconsidered")
@@ -512,7 +465,7 @@ def record_consent_withdrawal(
     """Record that the consent a finalised decision relied on was withdrawn. The decision
     itself does not change: the practitioner reviews it (an amendment) and considers what
     was already shared. Once per decision; the record is never changed."""
-    if not (can_record_consent_withdrawal(actor) and permissions.is_own(actor, decision)):
+    if not permissions.can_record_withdrawal_for(actor, decision):
         raise PermissionDenied("You cannot record consent withdrawal for this decision")
     name = _text(withdrawn_by_name, "Name and relationship", SHORT_TEXT)
     steps = _text(next_steps, "What happens now", LONG_TEXT)

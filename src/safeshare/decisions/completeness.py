@@ -9,9 +9,9 @@ visit, in the words the page uses.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from safeshare.decisions.models import (
     ConsentStatus,
@@ -70,27 +70,126 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+# Fields that an answer elsewhere on the page makes necessary, each with the message that
+# names it: the page's form asks for them (GovUKForm.require) and the check before
+# finalising (section_problems) finds them missing from the saved record, in the same words.
+Required = tuple[tuple[str, str], ...]
+
+REQUESTER_DETAILS: Required = (
+    ("requester_name", "Enter the name of the person who asked for the information"),
+    ("requester_role", "Enter the requester's role"),
+    ("requester_organisation", "Enter the requester's organisation"),
+    ("request_method", "Select how the request was received"),
+)
+REQUESTER_VERIFICATION: Required = (
+    ("requester_verification", "Enter how you checked the requester's identity"),
+)
+CONSENT_NOT_SOUGHT_REASON: Required = (
+    ("consent_not_sought_reason", "Select why consent was not sought"),
+)
+CONSENT_SCOPE: Required = (
+    ("consent_scope", "Enter what the person agreed to be shared, and with whom"),
+)
+SHARES_ALL_REQUESTED: Required = (
+    ("shares_all_requested", "Select whether you are sharing everything the requester asked for"),
+)
+NO_AGREEMENT_JUSTIFICATION: Required = (
+    (
+        "no_agreement_justification",
+        "No information sharing agreement covers this recipient and purpose: explain why sharing is justified without one",
+    ),
+)
+TOLD_DETAILS: Required = (
+    ("informed_on", "Enter the date they were told"),
+    ("informed_method", "Select how they were told"),
+    ("informed_by", "Enter who told them"),
+)
+NOT_TOLD_DETAILS: Required = (
+    ("not_informed_reason", "Select why they have not been told"),
+    ("inform_review_on", "Enter a date to review whether they can be told"),
+)
+ADVICE_DETAILS: Required = (
+    ("adviser_name", "Enter the name of the person who advised you"),
+    ("adviser_role", "Enter the adviser's role"),
+    ("advised_on", "Enter the date you were advised"),
+    ("advice", "Enter what you were advised"),
+)
+NOT_SHARING_REASONS: Required = (("not_sharing_reasons", "Enter the reasons for not sharing"),)
+DISCUSSION_DETAILS: Required = (
+    ("discussed_on", "Enter the date you discussed the reasons with the requester"),
+    ("discussion_method", "Select how you discussed them"),
+    ("requester_response", "Enter the requester's response"),
+)
+PRINCIPLE_REASONS: Required = tuple(
+    (key, f"Explain how sharing is {title.lower()}") for key, title, _hint in PRINCIPLES
+)
+
+
+def missing(value: Callable[[str], Any], required: Required) -> list[tuple[str, str]]:
+    """The (field, message) pairs of `required` whose value is blank."""
+    return [(name, message) for name, message in required if _blank(value(name))]
+
+
+def _missing_messages(decision: Decision, required: Required) -> list[str]:
+    return [message for _name, message in missing(lambda name: getattr(decision, name), required)]
+
+
+@dataclass(frozen=True)
+class ItemRule:
+    """What an information item must say, and when: the item page asks for it in
+    `message`; the check page names the item ("Item 2: ...") and says it in `on_check`,
+    or in `message` starting lower case."""
+
+    field: str
+    applies: Callable[[Callable[[str], Any]], bool]
+    message: str
+    on_check: str = ""
+
+    def check_message(self, number: int) -> str:
+        words = self.on_check or self.message[0].lower() + self.message[1:]
+        return f"Item {number}: {words}"
+
+
+ITEM_RULES: tuple[ItemRule, ...] = (
+    ItemRule("text", lambda value: True, "Enter the information to share"),
+    ItemRule(
+        "opinion_of",
+        lambda value: value("nature") == Nature.OPINION,
+        "Enter whose opinion it is",
+    ),
+    ItemRule(
+        "relates_to",
+        lambda value: value("currency") == Currency.HISTORICAL,
+        "Enter the date the historical information relates to",
+    ),
+    ItemRule("source", lambda value: True, "Enter where the information comes from"),
+    ItemRule(
+        "third_party_action",
+        lambda value: bool(value("identifies_third_party")),
+        "Select whether their details were removed or are needed",
+        on_check="say whether the other person's details have been removed or are needed",
+    ),
+    ItemRule(
+        "third_party_justification",
+        lambda value: (
+            bool(value("identifies_third_party"))
+            and value("third_party_action") == ThirdPartyAction.JUSTIFIED
+        ),
+        "Explain why the other person's details must be shared",
+    ),
+)
+ITEM_RULE = {rule.field: rule for rule in ITEM_RULES}
+
+
+def broken_item_rules(value: Callable[[str], Any]) -> list[ItemRule]:
+    """The item rules that `value` (a field's value by name) breaks, in page order."""
+    return [rule for rule in ITEM_RULES if rule.applies(value) and _blank(value(rule.field))]
+
+
 def item_problems(item: InformationItem, number: int) -> list[str]:
-    problems = []
-    label = f"Item {number}"
-    if _blank(item.text):
-        problems.append(f"{label}: enter the information to share")
-    if item.nature == Nature.OPINION and _blank(item.opinion_of):
-        problems.append(f"{label}: enter whose opinion it is")
-    if item.currency == Currency.HISTORICAL and item.relates_to is None:
-        problems.append(f"{label}: enter the date the historical information relates to")
-    if _blank(item.source):
-        problems.append(f"{label}: enter where the information comes from")
-    if item.identifies_third_party:
-        if not item.third_party_action:
-            problems.append(
-                f"{label}: say whether the other person's details have been removed or are needed"
-            )
-        elif item.third_party_action == ThirdPartyAction.JUSTIFIED and _blank(
-            item.third_party_justification
-        ):
-            problems.append(f"{label}: explain why the other person's details must be shared")
-    return problems
+    return [
+        rule.check_message(number) for rule in broken_item_rules(lambda name: getattr(item, name))
+    ]
 
 
 def section_problems(
@@ -109,18 +208,10 @@ def section_problems(
             "Select whether you are responding to a request or sharing on your own initiative"
         )
     if d.kind == Kind.REQUEST:
-        if _blank(d.requester_name):
-            p["about"].append("Enter the name of the person who asked for the information")
-        if _blank(d.requester_role):
-            p["about"].append("Enter the requester's role")
-        if _blank(d.requester_organisation):
-            p["about"].append("Enter the requester's organisation")
-        if not d.request_method:
-            p["about"].append("Select how the request was received")
+        p["about"].extend(_missing_messages(d, REQUESTER_DETAILS))
         if d.request_received_at is None:
             p["about"].append("Enter when the request was received")
-        if _blank(d.requester_verification):
-            p["about"].append("Enter how you checked the requester's identity")
+        p["about"].extend(_missing_messages(d, REQUESTER_VERIFICATION))
     if d.purpose_category_id is None:
         p["about"].append("Select the purpose of sharing")
     if _blank(d.purpose):
@@ -144,10 +235,10 @@ def section_problems(
             (d.consent_from, "Enter who gave consent"),
             (d.consent_asked_on, "Enter the date consent was given"),
             (d.consent_method, "Select how consent was given"),
-            (d.consent_scope, "Enter what the person agreed to be shared, and with whom"),
         ]:
             if _blank(value):
                 p["consent"].append(message)
+        p["consent"].extend(_missing_messages(d, CONSENT_SCOPE))
     elif outcome == Outcome.SHARE_WITHOUT_CONSENT:
         if not d.consent_status:
             p["consent"].append("Select whether consent was sought")
@@ -155,8 +246,8 @@ def section_problems(
             p["consent"].append(
                 "Consent was given: change your answer to the consent question, or record why you are not relying on it"
             )
-        elif d.consent_status == ConsentStatus.NOT_SOUGHT and not d.consent_not_sought_reason:
-            p["consent"].append("Select why consent was not sought")
+        elif d.consent_status == ConsentStatus.NOT_SOUGHT:
+            p["consent"].extend(_missing_messages(d, CONSENT_NOT_SOUGHT_REASON))
         elif d.consent_status in {ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN}:
             if _blank(d.consent_from):
                 p["consent"].append("Enter who was asked for consent")
@@ -164,17 +255,15 @@ def section_problems(
                 p["consent"].append("Enter the date consent was asked for")
 
     if sharing:
-        if d.request_id and d.shares_all_requested is None:
-            p["recipient"].append(
-                "Select whether you are sharing everything the requester asked for"
-            )
+        if d.request_id:
+            p["recipient"].extend(_missing_messages(d, SHARES_ALL_REQUESTED))
         if not items:
             p["items"].append("Add the information you are sharing")
         for number, item in enumerate(items, start=1):
             p["items"].extend(item_problems(item, number))
-        for key, title, _hint in PRINCIPLES:
-            if _blank(d.principles.get(key)):
-                p["principles"].append(f"Explain how sharing is {title.lower()}")
+        p["principles"].extend(
+            message for _key, message in missing(d.principles.get, PRINCIPLE_REASONS)
+        )
         if d.recipient_organisation_id is None and _blank(d.recipient_organisation_name):
             p["recipient"].append("Enter the organisation receiving the information")
         if _blank(d.recipient_name):
@@ -185,10 +274,8 @@ def section_problems(
             p["recipient"].append(
                 "Select how you checked the recipient's identity and contact details"
             )
-        if d.agreement_id is None and _blank(d.no_agreement_justification):
-            p["recipient"].append(
-                "No information sharing agreement covers this recipient and purpose: explain why sharing is justified without one"
-            )
+        if d.agreement_id is None:
+            p["recipient"].extend(_missing_messages(d, NO_AGREEMENT_JUSTIFICATION))
         if not d.channel:
             p["recipient"].append("Select how the information is shared")
         if d.shared_at is None:
@@ -196,42 +283,19 @@ def section_problems(
         if d.subject_informed is None:
             p["transparency"].append("Select whether the person or family has been told")
         elif d.subject_informed:
-            if d.informed_on is None:
-                p["transparency"].append("Enter the date they were told")
-            if not d.informed_method:
-                p["transparency"].append("Select how they were told")
-            if _blank(d.informed_by):
-                p["transparency"].append("Enter who told them")
+            p["transparency"].extend(_missing_messages(d, TOLD_DETAILS))
         else:
-            if not d.not_informed_reason:
-                p["transparency"].append("Select why they have not been told")
-            if d.inform_review_on is None:
-                p["transparency"].append("Enter a date to review whether they can be told")
+            p["transparency"].extend(_missing_messages(d, NOT_TOLD_DETAILS))
 
     if outcome == Outcome.SEEK_ADVICE and d.advice_sought is not True:
         p["advice"].append("Record the advice you sought")
     if d.advice_sought:
-        for value, message in [
-            (d.adviser_name, "Enter the name of the person who advised you"),
-            (d.adviser_role, "Enter the adviser's role"),
-            (d.advised_on, "Enter the date you were advised"),
-            (d.advice, "Enter what you were advised"),
-        ]:
-            if _blank(value):
-                p["advice"].append(message)
+        p["advice"].extend(_missing_messages(d, ADVICE_DETAILS))
 
     if outcome == Outcome.DO_NOT_SHARE:
-        if _blank(d.not_sharing_reasons):
-            p["not_sharing"].append("Enter the reasons for not sharing")
+        p["not_sharing"].extend(_missing_messages(d, NOT_SHARING_REASONS))
         if d.kind == Kind.REQUEST:
-            if d.discussed_on is None:
-                p["not_sharing"].append(
-                    "Enter the date you discussed the reasons with the requester"
-                )
-            if not d.discussion_method:
-                p["not_sharing"].append("Select how you discussed them")
-            if _blank(d.requester_response):
-                p["not_sharing"].append("Enter the requester's response")
+            p["not_sharing"].extend(_missing_messages(d, DISCUSSION_DETAILS))
     return p
 
 

@@ -21,7 +21,8 @@ from safeshare.core.forms import (
     choice_field,
     text_field,
 )
-from safeshare.decisions.completeness import PRINCIPLES
+from safeshare.decisions import completeness
+from safeshare.decisions.completeness import ITEM_RULE, PRINCIPLES
 from safeshare.decisions.flow import NONE_VALUE, UNSURE_VALUE, Question
 from safeshare.decisions.models import (
     Channel,
@@ -34,6 +35,7 @@ from safeshare.decisions.models import (
     RecipientVerification,
     ThirdPartyAction,
 )
+from safeshare.decisions.queries import covering_agreements
 from safeshare.subjects.forms import PeoplePickerForm
 from safeshare.subjects.models import Person
 from safeshare.vocabulary.models import ContactMethod, Purpose, Urgency
@@ -130,12 +132,9 @@ class AboutForm(GovUKForm):
         if data.get("kind") == Kind.REQUEST:
             self.require(
                 data,
-                ("requester_name", "Enter the name of the person who asked for the information"),
-                ("requester_role", "Enter the requester's role"),
-                ("requester_organisation", "Enter the requester's organisation"),
-                ("request_method", "Select how the request was received"),
+                *completeness.REQUESTER_DETAILS,
                 ("request_received_on", "Enter the date the request was received"),
-                ("requester_verification", "Enter how you checked the requester's identity"),
+                *completeness.REQUESTER_VERIFICATION,
             )
         data["request_received_at"] = _combine(
             data.get("request_received_on"), data.get("request_received_time")
@@ -203,21 +202,15 @@ class ConsentForm(GovUKForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         status = data.get("consent_status")
-        if status == ConsentStatus.NOT_SOUGHT and not data.get("consent_not_sought_reason"):
-            self.add_error("consent_not_sought_reason", "Select why consent was not sought")
+        if status == ConsentStatus.NOT_SOUGHT:
+            self.require(data, *completeness.CONSENT_NOT_SOUGHT_REASON)
         if status in {ConsentStatus.GIVEN, ConsentStatus.REFUSED, ConsentStatus.WITHDRAWN}:
             if not data.get("consent_from") and "consent_from" not in self.errors:
                 self.add_error("consent_from", "Enter who was asked for consent")
             if not data.get("consent_asked_on") and "consent_asked_on" not in self.errors:
                 self.add_error("consent_asked_on", "Enter when they were asked")
-        if (
-            status == ConsentStatus.GIVEN
-            and not data.get("consent_scope")
-            and "consent_scope" not in self.errors
-        ):
-            self.add_error(
-                "consent_scope", "Enter what the person agreed to be shared, and with whom"
-            )
+        if status == ConsentStatus.GIVEN:
+            self.require(data, *completeness.CONSENT_SCOPE)
         return data
 
 
@@ -261,7 +254,7 @@ def other_people_mentioned(text: str, subjects: list[Person]) -> list[str]:
 class ItemForm(GovUKForm):
     text = text_field(
         "Information to share",
-        "Enter the information to share",
+        ITEM_RULE["text"].message,
         long=True,
         required=True,
         help_text="Share only what the recipient needs for the purpose. Keep each fact or opinion as its own item.",
@@ -287,7 +280,7 @@ class ItemForm(GovUKForm):
     )
     source = text_field(
         "Where does it come from?",
-        "Enter where the information comes from",
+        ITEM_RULE["source"].message,
         required=True,
         help_text="For example, 'Class teacher's observation' or 'GP record'",
     )
@@ -310,7 +303,7 @@ class ItemForm(GovUKForm):
     third_party_action = choice_field(
         label="What have you done about their details?",
         choices=ThirdPartyAction.choices,
-        required_message="Select whether their details were removed or are needed",
+        required_message=ITEM_RULE["third_party_action"].message,
         required=False,
     )
     third_party_justification = text_field("Why must their details be shared?", "", long=True)
@@ -334,32 +327,12 @@ class ItemForm(GovUKForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         text = data.get("text") or ""
-        if (
-            data.get("nature") == Nature.OPINION
-            and not data.get("opinion_of")
-            and "opinion_of" not in self.errors
-        ):
-            self.add_error("opinion_of", "Enter whose opinion it is")
-        if (
-            data.get("currency") == Currency.HISTORICAL
-            and not data.get("relates_to")
-            and "relates_to" not in self.errors
-        ):
-            self.add_error("relates_to", "Enter the date the historical information relates to")
         third = data.get("identifies_third_party") == "yes"
         data["identifies_third_party"] = third
-        if third and not data.get("third_party_action"):
-            self.add_error(
-                "third_party_action", "Select whether their details were removed or are needed"
-            )
-        if (
-            third
-            and data.get("third_party_action") == ThirdPartyAction.JUSTIFIED
-            and not data.get("third_party_justification")
-        ):
-            self.add_error(
-                "third_party_justification", "Explain why the other person's details must be shared"
-            )
+        # The rules the check page applies to the saved item (completeness.ITEM_RULES).
+        for rule in completeness.broken_item_rules(data.get):
+            if rule.field not in self.errors:
+                self.add_error(rule.field, rule.message)
         if not third:
             data["third_party_action"] = ""
             data["third_party_justification"] = ""
@@ -397,10 +370,12 @@ class ItemForm(GovUKForm):
 class PrinciplesForm(GovUKForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for key, title, hint in PRINCIPLES:
+        for (key, title, hint), (_key, message) in zip(
+            PRINCIPLES, completeness.PRINCIPLE_REASONS, strict=True
+        ):
             self.fields[key] = text_field(
                 title,
-                f"Explain how sharing is {title.lower()}",
+                message,
                 long=True,
                 required=True,
                 help_text=hint,
@@ -436,7 +411,7 @@ class RecipientForm(GovUKForm):
     shares_all_requested = choice_field(
         label="Are you sharing everything the requester asked for?",
         choices=[("yes", "Yes"), ("no", "No, only part of it")],
-        required_message="Select whether you are sharing everything the requester asked for",
+        required_message=completeness.SHARES_ALL_REQUESTED[0][1],
         required=False,
         help_text="Share only what is needed. The requester sees whether you shared all or part.",
     )
@@ -466,13 +441,7 @@ class RecipientForm(GovUKForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if self.is_request:
-            self.require(
-                data,
-                (
-                    "shares_all_requested",
-                    "Select whether you are sharing everything the requester asked for",
-                ),
-            )
+            self.require(data, *completeness.SHARES_ALL_REQUESTED)
         if not data.get("recipient_organisation"):
             self.require(
                 data,
@@ -482,21 +451,14 @@ class RecipientForm(GovUKForm):
                 ),
             )
         self.require(data, ("shared_on", "Enter the date the information was shared"))
-        if self.decision is not None and not data.get("no_agreement_justification"):
-            from safeshare.agreements.queries import covering
-
-            organisation = data.get("recipient_organisation")
-            purpose = self.decision.purpose_category
-            found = (
-                covering(self.decision.organisation, organisation, purpose, timezone.localdate())
-                if organisation is not None and purpose is not None
-                else []
-            )
-            if not found:
-                self.add_error(
-                    "no_agreement_justification",
-                    "No information sharing agreement covers this recipient and purpose: explain why sharing is justified without one",
-                )
+        # Asked only when no agreement covers the recipient chosen here (the check page
+        # asks the same of the saved record, whose agreement was looked up on saving).
+        if (
+            self.decision is not None
+            and completeness.missing(data.get, completeness.NO_AGREEMENT_JUSTIFICATION)
+            and not covering_agreements(self.decision, data.get("recipient_organisation"))
+        ):
+            self.require(data, *completeness.NO_AGREEMENT_JUSTIFICATION)
         data["shared_at"] = _combine(data.get("shared_on"), data.get("shared_time"))
         data["shares_all_requested"] = {"yes": True, "no": False}.get(
             str(data.get("shares_all_requested"))
@@ -534,21 +496,11 @@ class TransparencyForm(GovUKForm):
         data = super().clean()
         told = data.get("subject_informed")
         if told == "yes":
-            self.require(
-                data,
-                ("informed_on", "Enter the date they were told"),
-                ("informed_method", "Select how they were told"),
-                ("informed_by", "Enter who told them"),
-            )
+            self.require(data, *completeness.TOLD_DETAILS)
         elif told == "no":
-            if not data.get("not_informed_reason") and "not_informed_reason" not in self.errors:
-                self.add_error("not_informed_reason", "Select why they have not been told")
+            self.require(data, *completeness.NOT_TOLD_DETAILS)
             review = data.get("inform_review_on")
-            if not review and "inform_review_on" not in self.errors:
-                self.add_error(
-                    "inform_review_on", "Enter a date to review whether they can be told"
-                )
-            elif review and review < timezone.localdate():
+            if review and review < timezone.localdate():
                 self.add_error("inform_review_on", "Date to review must be today or in the future")
         data["subject_informed"] = {"yes": True, "no": False}.get(str(told))
         return data
@@ -572,20 +524,17 @@ class AdviceForm(GovUKForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("advice_sought") == "yes":
-            self.require(
-                data,
-                ("adviser_name", "Enter the name of the person who advised you"),
-                ("adviser_role", "Enter the adviser's role"),
-                ("advised_on", "Enter the date you were advised"),
-                ("advice", "Enter what you were advised"),
-            )
+            self.require(data, *completeness.ADVICE_DETAILS)
         data["advice_sought"] = {"yes": True, "no": False}.get(str(data.get("advice_sought")))
         return data
 
 
 class NotSharingForm(GovUKForm):
     not_sharing_reasons = text_field(
-        "Why are you not sharing?", "Enter the reasons for not sharing", long=True, required=True
+        "Why are you not sharing?",
+        completeness.NOT_SHARING_REASONS[0][1],
+        long=True,
+        required=True,
     )
     discussed_on = GovUKDateField(
         label="Date you discussed the reasons with the requester", past_only=True, required=False
@@ -605,12 +554,7 @@ class NotSharingForm(GovUKForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if self.is_request:
-            self.require(
-                data,
-                ("discussed_on", "Enter the date you discussed the reasons with the requester"),
-                ("discussion_method", "Select how you discussed them"),
-                ("requester_response", "Enter the requester's response"),
-            )
+            self.require(data, *completeness.DISCUSSION_DETAILS)
         return data
 
 

@@ -23,7 +23,11 @@ from safeshare.directory.models import (
     DirectoryPractitioner,
     OrganisationProfile,
 )
-from safeshare.directory.permissions import can_import_directory, can_manage_directory
+from safeshare.directory.permissions import (
+    can_be_listed_for,
+    can_import_directory,
+    can_manage_directory,
+)
 from safeshare.ledger.changes import record_change
 
 
@@ -52,7 +56,7 @@ def _contact_exists(
 def _check_contact(
     organisation: Organisation, kind: str, value: str, user: User | None, exclude: Any = None
 ) -> None:
-    if kind == ContactKind.IN_SYSTEM and (user is None or user.organisation_id != organisation.pk):
+    if kind == ContactKind.IN_SYSTEM and not can_be_listed_for(user, organisation):
         raise DirectoryError(f"Select a safeshare user who works for {organisation.name}", "user")
     if _contact_exists(organisation, kind, value, user, exclude):
         raise DirectoryError(f"{organisation.name} already has this contact point", "value")
@@ -183,7 +187,7 @@ def add_practitioner(
     verified_on: datetime.date | None = None,
 ) -> DirectoryPractitioner:
     _check(actor, organisation)
-    if user is not None and user.organisation_id != organisation.pk:
+    if user is not None and not can_be_listed_for(user, organisation):
         raise DirectoryError(f"Select a safeshare user who works for {organisation.name}", "user")
     with transaction.atomic():
         person = DirectoryPractitioner.objects.create(

@@ -27,6 +27,12 @@ def can_manage_directory(user: Any, organisation: Any) -> bool:
     )
 
 
+def can_be_listed_for(user: Any, organisation: Any) -> bool:
+    """Who a contact point or practitioner entry may name as its safeshare user: someone
+    who works for that organisation."""
+    return bool(user is not None and user.organisation_id == organisation.pk)
+
+
 def can_import_directory(user: Any) -> bool:
     """CSV import and export of the whole directory: administrators only."""
     return can_administer(user)

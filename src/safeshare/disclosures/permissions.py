@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from safeshare.accounts.permissions import can_record_decision, can_view_case_records
+from safeshare.accounts.permissions import can_view_case_records
 from safeshare.decisions.models import Decision, DecisionStatus
+from safeshare.decisions.permissions import can_record_decision
 from safeshare.disclosures.models import Disclosure
 from safeshare.vocabulary.models import SHARING_OUTCOMES
 

@@ -5,15 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from safeshare.accounts.models import Role
-from safeshare.accounts.permissions import can_record_decision, can_view_case_records
+from safeshare.accounts.permissions import (
+    RECORDING_ROLES,
+    can_view_case_records,
+    has_recording_role,
+)
 from safeshare.requests.models import InformationRequest
 
-# The roles that record decisions (accounts.permissions.can_record_decision).
-ASSIGNABLE_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER})
+# The roles that record decisions (handling a request is recording one).
+ASSIGNABLE_ROLES = RECORDING_ROLES
 
 
 def can_raise_request(user: Any) -> bool:
-    return can_record_decision(user)
+    return has_recording_role(user)
 
 
 def is_receiver(user: Any, request: InformationRequest) -> bool:
@@ -26,7 +30,7 @@ def is_requester_side(user: Any, request: InformationRequest) -> bool:
 
 def can_assign(user: Any, request: InformationRequest) -> bool:
     """A manager assigns to anyone in the team; a practitioner may take a request themselves."""
-    return is_receiver(user, request) and can_record_decision(user) and request.is_open
+    return is_receiver(user, request) and has_recording_role(user) and request.is_open
 
 
 def can_assign_others(user: Any) -> bool:
@@ -45,18 +49,16 @@ def can_be_assigned(candidate: Any, request: InformationRequest) -> bool:
 
 
 def can_respond(user: Any, request: InformationRequest) -> bool:
-    return (
-        is_receiver(user, request) and can_record_decision(user) and request.status != "withdrawn"
-    )
+    return is_receiver(user, request) and has_recording_role(user) and request.status != "withdrawn"
 
 
 def can_add_information(user: Any, request: InformationRequest) -> bool:
     return (
         is_requester_side(user, request)
-        and can_record_decision(user)
+        and has_recording_role(user)
         and request.status != "withdrawn"
     )
 
 
 def can_withdraw(user: Any, request: InformationRequest) -> bool:
-    return is_requester_side(user, request) and can_record_decision(user) and request.is_open
+    return is_requester_side(user, request) and has_recording_role(user) and request.is_open

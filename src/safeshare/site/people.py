@@ -6,16 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from safeshare.accounts.permissions import (
-    can_add_person,
-    can_view_access_report,
-    can_view_case_records,
-)
+from safeshare.accounts.permissions import can_view_access_report, can_view_case_records
 from safeshare.audit.actions import record_access, record_access_many
 from safeshare.core.pagination import paginate
 from safeshare.decisions.queries import LIST_ORDER, ChronologyFilter, decisions_about_person
 from safeshare.subjects import actions
 from safeshare.subjects.forms import ChronologyFilterForm, PersonForm, SearchForm
+from safeshare.subjects.permissions import can_add_person
 from safeshare.subjects.queries import get_person_for_user, search_people
 
 

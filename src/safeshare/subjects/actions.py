@@ -8,9 +8,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from safeshare.accounts.permissions import can_add_person
 from safeshare.ledger.actions import append_entry
 from safeshare.subjects.models import Identifier, IdentifierKind, Person
+from safeshare.subjects.permissions import can_add_person
 
 
 def add_person(

@@ -1,0 +1,74 @@
+"""Check your answers, then finalise the record."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from safeshare.decisions import actions, completeness, flow
+from safeshare.decisions.models import Channel, Decision, DecisionStatus
+from safeshare.decisions.presenters import decision_summary
+from safeshare.decisions.queries import decision_makers_for, explain, problems_for
+from safeshare.decisions.views.common import draft_or_record, draft_page, page_context
+
+
+@draft_or_record
+def check(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+    decision = draft_page(request, decision_id)
+    policy = flow.policy_named(decision.policy_id)
+    evaluation = flow.next_step(policy, decision.answers)
+    problems: list[completeness.Problem] = []
+    makers = decision_makers_for(request.user)
+    if request.method == "POST":
+        chosen = request.POST.get("decided_by", "")
+        decided_by = next((u for u in makers if str(u.pk) == chosen), None)
+        if decided_by is None:
+            problems = [completeness.Problem("decided_by", "Select who made this decision")]
+        else:
+            try:
+                decision = actions.finalise_decision(
+                    actor=request.user, decision=decision, decided_by=decided_by
+                )
+            except actions.DecisionIncomplete as incomplete:
+                problems = incomplete.problems
+            except IntegrityError:
+                # The database's guard refused: a second submit that read the draft before
+                # the first finalised it. The first one's record stands; show it.
+                if Decision.objects.filter(
+                    pk=decision.pk, status=DecisionStatus.FINALISED
+                ).exists():
+                    return redirect("decisions:show", decision_id=decision.pk)
+                raise
+            else:
+                if decision.is_sharing and decision.channel == Channel.IN_SYSTEM:
+                    # Recording the decision shares nothing yet: in-system sharing is a
+                    # disclosure to a named person, sent next.
+                    messages.success(
+                        request,
+                        "Decision recorded. Now send the information securely: nobody can "
+                        "read it in safeshare until you send it to a named person",
+                    )
+                    return redirect("disclosures:new", decision_id=decision.pk)
+                messages.success(request, "Decision recorded")
+                return redirect("decisions:show", decision_id=decision.pk)
+    else:
+        problems = problems_for(decision)
+    return render(
+        request,
+        "decisions/check.html",
+        page_context(
+            request,
+            decision,
+            "check",
+            summary=decision_summary(decision, explain(policy, evaluation), draft=True),
+            outcome_title=evaluation.outcome_title if evaluation.outcome != "incomplete" else "",
+            problems=problems,
+            section_titles=completeness.SECTION_TITLES,
+            makers=makers,
+            chosen_maker=request.POST.get("decided_by", str(request.user.pk)),
+        ),
+    )
