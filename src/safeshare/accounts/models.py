@@ -6,6 +6,7 @@ import uuid
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.crypto import salted_hmac
 
@@ -80,6 +81,13 @@ class User(AbstractUser):
         return salted_hmac(
             key_salt, f"{self.password}:{self.session_epoch}", secret=secret, algorithm="sha256"
         ).hexdigest()
+
+    def organisation_pk(self) -> uuid.UUID:
+        """The id of this user's organisation, for scoping a query or stamping a record.
+        A platform operator has none and can see or make no organisation's records."""
+        if self.organisation_id is None:
+            raise PermissionDenied("This account belongs to no organisation")
+        return self.organisation_id
 
     @property
     def has_case_role(self) -> bool:

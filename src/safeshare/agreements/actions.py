@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from safeshare.accounts.models import Organisation
+from safeshare.accounts.models import Organisation, User
 from safeshare.agreements.models import Agreement, InformationCategory
 from safeshare.agreements.permissions import can_add_agreement, can_edit_agreement
 from safeshare.guidance.catalogue import catalogue
@@ -51,7 +51,7 @@ def _payload(agreement: Agreement) -> dict[str, str | int | bool | None]:
 
 def add_agreement(
     *,
-    actor: Any,
+    actor: User,
     owner: Organisation,
     title: str,
     parties: Iterable[Organisation],
@@ -91,7 +91,7 @@ def add_agreement(
 
 def change_agreement(
     *,
-    actor: Any,
+    actor: User,
     agreement: Agreement,
     title: str,
     parties: Iterable[Organisation],

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from safeshare.accounts.models import Organisation
+from safeshare.accounts.models import Organisation, User
 from safeshare.accounts.permissions import can_administer
 from safeshare.agreements.models import Agreement
 from safeshare.agreements.permissions import can_view_agreements
@@ -37,7 +37,7 @@ def covering(
     return list(found)
 
 
-def agreements_for_user(user: Any) -> QuerySet[Agreement]:
+def agreements_for_user(user: User) -> QuerySet[Agreement]:
     """Administrators: all. Case roles: those their organisation holds or is party to."""
     if can_administer(user):
         return Agreement.objects.all()
@@ -48,7 +48,7 @@ def agreements_for_user(user: Any) -> QuerySet[Agreement]:
     ).distinct()
 
 
-def get_agreement_for_user(user: Any, agreement_id: UUID) -> Agreement:
+def get_agreement_for_user(user: User, agreement_id: UUID) -> Agreement:
     try:
         return (
             agreements_for_user(user)
@@ -72,7 +72,7 @@ class ListedAgreement:
     in_force: bool
 
 
-def agreements_list(user: Any, today: datetime.date | None = None) -> list[ListedAgreement]:
+def agreements_list(user: User, today: datetime.date | None = None) -> list[ListedAgreement]:
     """The user's agreements, those due for review (within the warning days, or past)
     first by review date, then the rest by title."""
     today = today or timezone.localdate()

@@ -5,10 +5,11 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from safeshare.accounts.http import AuthenticatedHttpRequest
 from safeshare.agreements import actions
 from safeshare.agreements.forms import AgreementForm
 from safeshare.agreements.models import Agreement
@@ -23,7 +24,7 @@ from safeshare.core.forms import posted
 from safeshare.guidance.catalogue import catalogue
 
 
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_view_agreements(request.user):
         raise PermissionDenied
     return render(
@@ -37,7 +38,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def show(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
+def show(request: AuthenticatedHttpRequest, agreement_id: UUID) -> HttpResponse:
     if not can_view_agreements(request.user):
         raise PermissionDenied
     agreement = get_agreement_for_user(request.user, agreement_id)
@@ -56,11 +57,11 @@ def show(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
     )
 
 
-def _owner_for(request: HttpRequest) -> Any:
-    return None if can_choose_holder(request.user) else request.user.organisation  # type: ignore[union-attr]
+def _owner_for(request: AuthenticatedHttpRequest) -> Any:
+    return None if can_choose_holder(request.user) else request.user.organisation
 
 
-def new(request: HttpRequest) -> HttpResponse:
+def new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_add_agreement(request.user):
         raise PermissionDenied
     owner = _owner_for(request)
@@ -95,7 +96,7 @@ def _initial(agreement: Agreement) -> dict[str, Any]:
     }
 
 
-def edit(request: HttpRequest, agreement_id: UUID) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, agreement_id: UUID) -> HttpResponse:
     if not can_view_agreements(request.user):
         raise PermissionDenied
     agreement = get_agreement_for_user(request.user, agreement_id)

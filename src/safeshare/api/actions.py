@@ -27,6 +27,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from safeshare.accounts.models import User
 from safeshare.api.models import ApiToken, CallCount, IdempotentCall
 from safeshare.api.permissions import can_hold_token, can_revoke_token
 from safeshare.ledger.actions import append_entry
@@ -53,7 +54,7 @@ def _ledger(event: str, actor: Any, token: ApiToken) -> None:
     )
 
 
-def create_token(*, actor: Any, name: str, days: int = DEFAULT_DAYS) -> tuple[ApiToken, str]:
+def create_token(*, actor: User, name: str, days: int = DEFAULT_DAYS) -> tuple[ApiToken, str]:
     """A new token for the actor, working for `days` days (1 to 90). Returns the row and
     the token itself, which is not stored and cannot be shown again."""
     if not can_hold_token(actor):
@@ -77,7 +78,7 @@ def create_token(*, actor: Any, name: str, days: int = DEFAULT_DAYS) -> tuple[Ap
     return row, token
 
 
-def revoke_token(*, actor: Any, token: ApiToken) -> ApiToken:
+def revoke_token(*, actor: User, token: ApiToken) -> ApiToken:
     """Stop the token working now. Revoking one already revoked changes nothing."""
     if not can_revoke_token(actor, token):
         raise PermissionDenied("You can only revoke your own tokens")
@@ -165,7 +166,7 @@ def request_hash(operation: str, path: str, body: Any) -> str:
     return _keyed_hash("request", f"{operation}\n{path}\n{canonical}")
 
 
-def once(*, actor: Any, key: str, request: str, create: Callable[[], UUID]) -> UUID:
+def once(*, actor: User, key: str, request: str, create: Callable[[], UUID]) -> UUID:
     """The id of what the first call with this `key` made: run `create` (the action) if the
     actor has not used the key in the last IDEMPOTENCY_KEY_HOURS, and remember its result
     in the action's own transaction; otherwise return the first call's result without
@@ -202,7 +203,7 @@ def once(*, actor: Any, key: str, request: str, create: Callable[[], UUID]) -> U
     return object_id
 
 
-def _earlier(actor: Any, key_hash: str) -> IdempotentCall | None:
+def _earlier(actor: User, key_hash: str) -> IdempotentCall | None:
     since = timezone.now() - datetime.timedelta(hours=IDEMPOTENCY_KEY_HOURS)
     return IdempotentCall.objects.filter(
         user_id=actor.pk, key_hash=key_hash, created_at__gte=since

@@ -25,6 +25,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
+from safeshare.accounts.http import user_of
 from safeshare.api import actions as api_actions
 from safeshare.api.auth import TokenAuth, TokenRateLimit
 from safeshare.api.contract import for_caller
@@ -47,11 +48,9 @@ def _docs_for_signed_in(view: Callable[..., HttpResponse]) -> Callable[..., Http
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user: Any = request.user
-        if not user.is_authenticated:
-            user = TokenAuth()(request)
-            if user is None:
-                return _unauthorised(request)
+        user = user_of(request) or TokenAuth()(request)
+        if user is None:
+            return _unauthorised(request)
         document = api.get_openapi_schema(path_params=kwargs)
         return _json(request, for_caller(document, user), 200)
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 
-from safeshare.accounts.models import Organisation
+from safeshare.accounts.models import Organisation, User
 from safeshare.api.schemas import ErrorOut, ValidationErrorOut
 from safeshare.vocabulary.models import Purpose
 
@@ -126,13 +126,13 @@ def link(operation_id: str, description: str, **parameters: str) -> dict[str, An
     return {"operationId": operation_id, "parameters": parameters, "description": description}
 
 
-def for_caller(document: dict[str, Any], user: Any) -> dict[str, Any]:
+def for_caller(document: dict[str, Any], user: User) -> dict[str, Any]:
     """The document as `user` should read it: a raised request's `to_organisation` is one
     of the other organisations (by id, named), and its `purpose_category` one of the
     active purposes, exactly as raiseRequest checks them."""
     document = copy.deepcopy(document)
     fields = document["components"]["schemas"]["RequestIn"]["properties"]
-    others = Organisation.objects.exclude(pk=user.organisation_id).order_by("name")
+    others = Organisation.objects.exclude(pk=user.organisation_pk()).order_by("name")
     fields["to_organisation"]["oneOf"] = [
         {"const": str(pk), "title": name} for pk, name in others.values_list("pk", "name")
     ]

@@ -7,9 +7,10 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from safeshare.accounts.http import AuthenticatedHttpRequest
 from safeshare.api import actions
 from safeshare.api.forms import TokenForm
 from safeshare.api.permissions import can_hold_token
@@ -20,14 +21,14 @@ from safeshare.api.queries import get_token_for_user, tokens_for_user
 NEW_TOKEN_SESSION_KEY = "safeshare_new_api_token"  # noqa: S105 (a session key name)
 
 
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_hold_token(request.user):
         raise PermissionDenied
     tokens = list(tokens_for_user(request.user))
     return render(request, "api/tokens.html", {"tokens": tokens})
 
 
-def new(request: HttpRequest) -> HttpResponse:
+def new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_hold_token(request.user):
         raise PermissionDenied
     form = TokenForm(request.POST) if request.method == "POST" else TokenForm()
@@ -42,7 +43,7 @@ def new(request: HttpRequest) -> HttpResponse:
     return render(request, "api/token_new.html", {"form": form})
 
 
-def created(request: HttpRequest) -> HttpResponse:
+def created(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_hold_token(request.user):
         raise PermissionDenied
     shown: dict[str, Any] | None = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
@@ -54,7 +55,7 @@ def created(request: HttpRequest) -> HttpResponse:
     )
 
 
-def revoke(request: HttpRequest, token_id: UUID) -> HttpResponse:
+def revoke(request: AuthenticatedHttpRequest, token_id: UUID) -> HttpResponse:
     token = get_token_for_user(request.user, token_id)
     if request.method == "POST":
         actions.revoke_token(actor=request.user, token=token)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -17,7 +16,7 @@ from safeshare.subjects.models import Person
 RECORD_ORDER = ("-at", "-id")
 
 
-def views_of_person(user: Any, person: Person) -> QuerySet[AccessRecord]:
+def views_of_person(user: User, person: Person) -> QuerySet[AccessRecord]:
     """Everyone who has looked at this person's record, newest first. The caller has
     already scoped `person` to the user (get_person_for_user)."""
     if not can_view_access_report(user):
@@ -30,7 +29,7 @@ def views_of_person(user: Any, person: Person) -> QuerySet[AccessRecord]:
 
 
 def access_report(
-    user: Any,
+    user: User,
     *,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
@@ -41,7 +40,7 @@ def access_report(
     recipient agency's reads of what was shared)."""
     if not can_view_access_report(user):
         return [AccessRecord.objects.none()]
-    org = user.organisation_id
+    org = user.organisation_pk()
     sides = [
         AccessRecord.objects.filter(organisation_id=org),
         AccessRecord.objects.filter(person_organisation_id=org),
@@ -67,10 +66,10 @@ def access_report(
     return narrowed
 
 
-def viewers_for_report(user: Any) -> QuerySet[User]:
+def viewers_for_report(user: User) -> QuerySet[User]:
     """Whom the report can be filtered by: the organisation's own staff."""
     if not can_view_access_report(user):
         return User.objects.none()
-    return User.objects.filter(organisation_id=user.organisation_id).order_by(
+    return User.objects.filter(organisation_id=user.organisation_pk()).order_by(
         "last_name", "first_name", "username"
     )

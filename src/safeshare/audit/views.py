@@ -6,9 +6,10 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from safeshare.accounts.http import AuthenticatedHttpRequest
 from safeshare.accounts.permissions import can_view_access_report
 from safeshare.audit import queries
 from safeshare.audit.actions import record_access, record_access_many
@@ -18,7 +19,7 @@ from safeshare.core.pagination import paginate
 from safeshare.subjects.queries import get_person_for_user
 
 
-def person_views(request: HttpRequest, person_id: UUID) -> HttpResponse:
+def person_views(request: AuthenticatedHttpRequest, person_id: UUID) -> HttpResponse:
     # Scope first: another agency's person is a 404 to everyone, IG lead or not.
     person = get_person_for_user(request.user, person_id)
     if not can_view_access_report(request.user):
@@ -29,7 +30,7 @@ def person_views(request: HttpRequest, person_id: UUID) -> HttpResponse:
     return render(request, "audit/person_views.html", {"person": person, "page": page})
 
 
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_view_access_report(request.user):
         raise PermissionDenied
     viewers = queries.viewers_for_report(request.user)

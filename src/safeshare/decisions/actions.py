@@ -120,14 +120,14 @@ ITEM_FIELDS = (
 )
 
 
-def _check_can_edit(actor: Any, decision: Decision) -> None:
+def _check_can_edit(actor: User, decision: Decision) -> None:
     if not permissions.can_record_for(actor, decision):
         raise PermissionDenied("You cannot record decisions for this organisation")
     if not permissions.can_edit_draft(actor, decision):
         raise FinalisedRecordError("A finalised decision cannot be changed; record an amendment")
 
 
-def _locked(actor: Any, decision: Decision) -> Decision:
+def _locked(actor: User, decision: Decision) -> Decision:
     """The draft, locked for this transaction: two tabs saving at once queue, not clash."""
     _check_can_edit(actor, decision)
     locked = Decision.objects.select_for_update().get(pk=decision.pk)
@@ -135,21 +135,21 @@ def _locked(actor: Any, decision: Decision) -> Decision:
     return locked
 
 
-def _check_subjects(actor: Any, people: Iterable[Person]) -> list[Person]:
+def _check_subjects(actor: User, people: Iterable[Person]) -> list[Person]:
     people = list(people)
     if not permissions.can_record_about(actor, people):
         raise PermissionDenied("You can only record decisions about your organisation's people")
     return people
 
 
-def start_decision(*, actor: Any, subject: Person) -> Decision:
+def start_decision(*, actor: User, subject: Person) -> Decision:
     if not permissions.can_record_decision(actor):
         raise PermissionDenied("Your role cannot record decisions")
     _check_subjects(actor, [subject])
     policy = flow.current_policy()
     with transaction.atomic():
         decision = Decision.objects.create(
-            organisation_id=actor.organisation_id,
+            organisation_id=actor.organisation_pk(),
             started_by=actor,
             policy_id=policy.id,
             policy_version=policy.version,
@@ -159,7 +159,7 @@ def start_decision(*, actor: Any, subject: Person) -> Decision:
     return decision
 
 
-def set_subjects(*, actor: Any, decision: Decision, people: Iterable[Person]) -> Decision:
+def set_subjects(*, actor: User, decision: Decision, people: Iterable[Person]) -> Decision:
     people = _check_subjects(actor, people)
     if not people:
         raise ValueError("A decision is about at least one person")
@@ -171,7 +171,7 @@ def set_subjects(*, actor: Any, decision: Decision, people: Iterable[Person]) ->
 
 
 def update_section(
-    *, actor: Any, decision: Decision, section: str, values: Mapping[str, Any]
+    *, actor: User, decision: Decision, section: str, values: Mapping[str, Any]
 ) -> Decision:
     """Save one page of the record; only that page's fields can change."""
     allowed = SECTION_FIELDS[section]
@@ -206,7 +206,7 @@ def _is_text(name: str) -> bool:
 
 
 def answer_question(
-    *, actor: Any, decision: Decision, question_id: str, submitted: str | list[str]
+    *, actor: User, decision: Decision, question_id: str, submitted: str | list[str]
 ) -> Decision:
     """Store one guided answer. Raises flow.AnswerError, naming the question, on a bad value."""
     policy = flow.policy_named(decision.policy_id)
@@ -219,7 +219,7 @@ def answer_question(
 
 def save_item(
     *,
-    actor: Any,
+    actor: User,
     decision: Decision,
     values: Mapping[str, Any],
     item: InformationItem | None = None,
@@ -245,7 +245,7 @@ def save_item(
     return item
 
 
-def remove_item(*, actor: Any, decision: Decision, item: InformationItem) -> None:
+def remove_item(*, actor: User, decision: Decision, item: InformationItem) -> None:
     with transaction.atomic():
         locked = _locked(actor, decision)
         if item.decision_id != locked.pk:
@@ -255,7 +255,7 @@ def remove_item(*, actor: Any, decision: Decision, item: InformationItem) -> Non
 
 
 def finalise_decision(
-    *, actor: Any, decision: Decision, decided_by: User | None = None
+    *, actor: User, decision: Decision, decided_by: User | None = None
 ) -> Decision:
     """Check the record is complete for its outcome, then freeze it with the engine's
     explanation and the policy that produced it."""
@@ -308,7 +308,7 @@ def finalise_decision(
     return locked
 
 
-def _record_consent_and_advice(actor: Any, decision: Decision) -> None:
+def _record_consent_and_advice(actor: User, decision: Decision) -> None:
     """Consent and advice are events of their own in the ledger (issue 5), appended with
     the decision that records them: codes and dates only, never who or what was said."""
     amended = bool(decision.supersedes_id)
@@ -344,7 +344,7 @@ def _record_consent_and_advice(actor: Any, decision: Decision) -> None:
         )
 
 
-def _copy_as_draft(actor: Any, original: Decision, **links: Any) -> Decision:
+def _copy_as_draft(actor: User, original: Decision, **links: Any) -> Decision:
     """A new draft carrying the original's content, subjects and items: the original stays
     exactly as it was."""
     skip = {
@@ -381,7 +381,7 @@ def _copy_as_draft(actor: Any, original: Decision, **links: Any) -> Decision:
     return draft
 
 
-def amend_decision(*, actor: Any, decision: Decision) -> Decision:
+def amend_decision(*, actor: User, decision: Decision) -> Decision:
     """Start a correction: a new draft that will supersede the finalised decision."""
     if not permissions.can_record_for(actor, decision):
         raise PermissionDenied("You cannot amend this decision")
@@ -391,7 +391,7 @@ def amend_decision(*, actor: Any, decision: Decision) -> Decision:
         return _copy_as_draft(actor, decision, supersedes=decision)
 
 
-def reconsider_decision(*, actor: Any, decision: Decision, new_information: str) -> Decision:
+def reconsider_decision(*, actor: User, decision: Decision, new_information: str) -> Decision:
     """The requester brought new information after a refusal (2024 guidance): start a new,
     linked decision. The refusal stays on the record."""
     if not permissions.can_record_for(actor, decision):
@@ -409,7 +409,7 @@ def reconsider_decision(*, actor: Any, decision: Decision, new_information: str)
     return draft
 
 
-def discard_draft(*, actor: Any, decision: Decision) -> None:
+def discard_draft(*, actor: User, decision: Decision) -> None:
     """Throw a draft away (it was never a decision, so it leaves no record)."""
     with transaction.atomic():
         locked = _locked(actor, decision)
@@ -454,7 +454,7 @@ _FIELDS = {"Name and relationship": "withdrawn_by_name", "What happens now": "ne
 
 def record_consent_withdrawal(
     *,
-    actor: Any,
+    actor: User,
     decision: Decision,
     withdrawn_on: datetime.date,
     method: str,
@@ -529,7 +529,7 @@ def record_consent_withdrawal(
     return withdrawal
 
 
-def answer_request(*, actor: Any, request: InformationRequest, subject: Person) -> Decision:
+def answer_request(*, actor: User, request: InformationRequest, subject: Person) -> Decision:
     """Start a decision that answers a request: the request's side (its checks, the link,
     the assignment and its ledger entry) is requests.actions.start_response, which has this
     app make the draft through the seam (requests/answering.py)."""

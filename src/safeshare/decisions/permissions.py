@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from safeshare.accounts.models import User
 from safeshare.accounts.permissions import can_view_case_records, has_recording_role
 from safeshare.decisions.models import ConsentStatus, Decision, DecisionStatus
 from safeshare.vocabulary.models import Outcome
@@ -19,12 +20,12 @@ from safeshare.vocabulary.models import Outcome
 RECONSIDERABLE_OUTCOMES = frozenset({Outcome.DO_NOT_SHARE, Outcome.SEEK_ADVICE})
 
 
-def can_record_decision(user: Any) -> bool:
+def can_record_decision(user: User) -> bool:
     """Start a decision, or change one: practitioners and managers."""
     return has_recording_role(user)
 
 
-def can_record_consent_withdrawal(user: Any) -> bool:
+def can_record_consent_withdrawal(user: User) -> bool:
     """Record that consent given for a finalised decision was withdrawn: any case role of
     the decision's organisation (the IG lead too: withdrawal often reaches them as a
     data protection request). The organisation is checked where the decision is known
@@ -32,31 +33,31 @@ def can_record_consent_withdrawal(user: Any) -> bool:
     return can_view_case_records(user)
 
 
-def is_own(user: Any, decision: Decision) -> bool:
+def is_own(user: User, decision: Decision) -> bool:
     return bool(
         getattr(user, "is_authenticated", False)
         and decision.organisation_id == user.organisation_id
     )
 
 
-def can_record_for(user: Any, decision: Decision) -> bool:
+def can_record_for(user: User, decision: Decision) -> bool:
     """Record for this decision's organisation, whatever its state (the state is each
     rule's own below)."""
     return can_record_decision(user) and is_own(user, decision)
 
 
-def can_record_about(user: Any, people: Iterable[Any]) -> bool:
+def can_record_about(user: User, people: Iterable[Any]) -> bool:
     """A decision is only about the people of the recording user's own organisation."""
     return all(person.organisation_id == user.organisation_id for person in people)
 
 
-def can_edit_draft(user: Any, decision: Decision) -> bool:
+def can_edit_draft(user: User, decision: Decision) -> bool:
     """Change a draft's pages: practitioners and managers of its organisation (a colleague
     may carry on a draft someone else started, as cover does)."""
     return can_record_for(user, decision) and decision.status == DecisionStatus.DRAFT
 
 
-def can_discard(user: Any, decision: Decision) -> bool:
+def can_discard(user: User, decision: Decision) -> bool:
     """Throw a draft away: only the person who started it. Discarding removes what a
     colleague wrote, so cover carries a draft on instead of discarding it."""
     return can_edit_draft(user, decision) and decision.started_by_id == user.pk
@@ -74,7 +75,7 @@ def can_be_decision_maker(candidate: Any, organisation_id: Any) -> bool:
     )
 
 
-def can_amend(user: Any, decision: Decision) -> bool:
+def can_amend(user: User, decision: Decision) -> bool:
     """Start a correction that supersedes a finalised decision."""
     return can_record_for(user, decision) and decision.is_finalised
 
@@ -83,7 +84,7 @@ def reconsiderable(decision: Decision) -> bool:
     return decision.is_finalised and decision.outcome in RECONSIDERABLE_OUTCOMES
 
 
-def can_reconsider(user: Any, decision: Decision) -> bool:
+def can_reconsider(user: User, decision: Decision) -> bool:
     """Look again at a finalised decision not to share (or to seek advice first) when the
     requester brings new information: a new, linked decision."""
     return can_record_for(user, decision) and reconsiderable(decision)
@@ -94,12 +95,12 @@ def withdrawable(decision: Decision) -> bool:
     return decision.is_finalised and decision.consent_status == ConsentStatus.GIVEN
 
 
-def can_record_withdrawal_for(user: Any, decision: Decision) -> bool:
+def can_record_withdrawal_for(user: User, decision: Decision) -> bool:
     """Record consent withdrawal for this decision's organisation, whatever its state."""
     return can_record_consent_withdrawal(user) and is_own(user, decision)
 
 
-def can_withdraw_consent(user: Any, decision: Decision) -> bool:
+def can_withdraw_consent(user: User, decision: Decision) -> bool:
     """Record that consent was withdrawn: any case role of the decision's organisation, on
     a decision that relied on consent and has no withdrawal recorded yet."""
     return (

@@ -22,13 +22,13 @@ from safeshare.decisions.models import Decision, DecisionStatus
 from safeshare.subjects.models import Person
 
 
-def decisions_for_user(user: Any) -> QuerySet[Decision]:
+def decisions_for_user(user: User) -> QuerySet[Decision]:
     if not can_view_case_records(user):
         return Decision.objects.none()
-    return Decision.objects.filter(organisation_id=user.organisation_id)
+    return Decision.objects.filter(organisation_id=user.organisation_pk())
 
 
-def get_decision_for_user(user: Any, decision_id: UUID | str) -> Decision:
+def get_decision_for_user(user: User, decision_id: UUID | str) -> Decision:
     try:
         return (
             decisions_for_user(user)
@@ -54,7 +54,7 @@ def get_decision_for_user(user: Any, decision_id: UUID | str) -> Decision:
 LIST_ORDER = ("-decided_at", "-id")
 
 
-def recent_decisions_for_user(user: Any) -> QuerySet[Decision]:
+def recent_decisions_for_user(user: User) -> QuerySet[Decision]:
     """Finalised decisions for a list: one query for the rows (whether a later record has
     corrected each is a subquery on the `supersedes` index, not a query per row), one for
     their subjects and one for their items."""
@@ -74,7 +74,7 @@ def _listed(found: QuerySet[Decision]) -> QuerySet[Decision]:
     )
 
 
-def drafts_for_user(user: Any) -> QuerySet[Decision]:
+def drafts_for_user(user: User) -> QuerySet[Decision]:
     return (
         decisions_for_user(user)
         .filter(status=DecisionStatus.DRAFT, started_by=user)
@@ -92,7 +92,7 @@ class ChronologyFilter:
 
 
 def decisions_about_person(
-    user: Any, person: Person, filters: ChronologyFilter | None = None
+    user: User, person: Person, filters: ChronologyFilter | None = None
 ) -> QuerySet[Decision]:
     """A person's chronology, newest first: every decision about them the user may see."""
     if not can_view_case_records(user):
@@ -167,11 +167,11 @@ def problems_for(decision: Decision) -> list[completeness.Problem]:
     )
 
 
-def decision_makers_for(user: Any) -> list[User]:
+def decision_makers_for(user: User) -> list[User]:
     """Who the user can name as having made a decision (permissions.can_be_decision_maker):
     the active members of their organisation with a case role, by name."""
     return list(
         User.objects.filter(
-            organisation_id=user.organisation_id, is_active=True, role__in=CASE_ROLES
+            organisation_id=user.organisation_pk(), is_active=True, role__in=CASE_ROLES
         ).order_by("last_name", "first_name")
     )

@@ -40,7 +40,7 @@ class DirectoryError(Exception):
         self.field = field
 
 
-def _check(actor: Any, organisation: Organisation) -> None:
+def _check(actor: User, organisation: Organisation) -> None:
     if not can_manage_directory(actor, organisation):
         raise PermissionDenied("Your role cannot change this organisation's directory entry")
 
@@ -63,7 +63,7 @@ def _check_contact(
 
 
 def update_profile(
-    *, actor: Any, organisation: Organisation, address: str, main_phone: str, notes: str
+    *, actor: User, organisation: Organisation, address: str, main_phone: str, notes: str
 ) -> OrganisationProfile:
     _check(actor, organisation)
     with transaction.atomic():
@@ -82,7 +82,7 @@ def update_profile(
 
 def add_contact_point(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     kind: str,
     value: str = "",
@@ -123,7 +123,7 @@ def add_contact_point(
 
 def change_contact_point(
     *,
-    actor: Any,
+    actor: User,
     contact: ContactPoint,
     value: str = "",
     user: User | None = None,
@@ -158,7 +158,7 @@ def change_contact_point(
     return contact
 
 
-def verify_contact_point(*, actor: Any, contact: ContactPoint) -> ContactPoint:
+def verify_contact_point(*, actor: User, contact: ContactPoint) -> ContactPoint:
     """Record that the actor checked this contact point today (for example by calling the
     organisation's main number to confirm the address)."""
     _check(actor, contact.organisation)
@@ -177,7 +177,7 @@ def verify_contact_point(*, actor: Any, contact: ContactPoint) -> ContactPoint:
 
 def add_practitioner(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     name: str,
     job_title: str,
@@ -212,7 +212,7 @@ def add_practitioner(
 
 def change_practitioner(
     *,
-    actor: Any,
+    actor: User,
     practitioner: DirectoryPractitioner,
     name: str,
     job_title: str,
@@ -245,7 +245,7 @@ def change_practitioner(
 
 
 def verify_practitioner(
-    *, actor: Any, practitioner: DirectoryPractitioner
+    *, actor: User, practitioner: DirectoryPractitioner
 ) -> DirectoryPractitioner:
     _check(actor, practitioner.organisation)
     with transaction.atomic():
@@ -275,7 +275,7 @@ class ImportResult:
         return len(self.checked.practitioners)
 
 
-def import_directory(*, actor: Any, data: bytes, dry_run: bool) -> ImportResult:
+def import_directory(*, actor: User, data: bytes, dry_run: bool) -> ImportResult:
     """Check a CSV file and, unless `dry_run` or any row is bad, add every row in one
     transaction: all rows or none. Rows with a verified_on date are recorded as verified
     by the importing administrator, who vouches for the file."""

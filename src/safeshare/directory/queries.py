@@ -7,14 +7,13 @@ entry (verified_by and verified_on are set) and it is still in use (active).
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from safeshare.accounts.models import Organisation
+from safeshare.accounts.models import Organisation, User
 from safeshare.directory.models import (
     ContactKind,
     ContactPoint,
@@ -28,7 +27,7 @@ def organisations_for_directory() -> QuerySet[Organisation]:
     return Organisation.objects.select_related("directory_profile").order_by("name")
 
 
-def get_organisation_for_user(user: Any, organisation_id: UUID) -> Organisation:
+def get_organisation_for_user(user: User, organisation_id: UUID) -> Organisation:
     """The organisation's directory page: the whole partnership's, for whoever may read
     the directory. Others get a 404 from views before they get here (403 first)."""
     if not can_view_directory(user):
@@ -104,7 +103,7 @@ def is_verified_contact(organisation: Organisation, value: str) -> bool:
     return people.filter(phone=normal).exists()
 
 
-def get_contact_for_user(user: Any, contact_id: UUID) -> ContactPoint:
+def get_contact_for_user(user: User, contact_id: UUID) -> ContactPoint:
     if not can_view_directory(user):
         raise Http404
     try:
@@ -113,7 +112,7 @@ def get_contact_for_user(user: Any, contact_id: UUID) -> ContactPoint:
         raise Http404 from None
 
 
-def get_practitioner_for_user(user: Any, practitioner_id: UUID) -> DirectoryPractitioner:
+def get_practitioner_for_user(user: User, practitioner_id: UUID) -> DirectoryPractitioner:
     if not can_view_directory(user):
         raise Http404
     try:

@@ -6,10 +6,11 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from safeshare.accounts.http import AuthenticatedHttpRequest
 from safeshare.accounts.models import Organisation
 from safeshare.core.forms import GovUKForm, posted
 from safeshare.core.pagination import paginate
@@ -35,17 +36,17 @@ from safeshare.directory.queries import (
 )
 
 
-def _require_view(request: HttpRequest) -> None:
+def _require_view(request: AuthenticatedHttpRequest) -> None:
     if not can_view_directory(request.user):
         raise PermissionDenied
 
 
-def _require_manage(request: HttpRequest, organisation: Organisation) -> None:
+def _require_manage(request: AuthenticatedHttpRequest, organisation: Organisation) -> None:
     if not can_manage_directory(request.user, organisation):
         raise PermissionDenied
 
 
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_view(request)
     return render(
         request,
@@ -57,7 +58,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def organisation(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
+def organisation(request: AuthenticatedHttpRequest, organisation_id: UUID) -> HttpResponse:
     _require_view(request)
     org = get_organisation_for_user(request.user, organisation_id)
     profile = OrganisationProfile.objects.filter(organisation=org).first()
@@ -81,7 +82,7 @@ def organisation(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
 
 
 def _form_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     organisation: Organisation,
     form: GovUKForm,
     save: Callable[[dict[str, Any]], object],
@@ -108,7 +109,7 @@ def _form_page(
 
 
 def _add_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     organisation_id: UUID,
     form_class: type[ContactPointForm | PractitionerForm],
     add: Callable[..., object],
@@ -127,7 +128,7 @@ def _add_page(
     return _form_page(request, org, form_class(posted(request), organisation=org), save, **page)
 
 
-def edit_profile(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
+def edit_profile(request: AuthenticatedHttpRequest, organisation_id: UUID) -> HttpResponse:
     _require_view(request)
     org = get_organisation_for_user(request.user, organisation_id)
     _require_manage(request, org)
@@ -148,7 +149,7 @@ def edit_profile(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
     )
 
 
-def new_contact(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
+def new_contact(request: AuthenticatedHttpRequest, organisation_id: UUID) -> HttpResponse:
     return _add_page(
         request,
         organisation_id,
@@ -160,7 +161,7 @@ def new_contact(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
     )
 
 
-def edit_contact(request: HttpRequest, contact_id: UUID) -> HttpResponse:
+def edit_contact(request: AuthenticatedHttpRequest, contact_id: UUID) -> HttpResponse:
     _require_view(request)
     contact = get_contact_for_user(request.user, contact_id)
     org = contact.organisation
@@ -183,7 +184,9 @@ def edit_contact(request: HttpRequest, contact_id: UUID) -> HttpResponse:
 
 
 def _verify(
-    request: HttpRequest, organisation: Organisation, entry: ContactPoint | DirectoryPractitioner
+    request: AuthenticatedHttpRequest,
+    organisation: Organisation,
+    entry: ContactPoint | DirectoryPractitioner,
 ) -> HttpResponse:
     _require_manage(request, organisation)
     form = VerifyForm(posted(request))
@@ -206,13 +209,13 @@ def _verify(
     )
 
 
-def verify_contact(request: HttpRequest, contact_id: UUID) -> HttpResponse:
+def verify_contact(request: AuthenticatedHttpRequest, contact_id: UUID) -> HttpResponse:
     _require_view(request)
     contact = get_contact_for_user(request.user, contact_id)
     return _verify(request, contact.organisation, contact)
 
 
-def new_practitioner(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
+def new_practitioner(request: AuthenticatedHttpRequest, organisation_id: UUID) -> HttpResponse:
     return _add_page(
         request,
         organisation_id,
@@ -224,7 +227,7 @@ def new_practitioner(request: HttpRequest, organisation_id: UUID) -> HttpRespons
     )
 
 
-def edit_practitioner(request: HttpRequest, practitioner_id: UUID) -> HttpResponse:
+def edit_practitioner(request: AuthenticatedHttpRequest, practitioner_id: UUID) -> HttpResponse:
     _require_view(request)
     person = get_practitioner_for_user(request.user, practitioner_id)
     org = person.organisation
@@ -247,13 +250,13 @@ def edit_practitioner(request: HttpRequest, practitioner_id: UUID) -> HttpRespon
     )
 
 
-def verify_practitioner(request: HttpRequest, practitioner_id: UUID) -> HttpResponse:
+def verify_practitioner(request: AuthenticatedHttpRequest, practitioner_id: UUID) -> HttpResponse:
     _require_view(request)
     person = get_practitioner_for_user(request.user, practitioner_id)
     return _verify(request, person.organisation, person)
 
 
-def import_csv(request: HttpRequest) -> HttpResponse:
+def import_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_import_directory(request.user):
         raise PermissionDenied
     form = ImportForm(posted(request), request.FILES if request.method == "POST" else None)
@@ -272,7 +275,7 @@ def import_csv(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/import.html", {"form": form, "result": result})
 
 
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_import_directory(request.user):
         raise PermissionDenied
     response = HttpResponse(csv_io.export_csv(), content_type="text/csv; charset=utf-8")

@@ -78,7 +78,7 @@ def _show_path(disclosure: Disclosure) -> str:
 
 def send_disclosure(
     *,
-    actor: Any,
+    actor: User,
     decision: Decision,
     recipient: User,
     items: Sequence[InformationItem],
@@ -183,7 +183,7 @@ def _still_available(disclosure: Disclosure) -> Disclosure:
     return locked
 
 
-def record_opened(*, actor: Any, disclosure: Disclosure) -> Receipt | None:
+def record_opened(*, actor: User, disclosure: Disclosure) -> Receipt | None:
     """The read receipt: written the first time the named recipient opens it, once."""
     if not permissions.can_open(actor, disclosure):
         raise PermissionDenied("You cannot open this disclosure")
@@ -200,7 +200,7 @@ def record_opened(*, actor: Any, disclosure: Disclosure) -> Receipt | None:
     return receipt
 
 
-def open_disclosure(*, actor: Any, disclosure_id: Any) -> Disclosure:
+def open_disclosure(*, actor: User, disclosure_id: Any) -> Disclosure:
     """The disclosure for its named recipient, its read receipt written on the first
     opening (page or API). Another user's, a revoked or an expired one: Http404."""
     disclosure = queries.get_disclosure_for_recipient(actor, disclosure_id)
@@ -212,7 +212,7 @@ def open_disclosure(*, actor: Any, disclosure_id: Any) -> Disclosure:
     return disclosure
 
 
-def acknowledge(*, actor: Any, disclosure: Disclosure) -> Receipt:
+def acknowledge(*, actor: User, disclosure: Disclosure) -> Receipt:
     """The recipient confirms they have received it; once."""
     if not permissions.can_open(actor, disclosure):
         raise PermissionDenied("You cannot acknowledge this disclosure")
@@ -232,7 +232,7 @@ def acknowledge(*, actor: Any, disclosure: Disclosure) -> Receipt:
     return receipt
 
 
-def revoke(*, actor: Any, disclosure: Disclosure, reason: str) -> Revocation:
+def revoke(*, actor: User, disclosure: Disclosure, reason: str) -> Revocation:
     """The sending organisation withdraws it: the recipient can no longer open it."""
     if not permissions.is_sender_side(actor, disclosure):
         raise PermissionDenied("You cannot revoke this disclosure")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from safeshare.accounts.models import User
 from safeshare.accounts.permissions import can_view_case_records
 from safeshare.decisions.models import Decision, DecisionStatus
 from safeshare.decisions.permissions import can_record_decision
@@ -30,7 +31,7 @@ def shares_information(decision: Decision) -> bool:
     )
 
 
-def can_send(user: Any, decision: Decision) -> bool:
+def can_send(user: User, decision: Decision) -> bool:
     return (
         can_record_decision(user)
         and decision.organisation_id == user.organisation_id
@@ -48,11 +49,11 @@ def can_receive(candidate: Any, sending_organisation_id: Any) -> bool:
     )
 
 
-def is_sender_side(user: Any, disclosure: Disclosure) -> bool:
+def is_sender_side(user: User, disclosure: Disclosure) -> bool:
     return can_view_case_records(user) and disclosure.organisation_id == user.organisation_id
 
 
-def is_recipient(user: Any, disclosure: Disclosure) -> bool:
+def is_recipient(user: User, disclosure: Disclosure) -> bool:
     return (
         can_view_case_records(user)
         and disclosure.recipient_id == user.pk
@@ -60,13 +61,13 @@ def is_recipient(user: Any, disclosure: Disclosure) -> bool:
     )
 
 
-def can_open(user: Any, disclosure: Disclosure, now: datetime.datetime | None = None) -> bool:
+def can_open(user: User, disclosure: Disclosure, now: datetime.datetime | None = None) -> bool:
     return is_recipient(user, disclosure) and disclosure.is_available(now)
 
 
-def can_acknowledge(user: Any, disclosure: Disclosure) -> bool:
+def can_acknowledge(user: User, disclosure: Disclosure) -> bool:
     return can_open(user, disclosure) and disclosure.acknowledged is None
 
 
-def can_revoke(user: Any, disclosure: Disclosure) -> bool:
+def can_revoke(user: User, disclosure: Disclosure) -> bool:
     return is_sender_side(user, disclosure) and disclosure.is_available()

@@ -24,6 +24,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from safeshare.accounts.models import User
 from safeshare.accounts.permissions import can_view_case_records
 from safeshare.core.planner import not_indexed
 from safeshare.decisions.models import Decision, InformationItem
@@ -49,18 +50,18 @@ def available(
     return found.filter(revocation__isnull=True, expires_at__gt=now or timezone.now())
 
 
-def disclosures_sent_by(user: Any) -> QuerySet[Disclosure]:
+def disclosures_sent_by(user: User) -> QuerySet[Disclosure]:
     """Everything the user's organisation sent, for its case roles."""
     if not can_view_case_records(user):
         return Disclosure.objects.none()
-    return _with_history(Disclosure.objects.filter(organisation_id=user.organisation_id))
+    return _with_history(Disclosure.objects.filter(organisation_id=user.organisation_pk()))
 
 
 # "Shared with you", newest first (its index: disclosure_received).
 RECEIVED_ORDER = ("-sent_at", "-id")
 
 
-def disclosures_received(user: Any) -> QuerySet[Disclosure]:
+def disclosures_received(user: User) -> QuerySet[Disclosure]:
     """Everything sent to the user by name, while they are in the organisation it went to
     (revoked and expired ones included: the list shows them without content)."""
     if not can_view_case_records(user):
@@ -79,17 +80,17 @@ def _get(found: QuerySet[Disclosure], disclosure_id: UUID | str) -> Disclosure:
         raise Http404("No such disclosure") from exc
 
 
-def get_disclosure_for_recipient(user: Any, disclosure_id: UUID | str) -> Disclosure:
+def get_disclosure_for_recipient(user: User, disclosure_id: UUID | str) -> Disclosure:
     """The content, for the named recipient only, while it is available; otherwise 404."""
     return _get(available(disclosures_received(user)), disclosure_id)
 
 
-def get_disclosure_for_sender(user: Any, disclosure_id: UUID | str) -> Disclosure:
+def get_disclosure_for_sender(user: User, disclosure_id: UUID | str) -> Disclosure:
     """A disclosure the user's organisation sent; another organisation's is a 404."""
     return _get(disclosures_sent_by(user), disclosure_id)
 
 
-def sent_from_decision(user: Any, decision: Decision) -> QuerySet[Disclosure]:
+def sent_from_decision(user: User, decision: Decision) -> QuerySet[Disclosure]:
     """What the user's organisation sent from this decision, by the decision's index (the
     organisation's would walk everything it ever sent: core/planner.py)."""
     if not can_view_case_records(user):
@@ -100,12 +101,12 @@ def sent_from_decision(user: Any, decision: Decision) -> QuerySet[Disclosure]:
     return _with_history(found).order_by("sent_at")
 
 
-def disclosures_of_decision(user: Any, decision: Decision) -> list[Disclosure]:
+def disclosures_of_decision(user: User, decision: Decision) -> list[Disclosure]:
     """For the decision page: what the user's organisation sent from this decision."""
     return list(sent_from_decision(user, decision))
 
 
-def disclosures_answering(user: Any, decisions: list[Decision]) -> dict[Any, list[Disclosure]]:
+def disclosures_answering(user: User, decisions: list[Decision]) -> dict[Any, list[Disclosure]]:
     """For a request's page: what was sent through safeshare from the decisions answering
     it, by decision, in one query. The answering organisation sees every disclosure it sent
     from them; the requesting side sees only those sent to someone in its own organisation
@@ -125,7 +126,7 @@ def disclosures_answering(user: Any, decisions: list[Decision]) -> dict[Any, lis
     return shown
 
 
-def unopened(user: Any, now: datetime.datetime | None = None) -> QuerySet[Disclosure]:
+def unopened(user: User, now: datetime.datetime | None = None) -> QuerySet[Disclosure]:
     """Available disclosures the recipient has not opened yet.
 
     A disclosure is available for at most MAX_AVAILABLE_DAYS days after the day it was
@@ -141,7 +142,7 @@ def unopened(user: Any, now: datetime.datetime | None = None) -> QuerySet[Disclo
     return available(recent, now).filter(~Exists(opened))
 
 
-def unopened_count(user: Any) -> int:
+def unopened_count(user: User) -> int:
     """For the header."""
     return unopened(user).count()
 

@@ -7,10 +7,10 @@ made for another organisation, or by the service with no actor, calls `append_en
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from django.db import models
 
+from safeshare.accounts.models import User
 from safeshare.ledger.actions import append_entry
 from safeshare.ledger.models import Entry
 
@@ -18,7 +18,7 @@ from safeshare.ledger.models import Entry
 def record_change(
     event_type: str,
     *,
-    actor: Any,
+    actor: User,
     obj: models.Model,
     payload: Mapping[str, str | int | bool | None] | None = None,
 ) -> Entry:

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 
+from safeshare.accounts.models import User
 from safeshare.accounts.permissions import can_view_case_records
 from safeshare.ledger import merkle
 from safeshare.ledger.bundle import format_time, make_bundle
@@ -127,13 +128,13 @@ def receipt_for(obj: models.Model) -> Receipt | None:
     )
 
 
-def get_entry_for_user(user: Any, entry_id: UUID | str) -> Entry:
+def get_entry_for_user(user: User, entry_id: UUID | str) -> Entry:
     """The entry, for a user with a case role in the entry's organisation (who may see
     the records entries are about); 404 otherwise, so another agency's entries are
     indistinguishable from ones that do not exist."""
     if not can_view_case_records(user):
         raise Http404("No such ledger entry")
-    organisation_id = user.organisation_id
+    organisation_id = user.organisation_pk()
     try:
         return Entry.objects.get(uuid=entry_id, organisation_id=organisation_id)
     except (Entry.DoesNotExist, ValidationError, ValueError) as exc:

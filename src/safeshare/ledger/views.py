@@ -13,6 +13,7 @@ from uuid import UUID
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 
+from safeshare.accounts.http import AuthenticatedHttpRequest
 from safeshare.ledger import actions, keys, queries
 from safeshare.ledger.models import SignedCheckpoint
 
@@ -64,7 +65,7 @@ def key(request: HttpRequest) -> HttpResponse:
         return _unavailable(str(exc))
 
 
-def proof(request: HttpRequest, entry_id: UUID) -> HttpResponse:
+def proof(request: AuthenticatedHttpRequest, entry_id: UUID) -> HttpResponse:
     """The proof bundle of one entry, for users of the entry's organisation."""
     entry = queries.get_entry_for_user(request.user, entry_id)
     try:

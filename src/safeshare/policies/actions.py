@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from safeshare import guidance
+from safeshare.accounts.models import User
 from safeshare.core.forms import clean_text
 from safeshare.guidance import PolicyError
 from safeshare.ledger.actions import append_entry
@@ -27,7 +26,7 @@ class InvalidActivation(ValueError):
         super().__init__(message)
 
 
-def activate_policy(*, actor: Any, policy_id: str, version: str, reason: str) -> PolicyActivation:
+def activate_policy(*, actor: User, policy_id: str, version: str, reason: str) -> PolicyActivation:
     """Make this policy (as its file reads now) the one new decisions follow. Decisions
     already started keep the policy they started with."""
     if not can_manage_policies(actor):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from safeshare.accounts.models import User
 from safeshare.accounts.permissions import can_administer
 
 
-def can_manage_policies(user: Any) -> bool:
+def can_manage_policies(user: User) -> bool:
     """See every available policy and activate one: administrators only. The policy decides
     which questions every practitioner of the partnership is asked."""
     return can_administer(user)

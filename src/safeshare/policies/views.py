@@ -8,10 +8,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from safeshare import guidance
+from safeshare.accounts.http import AuthenticatedHttpRequest
 from safeshare.guidance import Policy, PolicyError
 from safeshare.policies import actions, selection
 from safeshare.policies.forms import ActivateForm
@@ -19,12 +20,12 @@ from safeshare.policies.models import PolicyActivation
 from safeshare.policies.permissions import can_manage_policies
 
 
-def _require_manage(request: HttpRequest) -> None:
+def _require_manage(request: AuthenticatedHttpRequest) -> None:
     if not can_manage_policies(request.user):
         raise PermissionDenied
 
 
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_manage(request)
     # The list is what is on disk now: an administrator who has just added or corrected a
     # file sees it here (and a changed active file is reported) without a restart.
@@ -77,7 +78,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def activate(request: HttpRequest, policy_id: str, version: str) -> HttpResponse:
+def activate(request: AuthenticatedHttpRequest, policy_id: str, version: str) -> HttpResponse:
     _require_manage(request)
     try:
         policy = selection.find(policy_id, version)

@@ -69,7 +69,7 @@ def _path(request: InformationRequest) -> str:
 
 
 def _ledger(
-    event: str, actor: Any, request: InformationRequest, **payload: str | int | bool | None
+    event: str, actor: User | None, request: InformationRequest, **payload: str | int | bool | None
 ) -> None:
     append_entry(
         event_type=f"requests.request.{event}",
@@ -81,7 +81,7 @@ def _ledger(
 
 
 def content_digest(
-    actor: Any, to_organisation_id: Any, details: dict[str, Any], external: dict[str, Any]
+    actor: User, to_organisation_id: Any, details: dict[str, Any], external: dict[str, Any]
 ) -> str:
     """Who asks whom for what, as one SHA-256: two submissions with the same digest are the
     same request."""
@@ -117,7 +117,7 @@ def _create_once(digest: str, values: dict[str, Any]) -> InformationRequest | No
 
 
 def raise_request(
-    *, actor: Any, to_organisation: Organisation, details: dict[str, Any]
+    *, actor: User, to_organisation: Organisation, details: dict[str, Any]
 ) -> InformationRequest:
     """A practitioner asks another agency for information. Sending the same request again
     while it is open returns it (`repeated` is True) and sends nothing more."""
@@ -150,7 +150,7 @@ def raise_request(
 
 
 def log_external_request(
-    *, actor: Any, details: dict[str, Any], external: dict[str, Any], received_at: Any = None
+    *, actor: User, details: dict[str, Any], external: dict[str, Any], received_at: Any = None
 ) -> InformationRequest:
     """A request that arrived by phone, letter or email from outside safeshare, logged by
     the practitioner who received it, with how the requester's identity was checked."""
@@ -183,7 +183,7 @@ def log_external_request(
 
 
 def assign_request(
-    *, actor: Any, request: InformationRequest, assignee: User
+    *, actor: User, request: InformationRequest, assignee: User
 ) -> InformationRequest:
     if not permissions.can_assign(actor, request):
         raise PermissionDenied("You cannot assign this request")
@@ -207,7 +207,7 @@ def assign_request(
 
 
 def link_subjects(
-    *, actor: Any, request: InformationRequest, people: Iterable[Person]
+    *, actor: User, request: InformationRequest, people: Iterable[Person]
 ) -> InformationRequest:
     """The receiving agency says which of its own records the request is about."""
     people = list(people)
@@ -221,7 +221,7 @@ def link_subjects(
     return request
 
 
-def start_response(*, actor: Any, request: InformationRequest, subject: Person) -> Answer:
+def start_response(*, actor: User, request: InformationRequest, subject: Person) -> Answer:
     """Answer the request with a decision: the record starts filled in from the request
     (the decisions app makes the draft, through requests.answering)."""
     if not permissions.can_respond(actor, request):
@@ -239,7 +239,7 @@ def start_response(*, actor: Any, request: InformationRequest, subject: Person) 
     return decision
 
 
-def record_response(*, actor: Any, decision: Answer) -> None:
+def record_response(*, actor: User, decision: Answer) -> None:
     """Called by finalise_decision, in its transaction, when the decision answers a request."""
     assert decision.request_id is not None
     request = InformationRequest.objects.select_for_update().get(pk=decision.request_id)
@@ -261,7 +261,7 @@ def record_response(*, actor: Any, decision: Answer) -> None:
         notifications.notify("response", [request.requested_by], _path(request))
 
 
-def add_new_information(*, actor: Any, request: InformationRequest, text: str) -> RequestNote:
+def add_new_information(*, actor: User, request: InformationRequest, text: str) -> RequestNote:
     """The requester brings new information (2024: reconsider a refusal when they do)."""
     if not permissions.can_add_information(actor, request):
         raise PermissionDenied("You cannot add information to this request")
@@ -287,7 +287,7 @@ def add_new_information(*, actor: Any, request: InformationRequest, text: str) -
     return note
 
 
-def withdraw_request(*, actor: Any, request: InformationRequest) -> InformationRequest:
+def withdraw_request(*, actor: User, request: InformationRequest) -> InformationRequest:
     if not permissions.can_withdraw(actor, request):
         raise PermissionDenied("You cannot withdraw this request")
     with transaction.atomic():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from safeshare.accounts.models import Role
+from safeshare.accounts.models import Role, User
 from safeshare.accounts.permissions import (
     RECORDING_ROLES,
     can_view_case_records,
@@ -16,24 +16,24 @@ from safeshare.requests.models import InformationRequest
 ASSIGNABLE_ROLES = RECORDING_ROLES
 
 
-def can_raise_request(user: Any) -> bool:
+def can_raise_request(user: User) -> bool:
     return has_recording_role(user)
 
 
-def is_receiver(user: Any, request: InformationRequest) -> bool:
+def is_receiver(user: User, request: InformationRequest) -> bool:
     return can_view_case_records(user) and request.to_organisation_id == user.organisation_id
 
 
-def is_requester_side(user: Any, request: InformationRequest) -> bool:
+def is_requester_side(user: User, request: InformationRequest) -> bool:
     return can_view_case_records(user) and request.from_organisation_id == user.organisation_id
 
 
-def can_assign(user: Any, request: InformationRequest) -> bool:
+def can_assign(user: User, request: InformationRequest) -> bool:
     """A manager assigns to anyone in the team; a practitioner may take a request themselves."""
     return is_receiver(user, request) and has_recording_role(user) and request.is_open
 
 
-def can_assign_others(user: Any) -> bool:
+def can_assign_others(user: User) -> bool:
     return bool(getattr(user, "role", None) == Role.MANAGER)
 
 
@@ -48,11 +48,11 @@ def can_be_assigned(candidate: Any, request: InformationRequest) -> bool:
     )
 
 
-def can_respond(user: Any, request: InformationRequest) -> bool:
+def can_respond(user: User, request: InformationRequest) -> bool:
     return is_receiver(user, request) and has_recording_role(user) and request.status != "withdrawn"
 
 
-def can_add_information(user: Any, request: InformationRequest) -> bool:
+def can_add_information(user: User, request: InformationRequest) -> bool:
     return (
         is_requester_side(user, request)
         and has_recording_role(user)
@@ -60,5 +60,5 @@ def can_add_information(user: Any, request: InformationRequest) -> bool:
     )
 
 
-def can_withdraw(user: Any, request: InformationRequest) -> bool:
+def can_withdraw(user: User, request: InformationRequest) -> bool:
     return is_requester_side(user, request) and has_recording_role(user) and request.is_open

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -10,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from safeshare.accounts.models import User
 from safeshare.accounts.permissions import can_view_case_records
 from safeshare.requests.models import InformationRequest, Status
 
@@ -23,7 +23,7 @@ def _with_people(found: QuerySet[InformationRequest]) -> QuerySet[InformationReq
     )
 
 
-def requests_for_user(user: Any) -> QuerySet[InformationRequest]:
+def requests_for_user(user: User) -> QuerySet[InformationRequest]:
     if not can_view_case_records(user):
         return InformationRequest.objects.none()
     org = user.organisation_id
@@ -32,14 +32,14 @@ def requests_for_user(user: Any) -> QuerySet[InformationRequest]:
     )
 
 
-def get_request_for_user(user: Any, request_id: UUID | str) -> InformationRequest:
+def get_request_for_user(user: User, request_id: UUID | str) -> InformationRequest:
     try:
         return requests_for_user(user).get(pk=request_id)
     except (InformationRequest.DoesNotExist, ValidationError, ValueError) as exc:
         raise Http404("No such request") from exc
 
 
-def incoming(user: Any) -> QuerySet[InformationRequest]:
+def incoming(user: User) -> QuerySet[InformationRequest]:
     """Requests to the user's organisation (one side of requests_for_user, without its OR,
     so the queue reads the (to_organisation, ...) indexes)."""
     if not can_view_case_records(user):
@@ -47,7 +47,7 @@ def incoming(user: Any) -> QuerySet[InformationRequest]:
     return _with_people(InformationRequest.objects.filter(to_organisation_id=user.organisation_id))
 
 
-def outgoing(user: Any) -> QuerySet[InformationRequest]:
+def outgoing(user: User) -> QuerySet[InformationRequest]:
     if not can_view_case_records(user):
         return InformationRequest.objects.none()
     return _with_people(
@@ -55,7 +55,7 @@ def outgoing(user: Any) -> QuerySet[InformationRequest]:
     )
 
 
-def queue_counts(user: Any) -> dict[str, int]:
+def queue_counts(user: User) -> dict[str, int]:
     """For the header: open incoming requests, and how many are overdue."""
     if not can_view_case_records(user):
         return {"open": 0, "overdue": 0}

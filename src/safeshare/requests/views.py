@@ -3,7 +3,6 @@ decision, new information, withdrawing."""
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -34,7 +33,7 @@ from safeshare.subjects.queries import people_for_user
 
 
 def _filtered(
-    found: QuerySet[InformationRequest], form: QueueFilterForm, user: Any
+    found: QuerySet[InformationRequest], form: QueueFilterForm, user: User
 ) -> QuerySet[InformationRequest]:
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     status = data.get("status", "")

@@ -56,7 +56,7 @@ def _bump_epoch(user: User) -> None:
     user.refresh_from_db(fields=["session_epoch"])
 
 
-def end_all_sessions(*, actor: Any, user: User) -> None:
+def end_all_sessions(*, actor: User, user: User) -> None:
     """Sign the user out on every device."""
     if not can_manage_account(actor, user):
         raise PermissionDenied("You cannot sign this user out")
@@ -64,7 +64,7 @@ def end_all_sessions(*, actor: Any, user: User) -> None:
         _bump_epoch(user)
 
 
-def set_active(*, actor: Any, user: User, active: bool) -> User:
+def set_active(*, actor: User, user: User, active: bool) -> User:
     """Disable (or re-enable) an account. Disabling ends every session it has; re-enabling
     does not bring old sessions back."""
     if not can_change_account_access(actor):
@@ -77,7 +77,7 @@ def set_active(*, actor: Any, user: User, active: bool) -> User:
     return user
 
 
-def access_changed(*, actor: Any, user: User, fields: str | None = None) -> None:
+def access_changed(*, actor: User, user: User, fields: str | None = None) -> None:
     """An administrator changed a role, organisation or staff status: old sessions held
     the old access, so they end."""
     if not can_change_account_access(actor):
@@ -91,7 +91,7 @@ def access_changed(*, actor: Any, user: User, fields: str | None = None) -> None
 ACCESS_FIELDS = frozenset({"is_active", "role", "organisation", "is_staff", "is_superuser"})
 
 
-def user_saved(*, actor: Any, user: User, created: bool, changed: Iterable[str]) -> None:
+def user_saved(*, actor: User, user: User, created: bool, changed: Iterable[str]) -> None:
     """An administrator added a user or changed one in the admin (the admin has already
     saved the row, in the transaction this joins): the ledger records which fields
     changed, never their values. A change of access ends the user's sessions."""
@@ -109,7 +109,7 @@ def user_saved(*, actor: Any, user: User, created: bool, changed: Iterable[str])
             _ledger("changed", actor, user, fields=",".join(fields))
 
 
-def organisation_saved(*, actor: Any, organisation: Organisation, created: bool) -> None:
+def organisation_saved(*, actor: User, organisation: Organisation, created: bool) -> None:
     """An administrator added or changed an organisation in the admin."""
     if not can_change_account_access(actor):
         raise PermissionDenied("Only an administrator can add or change organisations")
@@ -125,11 +125,11 @@ def organisation_saved(*, actor: Any, organisation: Organisation, created: bool)
         )
 
 
-def has_confirmed_device(user: Any) -> bool:
+def has_confirmed_device(user: User) -> bool:
     return bool(TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists())
 
 
-def start_totp_setup(*, actor: Any) -> TOTPDevice:
+def start_totp_setup(*, actor: User) -> TOTPDevice:
     """The unconfirmed authenticator the set-up page shows, made once and reused until it
     is confirmed, so that reloading the page does not change the QR code."""
     if not getattr(actor, "is_authenticated", False):
@@ -146,7 +146,7 @@ def start_totp_setup(*, actor: Any) -> TOTPDevice:
     return device
 
 
-def confirm_totp_device(*, actor: Any, device: TOTPDevice, token: str) -> list[str]:
+def confirm_totp_device(*, actor: User, device: TOTPDevice, token: str) -> list[str]:
     """Confirm the new authenticator with a code from it; it replaces any earlier one,
     new recovery codes replace the old, and every other session of the user ends.
 
@@ -175,7 +175,7 @@ def confirm_totp_device(*, actor: Any, device: TOTPDevice, token: str) -> list[s
     return codes
 
 
-def verify_second_factor(*, actor: Any, token: str) -> TOTPDevice | StaticDevice:
+def verify_second_factor(*, actor: User, token: str) -> TOTPDevice | StaticDevice:
     """The device that accepts this code: the authenticator (a code is accepted once, as
     TOTPDevice remembers the last time step used) or a recovery code (deleted once used)."""
     if not getattr(actor, "is_authenticated", False):
@@ -203,7 +203,7 @@ def verify_second_factor(*, actor: Any, token: str) -> TOTPDevice | StaticDevice
     return verified
 
 
-def reset_second_factor(*, actor: Any, user: User) -> None:
+def reset_second_factor(*, actor: User, user: User) -> None:
     """Remove the authenticator and recovery codes (a lost phone): the user sets up a new
     one at next sign-in, and every session they have ends now."""
     if not can_manage_account(actor, user):
@@ -215,7 +215,7 @@ def reset_second_factor(*, actor: Any, user: User) -> None:
         _ledger("second_factor_reset", actor, user)
 
 
-def change_password(*, actor: Any, user: User, current_password: str, new_password: str) -> None:
+def change_password(*, actor: User, user: User, current_password: str, new_password: str) -> None:
     """Change the user's own password (argon2, settings.PASSWORD_HASHERS) after checking
     the current one and Django's password validators, and end every session they have,
     this one included (issue 6): they sign in again with the new password.

@@ -12,9 +12,16 @@ from django.http import HttpRequest
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safeshare.accounts.http import signed_in, user_of
 from safeshare.accounts.models import Organisation, User
 from safeshare.accounts.permissions import can_administer
 from safeshare.signin import actions
+
+
+def _administers(request: HttpRequest) -> bool:
+    user = user_of(request)
+    return user is not None and can_administer(user)
+
 
 for _model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_model):
@@ -28,7 +35,7 @@ class AdministratorsOnlySite(admin.AdminSite):
     site_title = "safeshare administration"
 
     def has_permission(self, request: HttpRequest) -> bool:
-        return can_administer(request.user)
+        return _administers(request)
 
 
 admin.site.__class__ = AdministratorsOnlySite
@@ -42,19 +49,19 @@ class AdministratorsManage:
     records that name them."""
 
     def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return can_administer(request.user)
+        return _administers(request)
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return can_administer(request.user)
+        return _administers(request)
 
     def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
-        return can_administer(request.user)
+        return _administers(request)
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return can_administer(request.user)
+        return _administers(request)
 
 
 @admin.register(Organisation)
@@ -70,7 +77,9 @@ class OrganisationAdmin(AdministratorsManage, admin.ModelAdmin[Organisation]):
         # commit together.
         super().save_model(request, obj, form, change)
         if not change or form.changed_data:
-            actions.organisation_saved(actor=request.user, organisation=obj, created=not change)
+            actions.organisation_saved(
+                actor=signed_in(request), organisation=obj, created=not change
+            )
 
 
 @admin.register(User)
@@ -92,19 +101,19 @@ class UserAdmin(AdministratorsManage, DjangoUserAdmin[User]):
     ) -> None:
         super().save_model(request, obj, form, change)
         actions.user_saved(
-            actor=request.user, user=obj, created=not change, changed=form.changed_data
+            actor=signed_in(request), user=obj, created=not change, changed=form.changed_data
         )
 
     @admin.action(description="Disable the selected accounts and sign them out")
     def disable_accounts(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:
-            actions.set_active(actor=request.user, user=user, active=False)
+            actions.set_active(actor=signed_in(request), user=user, active=False)
         self.message_user(request, f"{queryset.count()} accounts disabled", messages.SUCCESS)
 
     @admin.action(description="Reset the second factor (lost phone) and sign them out")
     def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:
-            actions.reset_second_factor(actor=request.user, user=user)
+            actions.reset_second_factor(actor=signed_in(request), user=user)
         self.message_user(
             request,
             f"{queryset.count()} users will set up a new authenticator app at next sign-in",
@@ -114,5 +123,5 @@ class UserAdmin(AdministratorsManage, DjangoUserAdmin[User]):
     @admin.action(description="Sign out on every device")
     def sign_out_everywhere(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:
-            actions.end_all_sessions(actor=request.user, user=user)
+            actions.end_all_sessions(actor=signed_in(request), user=user)
         self.message_user(request, f"{queryset.count()} users signed out", messages.SUCCESS)

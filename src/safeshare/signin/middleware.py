@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from safeshare.accounts.http import second_factor_verified, user_of
 from safeshare.signin.actions import has_confirmed_device
 
 # What a signed-in user may reach before the second factor: signing in and out, the
@@ -47,8 +48,8 @@ class SecondFactorMiddleware:
         view_args: Any,
         view_kwargs: Any,
     ) -> HttpResponse | None:
-        user: Any = request.user  # OTPMiddleware adds is_verified()
-        if not user.is_authenticated or user.is_verified():
+        user = user_of(request)
+        if user is None or second_factor_verified(user):
             return None
         match = request.resolver_match
         name = match.view_name if match else ""

@@ -25,6 +25,8 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safeshare.accounts.http import AuthenticatedHttpRequest, second_factor_verified
+from safeshare.accounts.models import User
 from safeshare.audit.actions import record_denied
 from safeshare.core.http import client_ip
 from safeshare.signin import actions
@@ -60,7 +62,7 @@ class SignOutView(auth_views.LogoutView):
         return super().post(request, *args, **kwargs)
 
 
-def _next_url(request: HttpRequest) -> str:
+def _next_url(request: AuthenticatedHttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -81,9 +83,9 @@ def _grouped(secret: str) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-def mfa_setup(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
-    if actions.has_confirmed_device(user) and not user.is_verified():
+def mfa_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user: User = request.user
+    if actions.has_confirmed_device(user) and not second_factor_verified(user):
         # Replacing an authenticator needs the current one first.
         return redirect("accounts:mfa_verify")
     device = actions.start_totp_setup(actor=user)
@@ -123,15 +125,15 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     )
 
 
-def mfa_recovery_codes(request: HttpRequest) -> HttpResponse:
+def mfa_recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Shown once: taken out of the session as they are shown.
     codes = request.session.pop(RECOVERY_CODES_SESSION_KEY, None)
     return render(request, "accounts/mfa_recovery_codes.html", {"codes": codes})
 
 
-def mfa_verify(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
-    if user.is_verified():
+def mfa_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user: User = request.user
+    if second_factor_verified(user):
         return redirect(_next_url(request))
     if not actions.has_confirmed_device(user):
         return redirect("accounts:mfa_setup")
@@ -166,7 +168,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next_url(request)})
 
 
-def _locked_out(request: HttpRequest, user: Any) -> HttpResponse:
+def _locked_out(request: AuthenticatedHttpRequest, user: User) -> HttpResponse:
     """Too many wrong current passwords (they count with wrong passwords at sign-in,
     django-axes): whoever is at this session may not be the account's owner, so every
     session ends and the lockout page says when signing in is possible again."""
@@ -176,10 +178,10 @@ def _locked_out(request: HttpRequest, user: Any) -> HttpResponse:
     return locked_out(request, credentials=credentials)
 
 
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Change your own password: current, new twice. Success ends every session, this one
     too, and sends you to sign in again (issue 6)."""
-    user: Any = request.user
+    user: User = request.user
     credentials = {"username": user.get_username()}
     if request.method == "POST" and AxesProxyHandler.is_locked(request, credentials):
         return _locked_out(request, user)
@@ -211,7 +213,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def keep_alive(request: HttpRequest) -> HttpResponse:
+def keep_alive(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Called by the idle warning's "Stay signed in": the request itself renews the
     session (SESSION_SAVE_EVERY_REQUEST)."""
     return HttpResponse(status=204)

@@ -3,9 +3,10 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from safeshare.accounts.http import AuthenticatedHttpRequest
 from safeshare.accounts.permissions import can_view_access_report, can_view_case_records
 from safeshare.audit.actions import record_access, record_access_many
 from safeshare.core.pagination import paginate
@@ -16,7 +17,7 @@ from safeshare.subjects.permissions import can_add_person
 from safeshare.subjects.queries import get_person_for_user, search_people
 
 
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_view_case_records(request.user):
         raise PermissionDenied
     # The search words travel in a POST body, never in the URL: a name is personal data.
@@ -32,7 +33,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-def show(request: HttpRequest, person_id: UUID) -> HttpResponse:
+def show(request: AuthenticatedHttpRequest, person_id: UUID) -> HttpResponse:
     person = get_person_for_user(request.user, person_id)
     record_access(request, what="subjects.person.show", person=person)
     # The page's cursor (after, before) is not a filter: only the form's own fields bind it.
@@ -63,7 +64,7 @@ def show(request: HttpRequest, person_id: UUID) -> HttpResponse:
     )
 
 
-def new(request: HttpRequest) -> HttpResponse:
+def new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_add_person(request.user):
         raise PermissionDenied
     form = PersonForm(request.POST) if request.method == "POST" else PersonForm()

@@ -3,9 +3,10 @@ point). The top layer: it may import any app; no app imports it."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from safeshare.accounts.http import AuthenticatedHttpRequest
 from safeshare.accounts.permissions import (
     can_administer,
     can_view_access_report,
@@ -15,7 +16,7 @@ from safeshare.audit.actions import record_access_many
 from safeshare.decisions.queries import recent_decisions_for_user
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Only case roles see names here; an auditor or administrator gets what they can do.
     recent = list(recent_decisions_for_user(request.user)[:10])
     # The list names the people each decision is about: that is a read of their record.

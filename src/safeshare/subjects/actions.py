@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from safeshare.accounts.models import User
 from safeshare.ledger.actions import append_entry
 from safeshare.subjects.models import Identifier, IdentifierKind, Person
 from safeshare.subjects.permissions import can_add_person
@@ -15,7 +15,7 @@ from safeshare.subjects.permissions import can_add_person
 
 def add_person(
     *,
-    actor: Any,
+    actor: User,
     kind: str,
     given_names: str,
     family_name: str,
@@ -28,7 +28,7 @@ def add_person(
         raise PermissionDenied("Your role cannot add person records")
     with transaction.atomic():
         person = Person.objects.create(
-            organisation_id=actor.organisation_id,
+            organisation_id=actor.organisation_pk(),
             kind=kind,
             given_names=given_names,
             family_name=family_name,

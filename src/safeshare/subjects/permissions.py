@@ -3,11 +3,10 @@ them is `accounts.permissions.can_view_case_records`, applied by `subjects.queri
 
 from __future__ import annotations
 
-from typing import Any
-
+from safeshare.accounts.models import User
 from safeshare.accounts.permissions import has_recording_role
 
 
-def can_add_person(user: Any) -> bool:
+def can_add_person(user: User) -> bool:
     """Add a person to the organisation's records: the roles that record decisions."""
     return has_recording_role(user)

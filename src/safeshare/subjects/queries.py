@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from safeshare.accounts.models import User
 from safeshare.accounts.permissions import can_view_case_records
 from safeshare.subjects.identifiers import normalise_nhs_number
 from safeshare.subjects.models import Person
 
 
-def people_for_user(user: Any) -> QuerySet[Person]:
+def people_for_user(user: User) -> QuerySet[Person]:
     """The person records this user's organisation holds; nothing for other roles."""
     if not can_view_case_records(user):
         return Person.objects.none()
-    return Person.objects.filter(organisation_id=user.organisation_id)
+    return Person.objects.filter(organisation_id=user.organisation_pk())
 
 
-def get_person_for_user(user: Any, person_id: UUID | str) -> Person:
+def get_person_for_user(user: User, person_id: UUID | str) -> Person:
     """The person, or 404 when it is not this user's to see: another agency's record is
     indistinguishable from one that does not exist."""
     try:
@@ -30,7 +30,7 @@ def get_person_for_user(user: Any, person_id: UUID | str) -> Person:
         raise Http404("No such person") from exc
 
 
-def search_people(user: Any, query: str) -> QuerySet[Person]:
+def search_people(user: User, query: str) -> QuerySet[Person]:
     """By name (each word must match a given or family name) or by identifier."""
     people = people_for_user(user)
     query = query.strip()

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja.params import functions as parameters
 
+from safeshare.accounts.http import AuthenticatedHttpRequest
 from safeshare.accounts.models import Organisation
 from safeshare.api import actions as api_actions
 from safeshare.api.schemas import IdentifierOut, ItemOut, OrganisationOut, PersonOut, PurposeOut
@@ -53,7 +54,7 @@ AFTER = parameters.Query(
 
 
 def page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     response: HttpResponse,
     sources: Any,
     ordering: tuple[str, ...],
@@ -85,7 +86,11 @@ IDEMPOTENCY_KEY = parameters.Header(
 
 
 def once(
-    request: HttpRequest, key: str | None, operation: str, body: Any, create: Callable[[], UUID]
+    request: AuthenticatedHttpRequest,
+    key: str | None,
+    operation: str,
+    body: Any,
+    create: Callable[[], UUID],
 ) -> UUID:
     """`create()` (an action, returning the id of what it made or acted on), once per
     Idempotency-Key: with a key already used for this same request, the first call's id

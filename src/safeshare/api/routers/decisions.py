@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router
 
+from safeshare.accounts.http import AuthenticatedHttpRequest
 from safeshare.api.contract import answers, link
 from safeshare.api.routers import common
 from safeshare.api.schemas import (
@@ -100,7 +100,7 @@ def _decision(decision: Decision, subjects: list[Person]) -> DecisionOut:
     operation_id="getDecision",
     summary="A decision record of your organisation, finalised or draft",
 )
-def decision(request: HttpRequest, decision_id: Id) -> DecisionOut:
+def decision(request: AuthenticatedHttpRequest, decision_id: Id) -> DecisionOut:
     found = get_decision_for_user(request.user, decision_id)
     subjects = list(found.subjects.all())
     for subject in subjects:

@@ -6,10 +6,11 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Router
 from ninja import Status as Answer
 
+from safeshare.accounts.http import AuthenticatedHttpRequest
 from safeshare.accounts.permissions import can_view_case_records
 from safeshare.api.contract import answers, link
 from safeshare.api.routers import common
@@ -95,7 +96,7 @@ def _disclosure_links(pointer: str, which: str) -> dict[str, dict[str, Any]]:
     "included, 50 a page",
 )
 def disclosures_received(
-    request: HttpRequest, response: HttpResponse, after: str | None = AFTER
+    request: AuthenticatedHttpRequest, response: HttpResponse, after: str | None = AFTER
 ) -> list[DisclosureSummaryOut]:
     """As the "Shared with you" page: no one's personal data, so no access records."""
     if not can_view_case_records(request.user):
@@ -116,7 +117,7 @@ def disclosures_received(
     operation_id="getDisclosure",
     summary="Information shared with you: who it is about, why, and the items sent",
 )
-def disclosure(request: HttpRequest, disclosure_id: Id) -> DisclosureOut:
+def disclosure(request: AuthenticatedHttpRequest, disclosure_id: Id) -> DisclosureOut:
     """For its named recipient only, until it is revoked or expires (404 otherwise, as the
     page). The first reading, here or on the page, is the read receipt the sender sees."""
     found = disclosure_actions.open_disclosure(actor=request.user, disclosure_id=disclosure_id)
@@ -139,7 +140,7 @@ def disclosure(request: HttpRequest, disclosure_id: Id) -> DisclosureOut:
     summary="Tell the sender you have received it (once)",
 )
 def disclosure_acknowledge(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     disclosure_id: Id,
     idempotency_key: IdempotencyKey = IDEMPOTENCY_KEY,
 ) -> DisclosureSummaryOut | Answer[ErrorOut]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Router
 
+from safeshare.accounts.http import AuthenticatedHttpRequest
 from safeshare.api.contract import answers
 from safeshare.ledger import actions as ledger_actions
 from safeshare.ledger import keys
@@ -25,7 +26,7 @@ _NOTE = {"text/plain": {"schema": {"type": "string"}}}
     operation_id="getLedgerCheckpoint",
     summary="The latest signed checkpoint of the ledger (a signed note, plain text)",
 )
-def ledger_checkpoint(request: HttpRequest) -> HttpResponse:
+def ledger_checkpoint(request: AuthenticatedHttpRequest) -> HttpResponse:
     """As the public /ledger/checkpoint: signs a new checkpoint first if the tree has grown."""
     text = "text/plain; charset=utf-8"
     if not keys.has_signer():

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Router
 
+from safeshare.accounts.http import AuthenticatedHttpRequest
 from safeshare.accounts.permissions import can_view_case_records
 from safeshare.api.contract import answers, link
 from safeshare.api.routers import common
@@ -36,7 +37,7 @@ _PERSON_LINKS = {
     operation_id="searchPeople",
     summary="Find people in your organisation's records by name or identifier",
 )
-def people_search(request: HttpRequest, payload: SearchIn) -> list[PersonOut]:
+def people_search(request: AuthenticatedHttpRequest, payload: SearchIn) -> list[PersonOut]:
     """The words travel in the body, never in the URL: a name is personal data."""
     if not can_view_case_records(request.user):
         raise PermissionDenied
@@ -60,7 +61,7 @@ def people_search(request: HttpRequest, payload: SearchIn) -> list[PersonOut]:
     operation_id="getPerson",
     summary="One person, with their identifiers",
 )
-def person(request: HttpRequest, person_id: Id) -> PersonOut:
+def person(request: AuthenticatedHttpRequest, person_id: Id) -> PersonOut:
     found = get_person_for_user(request.user, person_id)
     record_access(request, what="api.people.show", person=found)
     return common.person(found)
@@ -83,7 +84,10 @@ def person(request: HttpRequest, person_id: Id) -> PersonOut:
     summary="A person's chronology: the finalised decisions about them, newest first, 50 a page",
 )
 def person_decisions(
-    request: HttpRequest, response: HttpResponse, person_id: Id, after: str | None = AFTER
+    request: AuthenticatedHttpRequest,
+    response: HttpResponse,
+    person_id: Id,
+    after: str | None = AFTER,
 ) -> list[ChronologyEntryOut]:
     found = get_person_for_user(request.user, person_id)
     decisions = common.page(

@@ -6,11 +6,12 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Router
 from ninja import Status as Answer
 
-from safeshare.accounts.models import Organisation
+from safeshare.accounts.http import AuthenticatedHttpRequest
+from safeshare.accounts.models import Organisation, User
 from safeshare.accounts.permissions import can_view_case_records
 from safeshare.api.contract import answers, link
 from safeshare.api.routers import common
@@ -38,7 +39,7 @@ _REQUEST_LINK = {
 }
 
 
-def _summary_fields(user: Any, info: InformationRequest) -> dict[str, Any]:
+def _summary_fields(user: User, info: InformationRequest) -> dict[str, Any]:
     outgoing_request = info.from_organisation_id == user.organisation_id
     return {
         "id": info.pk,
@@ -58,7 +59,7 @@ def _summary_fields(user: Any, info: InformationRequest) -> dict[str, Any]:
     }
 
 
-def _request(user: Any, info: InformationRequest) -> RequestOut:
+def _request(user: User, info: InformationRequest) -> RequestOut:
     return RequestOut(
         **_summary_fields(user, info),
         subject_details=info.subject_details,
@@ -90,7 +91,7 @@ def _request(user: Any, info: InformationRequest) -> RequestOut:
     "first, 50 a page",
 )
 def requests_list(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     response: HttpResponse,
     direction: Literal["incoming", "outgoing"] = "incoming",
     status: StatusFilter | None = None,
@@ -117,19 +118,19 @@ def requests_list(
     summary="Ask another organisation for information",
 )
 def requests_create(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     payload: RequestIn,
     idempotency_key: IdempotencyKey = IDEMPOTENCY_KEY,
 ) -> Answer[RequestOut]:
     """The same action as the "Ask another organisation" page: the receiving managers are
     emailed a link, and the ledger records it. Nothing is written when the input is refused.
     A repeated Idempotency-Key answers with the request the first call made."""
-    user: Any = request.user
+    user: User = request.user
     if not request_permissions.can_raise_request(user):
         raise PermissionDenied
 
     def create() -> UUID:
-        to = Organisation.objects.exclude(pk=user.organisation_id)
+        to = Organisation.objects.exclude(pk=user.organisation_pk())
         to_organisation = to.filter(pk=payload.to_organisation).first()
         if to_organisation is None:
             raise FieldError(
@@ -170,7 +171,7 @@ def requests_create(
     operation_id="getRequest",
     summary="One request your organisation received or made",
 )
-def request_show(request: HttpRequest, request_id: Id) -> RequestOut:
+def request_show(request: AuthenticatedHttpRequest, request_id: Id) -> RequestOut:
     info = get_request_for_user(request.user, request_id)
     record_access(request, what="api.requests.show", obj=info)
     return _request(request.user, info)

@@ -6,9 +6,10 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.db import IntegrityError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from safeshare.accounts.http import AuthenticatedHttpRequest
 from safeshare.decisions import actions, completeness, flow
 from safeshare.decisions.models import Channel, Decision, DecisionStatus
 from safeshare.decisions.presenters import decision_summary
@@ -17,7 +18,7 @@ from safeshare.decisions.views.common import draft_or_record, draft_page, page_c
 
 
 @draft_or_record
-def check(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+def check(request: AuthenticatedHttpRequest, decision_id: UUID) -> HttpResponse:
     decision = draft_page(request, decision_id)
     policy = flow.policy_named(decision.policy_id)
     evaluation = flow.next_step(policy, decision.answers)

@@ -8,23 +8,24 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from safeshare.accounts.http import AuthenticatedHttpRequest
 from safeshare.audit.actions import record_access
 from safeshare.decisions import flow, permissions
 from safeshare.decisions.models import Decision
 from safeshare.decisions.queries import get_decision_for_user
 
 
-def policy_unavailable(request: HttpRequest) -> HttpResponse:
+def policy_unavailable(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The active guidance policy's file changed or went after it was activated: no new
     decision starts on a file nobody chose (safeshare.policies)."""
     return render(request, "decisions/policy_unavailable.html", status=503)
 
 
-def draft_page(request: HttpRequest, decision_id: UUID) -> Decision:
+def draft_page(request: AuthenticatedHttpRequest, decision_id: UUID) -> Decision:
     """The draft for a page of the record; a finalised one is read-only (redirected)."""
     decision = get_decision_for_user(request.user, decision_id)
     if decision.is_finalised:
@@ -42,7 +43,7 @@ class Finalised(Exception):
 def draft_or_record(view: Any) -> Any:
     """Pages of a draft send a finalised decision's visitors to the read-only record."""
 
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             response: HttpResponse = view(request, *args, **kwargs)
         except Finalised as finalised:
@@ -55,7 +56,7 @@ def draft_or_record(view: Any) -> Any:
 
 
 def page_context(
-    request: HttpRequest, decision: Decision, what: str, **extra: Any
+    request: AuthenticatedHttpRequest, decision: Decision, what: str, **extra: Any
 ) -> dict[str, Any]:
     """Every page of a decision shows its subjects' data: each view is recorded for each
     person, in this request (read audit)."""

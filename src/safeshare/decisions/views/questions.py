@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from safeshare.accounts.http import AuthenticatedHttpRequest
 from safeshare.decisions import actions, flow, forms
 from safeshare.decisions.models import Decision
 from safeshare.decisions.presenters import answer_rows
@@ -15,7 +16,9 @@ from safeshare.decisions.views.common import draft_or_record, draft_page, page_c
 
 
 @draft_or_record
-def question(request: HttpRequest, decision_id: UUID, question_id: str) -> HttpResponse:
+def question(
+    request: AuthenticatedHttpRequest, decision_id: UUID, question_id: str
+) -> HttpResponse:
     decision = draft_page(request, decision_id)
     policy = flow.policy_named(decision.policy_id)
     current = policy.questions.get(question_id)
@@ -79,7 +82,7 @@ def _previous_url(decision: Decision, evaluation: flow.Evaluation, question_id: 
 
 
 @draft_or_record
-def outcome(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+def outcome(request: AuthenticatedHttpRequest, decision_id: UUID) -> HttpResponse:
     """What the guidance says for these answers, explained, before the rest of the record."""
     decision = draft_page(request, decision_id)
     policy = flow.policy_named(decision.policy_id)

@@ -7,10 +7,11 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from safeshare.accounts.http import AuthenticatedHttpRequest
 from safeshare.audit.actions import record_access_many
 from safeshare.core.pagination import paginate
 from safeshare.decisions import actions, flow, forms, permissions
@@ -33,7 +34,7 @@ from safeshare.ledger.queries import receipt_for
 DRAFTS_SHOWN = 50
 
 
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     drafts = list(drafts_for_user(request.user)[: DRAFTS_SHOWN + 1])
     decisions = paginate(recent_decisions_for_user(request.user), LIST_ORDER, request.GET)
     listed = {p.pk: p for d in [*drafts[:DRAFTS_SHOWN], *decisions] for p in d.subjects.all()}
@@ -49,7 +50,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def show(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+def show(request: AuthenticatedHttpRequest, decision_id: UUID) -> HttpResponse:
     decision = get_decision_for_user(request.user, decision_id)
     if not decision.is_finalised:
         return redirect("decisions:tasks", decision_id=decision.pk)
@@ -69,7 +70,7 @@ def show(request: HttpRequest, decision_id: UUID) -> HttpResponse:
     )
 
 
-def print_view(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+def print_view(request: AuthenticatedHttpRequest, decision_id: UUID) -> HttpResponse:
     decision = get_decision_for_user(request.user, decision_id)
     if not decision.is_finalised:
         raise Http404("Drafts are not printed")
@@ -86,7 +87,7 @@ def print_view(request: HttpRequest, decision_id: UUID) -> HttpResponse:
 
 
 @require_POST
-def amend(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+def amend(request: AuthenticatedHttpRequest, decision_id: UUID) -> HttpResponse:
     decision = get_decision_for_user(request.user, decision_id)
     if not permissions.can_record_decision(request.user):
         raise PermissionDenied("Your role cannot record decisions")
@@ -99,7 +100,7 @@ def amend(request: HttpRequest, decision_id: UUID) -> HttpResponse:
     return redirect("decisions:section", decision_id=draft.pk, section="amendment")
 
 
-def reconsider(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+def reconsider(request: AuthenticatedHttpRequest, decision_id: UUID) -> HttpResponse:
     decision = get_decision_for_user(request.user, decision_id)
     if not permissions.reconsiderable(decision):
         raise Http404("Only a decision not to share can be reconsidered")
@@ -127,7 +128,7 @@ def reconsider(request: HttpRequest, decision_id: UUID) -> HttpResponse:
 
 @require_POST
 @draft_or_record
-def discard(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+def discard(request: AuthenticatedHttpRequest, decision_id: UUID) -> HttpResponse:
     decision = draft_page(request, decision_id)
     actions.discard_draft(actor=request.user, decision=decision)
     messages.success(request, "Draft discarded")

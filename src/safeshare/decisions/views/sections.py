@@ -7,11 +7,12 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from safeshare.accounts.http import AuthenticatedHttpRequest
 from safeshare.audit.actions import record_access_many
 from safeshare.core.forms import GovUKForm
 from safeshare.decisions import actions, completeness, flow, forms, permissions
@@ -29,7 +30,7 @@ from safeshare.subjects.queries import get_person_for_user, people_for_user, sea
 
 
 @require_POST
-def start(request: HttpRequest, person_id: UUID) -> HttpResponse:
+def start(request: AuthenticatedHttpRequest, person_id: UUID) -> HttpResponse:
     person = get_person_for_user(request.user, person_id)
     try:
         decision = actions.start_decision(actor=request.user, subject=person)
@@ -39,7 +40,7 @@ def start(request: HttpRequest, person_id: UUID) -> HttpResponse:
 
 
 @draft_or_record
-def tasks(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+def tasks(request: AuthenticatedHttpRequest, decision_id: UUID) -> HttpResponse:
     decision = draft_page(request, decision_id)
     outcome = current_outcome(decision)
     items = list(decision.items.all())
@@ -103,7 +104,7 @@ FAMILY_SUGGESTIONS = 20
 
 
 @draft_or_record
-def people(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+def people(request: AuthenticatedHttpRequest, decision_id: UUID) -> HttpResponse:
     """Who the decision is about: family members are suggested by family name, and anyone
     else in the organisation's records can be found by name or identifier (searched by
     POST, so a name never reaches the address bar)."""
@@ -204,7 +205,7 @@ def _initial(decision: Decision, section: str) -> dict[str, Any]:
 
 
 @draft_or_record
-def section(request: HttpRequest, decision_id: UUID, section: str) -> HttpResponse:
+def section(request: AuthenticatedHttpRequest, decision_id: UUID, section: str) -> HttpResponse:
     decision = draft_page(request, decision_id)
     if section not in SECTION_PAGES:
         raise Http404("No such page")
@@ -246,7 +247,7 @@ def section(request: HttpRequest, decision_id: UUID, section: str) -> HttpRespon
 
 
 @draft_or_record
-def items(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+def items(request: AuthenticatedHttpRequest, decision_id: UUID) -> HttpResponse:
     decision = draft_page(request, decision_id)
     return render(
         request,
@@ -258,7 +259,9 @@ def items(request: HttpRequest, decision_id: UUID) -> HttpResponse:
 
 
 @draft_or_record
-def item(request: HttpRequest, decision_id: UUID, item_id: UUID | None = None) -> HttpResponse:
+def item(
+    request: AuthenticatedHttpRequest, decision_id: UUID, item_id: UUID | None = None
+) -> HttpResponse:
     decision = draft_page(request, decision_id)
     existing = _item_or_404(decision, item_id) if item_id else None
     subjects = list(decision.subjects.all())
@@ -294,7 +297,9 @@ def _item_or_404(decision: Decision, item_id: UUID) -> InformationItem:
 
 @require_POST
 @draft_or_record
-def item_remove(request: HttpRequest, decision_id: UUID, item_id: UUID) -> HttpResponse:
+def item_remove(
+    request: AuthenticatedHttpRequest, decision_id: UUID, item_id: UUID
+) -> HttpResponse:
     decision = draft_page(request, decision_id)
     actions.remove_item(actor=request.user, decision=decision, item=_item_or_404(decision, item_id))
     messages.success(request, "Item removed")

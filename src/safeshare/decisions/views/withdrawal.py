@@ -6,9 +6,10 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from safeshare.accounts.http import AuthenticatedHttpRequest
 from safeshare.decisions import actions, forms, permissions
 from safeshare.decisions.models import Decision
 from safeshare.decisions.queries import get_decision_for_user
@@ -18,7 +19,7 @@ from safeshare.vocabulary.models import ContactMethod
 WITHDRAWAL_SESSION_KEY = "safeshare_consent_withdrawal"
 
 
-def _withdrawal_decision(request: HttpRequest, decision_id: UUID) -> Decision:
+def _withdrawal_decision(request: AuthenticatedHttpRequest, decision_id: UUID) -> Decision:
     """A finalised decision that relied on consent; anything else has no consent to
     withdraw (404). The organisation is scoped by the lookup."""
     decision = get_decision_for_user(request.user, decision_id)
@@ -29,7 +30,7 @@ def _withdrawal_decision(request: HttpRequest, decision_id: UUID) -> Decision:
     return decision
 
 
-def _already_withdrawn(request: HttpRequest, decision: Decision) -> HttpResponse:
+def _already_withdrawn(request: AuthenticatedHttpRequest, decision: Decision) -> HttpResponse:
     withdrawal = decision.withdrawal
     assert withdrawal is not None
     return render(
@@ -45,12 +46,14 @@ def _already_withdrawn(request: HttpRequest, decision: Decision) -> HttpResponse
     )
 
 
-def _stored_withdrawal(request: HttpRequest, decision: Decision) -> dict[str, str] | None:
+def _stored_withdrawal(
+    request: AuthenticatedHttpRequest, decision: Decision
+) -> dict[str, str] | None:
     stored: dict[str, dict[str, str]] = request.session.get(WITHDRAWAL_SESSION_KEY, {})
     return stored.get(str(decision.pk))
 
 
-def withdraw_consent(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+def withdraw_consent(request: AuthenticatedHttpRequest, decision_id: UUID) -> HttpResponse:
     """Record that consent was withdrawn: the questions, then check and confirm."""
     decision = _withdrawal_decision(request, decision_id)
     if decision.withdrawal is not None:
@@ -74,7 +77,7 @@ def withdraw_consent(request: HttpRequest, decision_id: UUID) -> HttpResponse:
     )
 
 
-def withdraw_consent_check(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+def withdraw_consent_check(request: AuthenticatedHttpRequest, decision_id: UUID) -> HttpResponse:
     decision = _withdrawal_decision(request, decision_id)
     if decision.withdrawal is not None:
         return _already_withdrawn(request, decision)
@@ -122,7 +125,7 @@ def withdraw_consent_check(request: HttpRequest, decision_id: UUID) -> HttpRespo
     )
 
 
-def consent_withdrawn(request: HttpRequest, decision_id: UUID) -> HttpResponse:
+def consent_withdrawn(request: AuthenticatedHttpRequest, decision_id: UUID) -> HttpResponse:
     """The confirmation: what was recorded, and what to do next."""
     decision = get_decision_for_user(request.user, decision_id)
     if decision.withdrawal is None:

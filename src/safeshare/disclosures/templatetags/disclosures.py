@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.urls import Resolver404, resolve
 
+from safeshare.accounts.http import user_of
 from safeshare.accounts.permissions import can_view_case_records
 from safeshare.decisions.models import Channel, Decision
 from safeshare.disclosures import permissions
@@ -25,8 +26,8 @@ register = template.Library()
 @register.inclusion_tag("disclosures/includes/navigation.html", takes_context=True)
 def disclosures_navigation(context: template.Context) -> dict[str, Any]:
     request = context.get("request")
-    user = getattr(request, "user", None)
-    if request is None or not can_view_case_records(user):
+    user = user_of(request)
+    if request is None or user is None or not can_view_case_records(user):
         return {"show": False}
     try:
         active = resolve(request.path_info).namespace == "disclosures"
@@ -44,8 +45,8 @@ def disclosures_navigation(context: template.Context) -> dict[str, Any]:
 def decision_disclosures(context: template.Context, decision: Decision) -> dict[str, Any]:
     """What the user's organisation sent from this decision, and what happened to each."""
     request = context.get("request")
-    user = getattr(request, "user", None)
-    if request is None or decision.outcome not in SHARING_OUTCOMES:
+    user = user_of(request)
+    if request is None or user is None or decision.outcome not in SHARING_OUTCOMES:
         return {"show": False}
     rows = [
         {"disclosure": d, "can_revoke": permissions.can_revoke(user, d)}
@@ -63,8 +64,8 @@ def decision_disclosures(context: template.Context, decision: Decision) -> dict[
 def request_disclosures(context: template.Context, decisions: list[Decision]) -> dict[Any, Any]:
     """The disclosures sent from a request's answering decisions that the user may know
     of, loaded once for the page: `{% request_disclosures decisions as sent %}`."""
-    request = context.get("request")
-    return disclosures_answering(getattr(request, "user", None), decisions)
+    user = user_of(context.get("request"))
+    return {} if user is None else disclosures_answering(user, decisions)
 
 
 @register.inclusion_tag("disclosures/includes/response.html", takes_context=True)
@@ -75,9 +76,10 @@ def response_disclosures(
     was sent, when, and what happened to it. Never the items themselves: in-system sharing
     has one path, a disclosure that only its named recipient opens (ADR 0007)."""
     request = context.get("request")
-    user = getattr(request, "user", None)
+    user = user_of(request)
     if (
         request is None
+        or user is None
         or decision.outcome not in SHARING_OUTCOMES
         or decision.channel != Channel.IN_SYSTEM
     ):
@@ -90,6 +92,6 @@ def response_disclosures(
         "show": True,
         "decision": decision,
         "rows": rows,
-        "sender_side": decision.organisation_id == getattr(user, "organisation_id", None),
+        "sender_side": decision.organisation_id == user.organisation_id,
         "can_send": permissions.can_send(user, decision),
     }
