@@ -13,8 +13,8 @@ from django.utils import timezone
 from safeshare.accounts.models import OrganisationKind
 from safeshare.disclosures import actions
 from tests.access import Rule, World
-from tests.decisions.builders import complete
 from tests.factories import OrganisationFactory, UserFactory
+from tests.factories.decisions import DecisionFactory
 
 # Sending is recording a decision: not for an IG lead (docs/permissions.md).
 CANNOT_RECORD = {"ig_lead": 403}
@@ -22,7 +22,9 @@ CANNOT_RECORD = {"ig_lead": 403}
 
 def extra(world: World) -> dict[str, Any]:
     practitioner = world.decision.started_by
-    decision = complete("share", practitioner, world.person)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=world.person, share=True, finalised=True
+    )
     recipient = UserFactory.create(
         organisation=OrganisationFactory.create(
             name="Northshire Children's Social Care",
