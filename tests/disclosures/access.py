@@ -15,6 +15,7 @@ from safeshare.disclosures import actions
 from tests.access import Rule, World
 from tests.factories import OrganisationFactory, UserFactory
 from tests.factories.decisions import DecisionFactory
+from tests.factories.disclosures import DisclosureFactory
 
 # Sending is recording a decision: not for an IG lead (docs/permissions.md).
 CANNOT_RECORD = {"ig_lead": 403}
@@ -32,14 +33,7 @@ def extra(world: World) -> dict[str, Any]:
         ),
         username="matrix-recipient",
     )
-    disclosure = actions.send_disclosure(
-        actor=practitioner,
-        decision=decision,
-        recipient=recipient,
-        items=list(decision.items.all()),
-        message="",
-        expires_on=timezone.localdate() + datetime.timedelta(days=30),
-    )
+    disclosure = DisclosureFactory.create(decision=decision, recipient=recipient, message="")
 
     def revoke() -> None:
         actions.revoke(actor=practitioner, disclosure=disclosure, reason="Sent in error")

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from safeshare.accounts.models import Organisation, User
 from safeshare.decisions.models import Decision
-from safeshare.disclosures import actions
 from safeshare.disclosures.models import (
     DisclosedItem,
     Disclosure,
@@ -23,15 +22,20 @@ from safeshare.disclosures.models import (
 )
 from safeshare.subjects.models import Person
 from tests.factories.decisions import DecisionFactory
+from tests.factories.disclosures import DisclosureFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("guards")]
 
 
 @pytest.fixture
-def rows(disclosure: Disclosure, recipient: User, practitioner: User) -> dict[str, Any]:
-    actions.record_opened(actor=recipient, disclosure=disclosure)
-    actions.acknowledge(actor=recipient, disclosure=disclosure)
-    actions.revoke(actor=practitioner, disclosure=disclosure, reason="Sent in error")
+def rows(decision: Decision, recipient: User) -> dict[str, Any]:
+    disclosure = DisclosureFactory.create(
+        decision=decision,
+        recipient=recipient,
+        acknowledged=True,
+        revoked=True,
+        revoke_reason="Sent in error",
+    )
     return {
         "disclosure": Disclosure.objects.get(pk=disclosure.pk),
         "item": DisclosedItem.objects.get(disclosure=disclosure),

@@ -15,12 +15,12 @@ from django.utils import timezone
 from safeshare.accounts.models import Organisation, User
 from safeshare.audit.models import AccessRecord
 from safeshare.decisions.models import Decision
-from safeshare.disclosures import actions
 from safeshare.disclosures.models import Disclosure, Receipt, Revocation
 from safeshare.ledger.models import Entry
 from safeshare.subjects.models import Person
 from tests.factories import OrganisationFactory, UserFactory
 from tests.factories.decisions import DecisionFactory
+from tests.factories.disclosures import DisclosureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -468,10 +468,11 @@ class TestReceiving:
         )
 
     def test_the_sender_sees_the_receipts(
-        self, client: Client, recipient: User, practitioner: User, disclosure: Disclosure
+        self, client: Client, recipient: User, practitioner: User, decision: Decision
     ) -> None:
-        actions.record_opened(actor=recipient, disclosure=disclosure)
-        actions.acknowledge(actor=recipient, disclosure=disclosure)
+        disclosure = DisclosureFactory.create(
+            decision=decision, recipient=recipient, acknowledged=True
+        )
         client.force_login(practitioner)
         page = _text(client.get(reverse("decisions:show", args=[disclosure.decision_id])))
         assert ">Not yet</dd>" not in page and "Acknowledged" in page
