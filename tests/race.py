@@ -26,8 +26,8 @@ from ledger_scratch import migrate, scratch_database, setup_django
 
 def _world() -> dict[str, Any]:
     from safeshare.accounts.models import OrganisationKind
-    from tests.decisions.builders import complete, draft_for
     from tests.factories import OrganisationFactory, PersonFactory, UserFactory
+    from tests.factories.decisions import DecisionFactory
 
     school = OrganisationFactory.create(name="Riverside Primary School")
     police = OrganisationFactory.create(name="Northshire Police", kind=OrganisationKind.POLICE)
@@ -38,8 +38,10 @@ def _world() -> dict[str, Any]:
         "teacher": teacher,
         "officer": officer,
         "school": school,
-        "shared": complete("share", teacher, lily),
-        "draft": draft_for("share", teacher, lily),
+        "shared": DecisionFactory.create(
+            started_by=teacher, subject=lily, share=True, finalised=True
+        ),
+        "draft": DecisionFactory.create(started_by=teacher, subject=lily, share=True),
     }
 
 

@@ -26,8 +26,8 @@ from safeshare.disclosures.models import Disclosure
 from safeshare.requests import actions as request_actions
 from safeshare.requests.models import InformationRequest
 from safeshare.subjects.models import Person
-from tests.decisions.builders import complete
 from tests.factories import OrganisationFactory, PersonFactory, UserFactory, api_token_for
+from tests.factories.decisions import DecisionFactory
 from tests.requests.test_requests import details
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +97,9 @@ def clone_decisions(template: Decision, count: int, person: Person | None = None
 
 @pytest.fixture
 def shared(practitioner: User, person: Person) -> Decision:
-    return complete("share", practitioner, person)
+    return DecisionFactory.create(
+        started_by=practitioner, subject=person, share=True, finalised=True
+    )
 
 
 @pytest.fixture

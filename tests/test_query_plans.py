@@ -178,9 +178,11 @@ def test_the_header_and_a_decisions_disclosures_read_the_narrow_index(
     1,000,000 decisions the wrong index cost 50 ms (unopened disclosures), 20 ms (open
     requests, reading each row for a column not in the index) and 78 ms (a decision's
     disclosures by the organisation's index) on every such page (docs/performance.md)."""
-    from tests.decisions.builders import complete
+    from tests.factories.decisions import DecisionFactory
 
-    decision = complete("share", practitioner, person)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, share=True, finalised=True
+    )
     sent = _plan(disclosure_queries.sent_from_decision(practitioner, decision))
     unopened = _plan(disclosure_queries.unopened(practitioner))
     with CaptureQueriesContext(connection) as captured:

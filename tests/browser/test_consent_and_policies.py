@@ -17,12 +17,12 @@ from safeshare.accounts.models import Organisation, User
 from safeshare.decisions.models import ConsentWithdrawal, Decision
 from tests.browser.conftest import assert_accessible
 from tests.browser.helpers import enter_code, riverside_school, sign_in
-from tests.decisions.builders import complete
 from tests.factories import (
     PASSWORD,
     TOTPDeviceFactory,
     UserFactory,
 )
+from tests.factories.decisions import DecisionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,7 +52,12 @@ def fresh_policy_cache() -> Any:
 
 def consented(school: Organisation) -> Decision:
     teacher = User.objects.get(username="teacher")
-    return complete("share_with_consent", teacher, school.people.get(given_names="Lily"))
+    return DecisionFactory.create(
+        started_by=teacher,
+        subject=school.people.get(given_names="Lily"),
+        share_with_consent=True,
+        finalised=True,
+    )
 
 
 def sign_in_as_administrator(page: Page) -> None:

@@ -14,8 +14,8 @@ from safeshare.decisions.models import Decision
 from safeshare.disclosures.models import Disclosure
 from tests.browser.conftest import assert_accessible
 from tests.browser.helpers import sign_in
-from tests.decisions.builders import complete
 from tests.factories import OrganisationFactory, PersonFactory, UserFactory
+from tests.factories.decisions import DecisionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,7 +41,7 @@ def decision() -> Decision:
         job_title="Social worker",
     )
     lily = PersonFactory.create(organisation=school, given_names="Lily", family_name="Morgan")
-    return complete("share", teacher, lily)
+    return DecisionFactory.create(started_by=teacher, subject=lily, share=True, finalised=True)
 
 
 def sign_out(page: Page) -> None:

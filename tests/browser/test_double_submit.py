@@ -18,8 +18,8 @@ from safeshare.ledger.models import Entry
 from safeshare.requests.models import InformationRequest
 from tests.browser.conftest import assert_accessible
 from tests.browser.helpers import fill_request, sign_in
-from tests.decisions.builders import complete, draft_for
 from tests.factories import OrganisationFactory, PersonFactory, UserFactory
+from tests.factories.decisions import DecisionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -91,7 +91,7 @@ def test_a_request_sent_twice_is_one_request(
 def test_a_decision_recorded_twice_is_recorded_once(
     no_script: Page, page: Page, world: dict[str, Any]
 ) -> None:
-    draft = draft_for("share", world["teacher"], world["lily"])
+    draft = DecisionFactory.create(started_by=world["teacher"], subject=world["lily"], share=True)
     sign_in(page)
     page.goto(f"/decisions/{draft.pk}/check/")  # the second tab, left open
     sign_in(no_script, axe=False)
@@ -122,7 +122,9 @@ def _to_check_page(tab: Page, decision: Decision) -> None:
 def test_a_disclosure_sent_twice_is_sent_once(
     no_script: Page, page: Page, world: dict[str, Any]
 ) -> None:
-    decision = complete("share", world["teacher"], world["lily"])
+    decision = DecisionFactory.create(
+        started_by=world["teacher"], subject=world["lily"], share=True, finalised=True
+    )
     sign_in(page)
     _to_check_page(page, decision)  # the second tab, left on the check page
     sign_in(no_script, axe=False)

@@ -10,7 +10,7 @@ from safeshare.accounts.models import Organisation, User
 from safeshare.decisions import actions
 from tests.browser.conftest import assert_accessible
 from tests.browser.helpers import riverside_school, sign_in
-from tests.decisions.builders import complete, draft_for
+from tests.factories.decisions import DecisionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,8 +32,10 @@ def test_the_remaining_pages_are_accessible(page: Page, school: Organisation) ->
 
     teacher = User.objects.get(username="teacher")
     lily = school.people.get(given_names="Lily")
-    advice_draft = draft_for("seek_advice", teacher, lily)
-    recorded = complete("share_with_consent", teacher, lily)
+    advice_draft = DecisionFactory.create(started_by=teacher, subject=lily, seek_advice=True)
+    recorded = DecisionFactory.create(
+        started_by=teacher, subject=lily, share_with_consent=True, finalised=True
+    )
     amendment = actions.amend_decision(actor=teacher, decision=recorded)
     sign_in(page)
 

@@ -5,6 +5,8 @@ from django.test import Client
 from django.urls import reverse
 
 from safeshare.accounts.models import User
+from safeshare.subjects.models import Person
+from tests.factories.decisions import DecisionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,12 +42,28 @@ def test_the_not_found_page_uses_the_service_style(client: Client, practitioner:
 
 
 def test_the_home_page_lists_recent_decisions_and_the_start(
-    client: Client, practitioner: User
+    client: Client, practitioner: User, outsider: User, person: Person
 ) -> None:
+    shared = DecisionFactory.create(
+        started_by=practitioner, subject=person, share=True, finalised=True
+    )
+    refused = DecisionFactory.create(started_by=practitioner, do_not_share=True, finalised=True)
+    # Neither a draft nor another organisation's decision is on the list.
+    draft = DecisionFactory.create(started_by=practitioner, seek_advice=True)
+    elsewhere = DecisionFactory.create(started_by=outsider, share=True, finalised=True)
     client.force_login(practitioner)
     page = client.get(reverse("site:home")).content.decode()
     assert "Find a person" in page
     assert "Riverside Primary School" in page
+    assert "No decisions recorded yet." not in page
+    for decision in (shared, refused):
+        assert reverse("decisions:show", args=[decision.pk]) in page
+        assert decision.subjects.get().full_name in page
+    assert "Lily Morgan" in page
+    assert "Do not share" in page
+    for decision in (draft, elsewhere):
+        assert reverse("decisions:show", args=[decision.pk]) not in page
+        assert decision.subjects.get().full_name not in page
 
 
 @pytest.mark.parametrize("name", ["core:about", "core:accessibility"])

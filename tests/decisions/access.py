@@ -1,4 +1,3 @@
-import datetime
 from typing import Any
 
 from django.urls import reverse
@@ -6,7 +5,7 @@ from django.urls import reverse
 from safeshare.decisions import actions
 from safeshare.decisions.models import Decision
 from tests.access import Rule, World
-from tests.decisions.builders import complete
+from tests.factories.decisions import ConsentWithdrawalFactory, DecisionFactory
 
 # An IG lead can read case records but does not record decisions (docs/permissions.md).
 CANNOT_RECORD = {"ig_lead": 403}
@@ -30,19 +29,20 @@ def _consented(w: World) -> Decision:
     """A finalised decision that relied on consent, made when a rule first needs it (most
     rules do not, and finalising is the slow part of the matrix)."""
     if "consented" not in w.extra:
-        w.extra["consented"] = complete("share_with_consent", w.decision.started_by, w.person)
+        w.extra["consented"] = DecisionFactory.create(
+            started_by=w.decision.started_by,
+            subject=w.person,
+            share_with_consent=True,
+            finalised=True,
+        )
     return w.extra["consented"]  # type: ignore[no-any-return]
 
 
 def _withdrawn(w: World) -> Decision:
     decision = _consented(w)
     if decision.withdrawal is None:
-        actions.record_consent_withdrawal(
-            actor=w.decision.started_by,
+        ConsentWithdrawalFactory.create(
             decision=decision,
-            withdrawn_by_name="Kerry Morgan, mother",
-            withdrawn_on=datetime.date.today(),
-            method="phone",
             next_steps="Sharing stops; the recipient has been asked to delete what was sent.",
         )
         decision = Decision.objects.get(pk=decision.pk)

@@ -40,14 +40,14 @@ def run() -> dict[str, Any]:
     from django.db import connection
 
     from safeshare.decisions.models import Decision, Explanation
-    from tests.decisions.builders import complete
     from tests.factories import OrganisationFactory, PersonFactory, UserFactory
+    from tests.factories.decisions import DecisionFactory
 
     school = OrganisationFactory.create(name="Riverside Primary School")
     teacher = UserFactory.create(organisation=school, username="teacher")
     people = [PersonFactory.create(organisation=school) for _ in range(3)]
     for outcome, person in zip(["share", "share", "do_not_share"], people, strict=True):
-        complete(outcome, teacher, person)
+        DecisionFactory.create(started_by=teacher, subject=person, leads_to=outcome, finalised=True)
     before = {
         str(d.pk): d.explanation for d in Decision.objects.select_related("frozen_explanation")
     }

@@ -14,8 +14,8 @@ from safeshare.decisions.models import (
     InformationItem,
 )
 from safeshare.subjects.models import Person
-from tests.decisions.builders import ANSWERS, about, complete, draft_for
 from tests.factories import PersonFactory, UserFactory
+from tests.factories.decisions import ANSWERS, DecisionFactory, about
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,9 @@ pytestmark = pytest.mark.django_db
 def test_every_kind_of_decision_can_be_recorded(
     practitioner: User, person: Person, outcome: str
 ) -> None:
-    decision = complete(outcome, practitioner, person)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, leads_to=outcome, finalised=True
+    )
     assert decision.status == DecisionStatus.FINALISED
     assert decision.outcome == outcome
     assert decision.reasons and all(r["citation"] for r in decision.reasons)
@@ -40,7 +42,9 @@ def test_every_kind_of_decision_can_be_recorded(
 
 def test_a_decision_can_be_recorded_for_someone_else(practitioner: User, person: Person) -> None:
     lead = UserFactory.create(organisation=practitioner.organisation, manager=True)
-    decision = draft_for("share_with_consent", practitioner, person)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, share_with_consent=True
+    )
     decision = actions.finalise_decision(actor=practitioner, decision=decision, decided_by=lead)
     assert decision.decided_by == lead
     assert decision.recorded_by == practitioner
@@ -49,7 +53,9 @@ def test_a_decision_can_be_recorded_for_someone_else(practitioner: User, person:
 def test_the_decision_maker_must_be_in_the_same_organisation(
     practitioner: User, outsider: User, person: Person
 ) -> None:
-    decision = draft_for("share_with_consent", practitioner, person)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, share_with_consent=True
+    )
     with pytest.raises(PermissionDenied):
         actions.finalise_decision(actor=practitioner, decision=decision, decided_by=outsider)
 
@@ -151,7 +157,9 @@ class TestAmendments:
     def test_an_amendment_supersedes_and_both_stay(
         self, practitioner: User, person: Person
     ) -> None:
-        original = complete("share_with_consent", practitioner, person)
+        original = DecisionFactory.create(
+            started_by=practitioner, subject=person, share_with_consent=True, finalised=True
+        )
         draft = actions.amend_decision(actor=practitioner, decision=original)
         assert draft.supersedes == original
         assert draft.status == DecisionStatus.DRAFT
@@ -176,7 +184,13 @@ class TestAmendments:
     def test_a_refusal_is_reconsidered_with_new_information(
         self, practitioner: User, person: Person
     ) -> None:
-        refusal = complete("do_not_share", practitioner, person, kind="request")
+        refusal = DecisionFactory.create(
+            started_by=practitioner,
+            subject=person,
+            do_not_share=True,
+            requested=True,
+            finalised=True,
+        )
         draft = actions.reconsider_decision(
             actor=practitioner, decision=refusal, new_information="Section 47 enquiry opened"
         )
@@ -190,14 +204,18 @@ class TestAmendments:
         assert queries.current_outcome(draft) == "share_with_consent"
 
     def test_only_a_refusal_can_be_reconsidered(self, practitioner: User, person: Person) -> None:
-        shared = complete("share", practitioner, person)
+        shared = DecisionFactory.create(
+            started_by=practitioner, subject=person, share=True, finalised=True
+        )
         with pytest.raises(ValueError):
             actions.reconsider_decision(actor=practitioner, decision=shared, new_information="x")
 
 
 class TestAFinalisedDecisionNeverChanges:
     def test_through_the_actions(self, practitioner: User, person: Person) -> None:
-        decision = complete("share_with_consent", practitioner, person)
+        decision = DecisionFactory.create(
+            started_by=practitioner, subject=person, share_with_consent=True, finalised=True
+        )
         with pytest.raises(FinalisedRecordError):
             actions.answer_question(
                 actor=practitioner, decision=decision, question_id="consent", submitted="refused"
@@ -214,7 +232,9 @@ class TestAFinalisedDecisionNeverChanges:
             actions.discard_draft(actor=practitioner, decision=decision)
 
     def test_through_the_model(self, practitioner: User, person: Person) -> None:
-        decision = complete("share_with_consent", practitioner, person)
+        decision = DecisionFactory.create(
+            started_by=practitioner, subject=person, share_with_consent=True, finalised=True
+        )
         decision.outcome = "do_not_share"
         with pytest.raises(FinalisedRecordError):
             decision.save()
@@ -222,7 +242,9 @@ class TestAFinalisedDecisionNeverChanges:
             decision.delete()
 
     def test_through_a_queryset_update_or_delete(self, practitioner: User, person: Person) -> None:
-        decision = complete("share_with_consent", practitioner, person)
+        decision = DecisionFactory.create(
+            started_by=practitioner, subject=person, share_with_consent=True, finalised=True
+        )
         with pytest.raises(IntegrityError), transaction.atomic():
             Decision.objects.filter(pk=decision.pk).update(outcome="do_not_share")
         with pytest.raises(IntegrityError), transaction.atomic():
@@ -230,7 +252,9 @@ class TestAFinalisedDecisionNeverChanges:
         assert Decision.objects.get(pk=decision.pk).outcome == "share_with_consent"
 
     def test_through_raw_sql(self, practitioner: User, person: Person) -> None:
-        decision = complete("share_with_consent", practitioner, person)
+        decision = DecisionFactory.create(
+            started_by=practitioner, subject=person, share_with_consent=True, finalised=True
+        )
         key = decision.pk.hex if connection.vendor == "sqlite" else decision.pk
         with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
@@ -241,7 +265,9 @@ class TestAFinalisedDecisionNeverChanges:
         )
 
     def test_its_items_cannot_be_changed(self, practitioner: User, person: Person) -> None:
-        decision = complete("share_with_consent", practitioner, person)
+        decision = DecisionFactory.create(
+            started_by=practitioner, subject=person, share_with_consent=True, finalised=True
+        )
         with pytest.raises(IntegrityError), transaction.atomic():
             InformationItem.objects.filter(decision=decision).update(text="edited")
         with pytest.raises(IntegrityError), transaction.atomic():
@@ -253,7 +279,9 @@ class TestAFinalisedDecisionNeverChanges:
         assert decision.items.get().text.startswith("Lily arrived")
 
     def test_its_subjects_cannot_be_changed(self, practitioner: User, person: Person) -> None:
-        decision = complete("share_with_consent", practitioner, person)
+        decision = DecisionFactory.create(
+            started_by=practitioner, subject=person, share_with_consent=True, finalised=True
+        )
         with pytest.raises(IntegrityError), transaction.atomic():
             decision.subjects.add(PersonFactory.create(organisation=person.organisation))
         with pytest.raises(IntegrityError), transaction.atomic():

@@ -11,7 +11,7 @@ from safeshare.decisions import actions, queries
 from safeshare.decisions.completeness import item_problems
 from safeshare.decisions.models import InformationItem
 from safeshare.subjects.models import Person
-from tests.decisions.builders import draft_for
+from tests.factories.decisions import DecisionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +29,20 @@ def test_a_complete_draft_has_no_problems(practitioner: User, person: Person) ->
         "share",
         "share_urgently",
     ]:
-        assert missing(draft_for(outcome, practitioner, person)) == [], outcome
+        assert (
+            missing(
+                DecisionFactory.create(started_by=practitioner, subject=person, leads_to=outcome)
+            )
+            == []
+        ), outcome
 
 
 def test_share_without_consent_needs_the_reason_consent_was_not_sought(
     practitioner: User, person: Person
 ) -> None:
-    decision = draft_for("share_without_consent", practitioner, person)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, share_without_consent=True
+    )
     decision = actions.update_section(
         actor=practitioner,
         decision=decision,
@@ -48,7 +55,9 @@ def test_share_without_consent_needs_the_reason_consent_was_not_sought(
 def test_share_without_consent_cannot_rest_on_consent_that_was_given(
     practitioner: User, person: Person
 ) -> None:
-    decision = draft_for("share_without_consent", practitioner, person)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, share_without_consent=True
+    )
     decision = actions.update_section(
         actor=practitioner, decision=decision, section="consent", values={"consent_status": "given"}
     )
@@ -58,7 +67,9 @@ def test_share_without_consent_cannot_rest_on_consent_that_was_given(
 def test_share_with_consent_needs_who_when_how_and_scope(
     practitioner: User, person: Person
 ) -> None:
-    decision = draft_for("share_with_consent", practitioner, person)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, share_with_consent=True
+    )
     decision = actions.update_section(
         actor=practitioner,
         decision=decision,
@@ -81,7 +92,9 @@ def test_share_with_consent_needs_who_when_how_and_scope(
 def test_do_not_share_needs_reasons_and_the_discussion_with_the_requester(
     practitioner: User, person: Person
 ) -> None:
-    decision = draft_for("do_not_share", practitioner, person, kind="request")
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, do_not_share=True, requested=True
+    )
     decision = actions.update_section(
         actor=practitioner,
         decision=decision,
@@ -102,7 +115,7 @@ def test_do_not_share_needs_reasons_and_the_discussion_with_the_requester(
 
 
 def test_a_proactive_refusal_needs_no_discussion(practitioner: User, person: Person) -> None:
-    decision = draft_for("do_not_share", practitioner, person)
+    decision = DecisionFactory.create(started_by=practitioner, subject=person, do_not_share=True)
     decision = actions.update_section(
         actor=practitioner,
         decision=decision,
@@ -113,7 +126,7 @@ def test_a_proactive_refusal_needs_no_discussion(practitioner: User, person: Per
 
 
 def test_seek_advice_needs_the_advisers_name_and_role(practitioner: User, person: Person) -> None:
-    decision = draft_for("seek_advice", practitioner, person)
+    decision = DecisionFactory.create(started_by=practitioner, subject=person, seek_advice=True)
     decision = actions.update_section(
         actor=practitioner,
         decision=decision,
@@ -130,7 +143,7 @@ def test_sharing_needs_items_principles_recipient_and_transparency(
     practitioner: User, person: Person
 ) -> None:
     decision = actions.start_decision(actor=practitioner, subject=person)
-    from tests.decisions.builders import ANSWERS, about
+    from tests.factories.decisions import ANSWERS, about
 
     decision = actions.update_section(
         actor=practitioner, decision=decision, section="about", values=about()
@@ -150,7 +163,9 @@ def test_sharing_needs_items_principles_recipient_and_transparency(
 def test_a_request_needs_who_asked_and_how_they_were_checked(
     practitioner: User, person: Person
 ) -> None:
-    decision = draft_for("share", practitioner, person, kind="request")
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, share=True, requested=True
+    )
     decision = actions.update_section(
         actor=practitioner,
         decision=decision,
@@ -167,7 +182,7 @@ def test_a_request_needs_who_asked_and_how_they_were_checked(
 def test_not_telling_the_family_needs_a_reason_and_a_review_date(
     practitioner: User, person: Person
 ) -> None:
-    decision = draft_for("share", practitioner, person)
+    decision = DecisionFactory.create(started_by=practitioner, subject=person, share=True)
     decision = actions.update_section(
         actor=practitioner,
         decision=decision,
@@ -219,9 +234,11 @@ def test_each_item_must_say_fact_or_opinion_and_protect_third_parties(
 def test_urgent_decisions_that_took_longer_than_the_target_are_flagged(
     practitioner: User, person: Person, urgency: str, hours_ago: int, late: bool
 ) -> None:
-    from tests.decisions.builders import about
+    from tests.factories.decisions import about
 
-    decision = draft_for("share", practitioner, person, kind="request")
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, share=True, requested=True
+    )
     received = datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=hours_ago)
     decision = actions.update_section(
         actor=practitioner,

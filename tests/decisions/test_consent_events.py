@@ -14,7 +14,7 @@ from safeshare.decisions import actions
 from safeshare.decisions.models import Decision
 from safeshare.ledger.models import Entry
 from safeshare.subjects.models import Person
-from tests.decisions.builders import YESTERDAY, complete, draft_for
+from tests.factories.decisions import YESTERDAY, DecisionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,9 @@ def _entries(event_type: str) -> list[Entry]:
 def test_consent_given_is_its_own_event_beside_the_decision(
     practitioner: User, person: Person
 ) -> None:
-    decision = complete("share_with_consent", practitioner, person)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, share_with_consent=True, finalised=True
+    )
     [consent] = _entries("decisions.consent.recorded")
     [finalised] = _entries("decisions.decision.finalised")
     assert consent.object_id == finalised.object_id == str(decision.pk)
@@ -49,7 +51,9 @@ def test_consent_given_is_its_own_event_beside_the_decision(
 
 
 def test_consent_not_sought_is_recorded_with_its_reason(practitioner: User, person: Person) -> None:
-    complete("share_without_consent", practitioner, person)
+    DecisionFactory.create(
+        started_by=practitioner, subject=person, share_without_consent=True, finalised=True
+    )
     [consent] = _entries("decisions.consent.recorded")
     assert consent.payload["consent"] == "not_sought"
     assert consent.payload["not_sought_reason"] == "prejudice"
@@ -57,7 +61,9 @@ def test_consent_not_sought_is_recorded_with_its_reason(practitioner: User, pers
 
 
 def test_advice_sought_is_its_own_event_with_no_names(practitioner: User, person: Person) -> None:
-    decision = complete("seek_advice", practitioner, person)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, seek_advice=True, finalised=True
+    )
     [advice] = _entries("decisions.advice.recorded")
     assert advice.payload == {
         "decision": str(decision.pk),
@@ -72,7 +78,9 @@ def test_advice_sought_is_its_own_event_with_no_names(practitioner: User, person
 
 
 def test_no_consent_or_advice_no_events(practitioner: User, person: Person) -> None:
-    complete("do_not_share", practitioner, person)
+    DecisionFactory.create(
+        started_by=practitioner, subject=person, do_not_share=True, finalised=True
+    )
     assert _entries("decisions.consent.recorded") == []
     assert _entries("decisions.advice.recorded") == []
     assert len(_entries("decisions.decision.finalised")) == 1
@@ -81,17 +89,10 @@ def test_no_consent_or_advice_no_events(practitioner: User, person: Person) -> N
 def test_an_amendment_records_consent_again_as_an_amendment(
     practitioner: User, person: Person
 ) -> None:
-    original = complete("share_with_consent", practitioner, person)
-    draft = actions.amend_decision(actor=practitioner, decision=original)
-    actions.update_section(
-        actor=practitioner,
-        decision=draft,
-        section="amendment",
-        values={"amendment_reason": "Wrong date of consent"},
+    original = DecisionFactory.create(
+        started_by=practitioner, subject=person, share_with_consent=True, amended=True
     )
-    amended = actions.finalise_decision(
-        actor=practitioner, decision=Decision.objects.get(pk=draft.pk)
-    )
+    amended = original.amendments.get()
     first, second = _entries("decisions.consent.recorded")
     assert first.payload["decision"] == str(original.pk)
     assert second.payload["decision"] == str(amended.pk)
@@ -100,7 +101,7 @@ def test_an_amendment_records_consent_again_as_an_amendment(
 
 
 def test_a_refused_finalise_writes_no_consent_event(practitioner: User, person: Person) -> None:
-    draft = draft_for("share_with_consent", practitioner, person)
+    draft = DecisionFactory.create(started_by=practitioner, subject=person, share_with_consent=True)
     actions.update_section(
         actor=practitioner,
         decision=draft,
@@ -114,8 +115,12 @@ def test_a_refused_finalise_writes_no_consent_event(practitioner: User, person: 
 
 
 def test_the_ledger_verifies_with_the_new_events(practitioner: User, person: Person) -> None:
-    complete("share_with_consent", practitioner, person)
-    complete("seek_advice", practitioner, person)
+    DecisionFactory.create(
+        started_by=practitioner, subject=person, share_with_consent=True, finalised=True
+    )
+    DecisionFactory.create(
+        started_by=practitioner, subject=person, seek_advice=True, finalised=True
+    )
     out = StringIO()
     call_command("ledger", "verify", stdout=out)
     # Each decision's digest still matches all three of its entries.

@@ -24,8 +24,8 @@ from safeshare.decisions.models import (
 )
 from safeshare.ledger.models import Entry
 from safeshare.subjects.models import Person
-from tests.decisions.builders import YESTERDAY, complete
 from tests.factories import PersonFactory, UserFactory
+from tests.factories.decisions import YESTERDAY, ConsentWithdrawalFactory, DecisionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,9 @@ EVENT = "decisions.consent.withdrawn"
 
 @pytest.fixture
 def consented(practitioner: User, person: Person) -> Decision:
-    return complete("share_with_consent", practitioner, person)
+    return DecisionFactory.create(
+        started_by=practitioner, subject=person, share_with_consent=True, finalised=True
+    )
 
 
 def withdraw(actor: User, decision: Decision, **overrides: Any) -> ConsentWithdrawal:
@@ -126,7 +128,9 @@ class TestTheAction:
     def test_a_decision_without_consent_given_is_refused(
         self, practitioner: User, person: Person
     ) -> None:
-        decision = complete("share_without_consent", practitioner, person)
+        decision = DecisionFactory.create(
+            started_by=practitioner, subject=person, share_without_consent=True, finalised=True
+        )
         with pytest.raises(actions.InvalidWithdrawal) as refused:
             withdraw(practitioner, decision)
         assert refused.value.field == "decision"
@@ -183,7 +187,7 @@ class TestTheAction:
 
 class TestTheRecordNeverChanges:
     def test_through_the_model(self, practitioner: User, consented: Decision) -> None:
-        withdrawal = withdraw(practitioner, consented)
+        withdrawal = ConsentWithdrawalFactory.create(decision=consented)
         withdrawal.next_steps = "edited"
         with pytest.raises(ConsentWithdrawalError):
             withdrawal.save()
@@ -191,7 +195,7 @@ class TestTheRecordNeverChanges:
             withdrawal.delete()
 
     def test_through_a_queryset(self, practitioner: User, consented: Decision) -> None:
-        withdrawal = withdraw(practitioner, consented)
+        withdrawal = ConsentWithdrawalFactory.create(decision=consented)
         with pytest.raises(IntegrityError), transaction.atomic():
             ConsentWithdrawal.objects.filter(pk=withdrawal.pk).update(next_steps="edited")
         with pytest.raises(IntegrityError), transaction.atomic():
@@ -199,7 +203,7 @@ class TestTheRecordNeverChanges:
         assert ConsentWithdrawal.objects.get().next_steps.startswith("Sharing stops")
 
     def test_through_raw_sql(self, practitioner: User, consented: Decision) -> None:
-        withdrawal = withdraw(practitioner, consented)
+        withdrawal = ConsentWithdrawalFactory.create(decision=consented)
         key = withdrawal.pk.hex if connection.vendor == "sqlite" else withdrawal.pk
         table = ConsentWithdrawal._meta.db_table
         with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
@@ -211,7 +215,7 @@ class TestTheRecordNeverChanges:
     def test_a_second_row_is_refused_by_the_database(
         self, practitioner: User, consented: Decision
     ) -> None:
-        withdraw(practitioner, consented)
+        ConsentWithdrawalFactory.create(decision=consented)
         with pytest.raises(IntegrityError), transaction.atomic():
             ConsentWithdrawal.objects.create(
                 decision=consented,
@@ -425,7 +429,7 @@ class TestThePages:
         client.force_login(practitioner)
         url = reverse("decisions:withdraw_consent", args=[consented.pk])
         client.post(url, form_data())
-        withdraw(practitioner, consented)  # someone else, at the same moment
+        ConsentWithdrawalFactory.create(decision=consented)  # someone else, at the same moment
         response = client.post(reverse("decisions:withdraw_consent_check", args=[consented.pk]))
         assert response.status_code == 409
         assert "already been recorded" in response.content.decode()
@@ -436,7 +440,9 @@ class TestThePages:
     ) -> None:
         client.force_login(practitioner)
         draft = actions.start_decision(actor=practitioner, subject=person)
-        without = complete("share_without_consent", practitioner, person)
+        without = DecisionFactory.create(
+            started_by=practitioner, subject=person, share_without_consent=True, finalised=True
+        )
         for decision in (draft, without):
             url = reverse("decisions:withdraw_consent", args=[decision.pk])
             assert client.get(url).status_code == 404
@@ -447,7 +453,7 @@ class TestThePages:
         self, client: Client, practitioner: User, consented: Decision
     ) -> None:
         lead = UserFactory.create(organisation=practitioner.organisation, ig_lead=True)
-        withdraw(lead, consented)
+        ConsentWithdrawalFactory.create(decision=consented, recorded_by=lead)
         client.force_login(lead)
         page = client.get(reverse("decisions:show", args=[consented.pk])).content.decode()
         assert "Consent withdrawn on" in page
@@ -468,7 +474,7 @@ class TestThePages:
             url = reverse("decisions:withdraw_consent_check", args=[consented.pk])
             what = "decisions.decision.consent_withdrawal_check"
         elif name == "consent_withdrawn":
-            withdraw(practitioner, consented)
+            ConsentWithdrawalFactory.create(decision=consented)
             url = reverse("decisions:consent_withdrawn", args=[consented.pk])
             what = "decisions.decision.consent_withdrawal_done"
         else:

@@ -13,7 +13,7 @@ from safeshare.decisions import actions
 from safeshare.decisions.models import Decision, FinalisedRecordError
 from safeshare.ledger.models import Entry
 from safeshare.subjects.models import Person
-from tests.decisions.builders import draft_for
+from tests.factories.decisions import DecisionFactory
 from tests.rules import assert_refused
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def test_a_second_finalise_is_refused_and_writes_nothing(
     practitioner: User, person: Person
 ) -> None:
-    draft = draft_for("share", practitioner, person)
+    draft = DecisionFactory.create(started_by=practitioner, subject=person, share=True)
     stale = Decision.objects.get(pk=draft.pk)  # the second tab's copy, loaded before
     actions.finalise_decision(actor=practitioner, decision=draft)
     assert_refused(
@@ -34,7 +34,7 @@ def test_a_second_finalise_is_refused_and_writes_nothing(
 def test_posting_the_check_page_twice_records_once_and_shows_the_record(
     client: Client, practitioner: User, person: Person
 ) -> None:
-    draft = draft_for("share", practitioner, person)
+    draft = DecisionFactory.create(started_by=practitioner, subject=person, share=True)
     client.force_login(practitioner)
     url = reverse("decisions:check", args=[draft.pk])
     first = client.post(url, {"decided_by": str(practitioner.pk)})

@@ -22,17 +22,26 @@ from safeshare.ledger import actions as ledger_actions
 from safeshare.ledger import digest as ledger_digest
 from safeshare.ledger.digest import digest_of, record_contents
 from safeshare.subjects.models import Person
-from tests.decisions.builders import complete
 from tests.factories import PersonFactory
+from tests.factories.decisions import DecisionFactory
 from tests.ledger.conftest import verify_failure
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_same_answers_share_one_explanation(practitioner: User, person: Person) -> None:
-    first = complete("share", practitioner, person)
-    second = complete("share", practitioner, PersonFactory.create(organisation=person.organisation))
-    other = complete("do_not_share", practitioner, person)
+    first = DecisionFactory.create(
+        started_by=practitioner, subject=person, share=True, finalised=True
+    )
+    second = DecisionFactory.create(
+        started_by=practitioner,
+        subject=PersonFactory.create(organisation=person.organisation),
+        share=True,
+        finalised=True,
+    )
+    other = DecisionFactory.create(
+        started_by=practitioner, subject=person, do_not_share=True, finalised=True
+    )
     assert first.frozen_explanation_id == second.frozen_explanation_id
     assert other.frozen_explanation_id != first.frozen_explanation_id
     assert Explanation.objects.count() == 2
@@ -43,7 +52,9 @@ def test_the_same_answers_share_one_explanation(practitioner: User, person: Pers
 
 
 def test_an_explanation_is_never_changed(practitioner: User, person: Person) -> None:
-    frozen = complete("share", practitioner, person).frozen_explanation
+    frozen = DecisionFactory.create(
+        started_by=practitioner, subject=person, share=True, finalised=True
+    ).frozen_explanation
     assert frozen is not None
     frozen.content = {"outcome": "do_not_share"}
     with pytest.raises(FinalisedRecordError):
@@ -58,7 +69,9 @@ def test_an_explanation_is_never_changed(practitioner: User, person: Person) -> 
 def test_verify_catches_an_explanation_edited_behind_the_app(
     practitioner: User, person: Person
 ) -> None:
-    frozen = complete("share", practitioner, person).frozen_explanation
+    frozen = DecisionFactory.create(
+        started_by=practitioner, subject=person, share=True, finalised=True
+    ).frozen_explanation
     assert frozen is not None
     immutability.remove(connection, ["explanation"])
     with connection.cursor() as cursor:
@@ -91,7 +104,9 @@ def test_a_decision_recorded_before_the_move_still_verifies_and_edits_still_show
         return _legacy_digest(obj) if isinstance(obj, Decision) else real(obj, db)
 
     monkeypatch.setattr(ledger_actions, "record_digest", as_before)
-    decision = complete("share", practitioner, person)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, share=True, finalised=True
+    )
     monkeypatch.undo()
     call_command("ledger", "verify", stdout=StringIO())
 

@@ -14,8 +14,8 @@ from safeshare.decisions import actions
 from safeshare.decisions.actions import DecisionIncomplete, InvalidWithdrawal
 from safeshare.decisions.models import Decision, FinalisedRecordError
 from safeshare.subjects.models import Person
-from tests.decisions.builders import complete, draft_for
 from tests.factories import PersonFactory, UserFactory
+from tests.factories.decisions import DecisionFactory
 from tests.rules import assert_refused
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def ig_lead(organisation: Organisation) -> User:
 
 @pytest.fixture
 def draft(practitioner: User, person: Person) -> Decision:
-    return draft_for("share", practitioner, person)
+    return DecisionFactory.create(started_by=practitioner, subject=person, share=True)
 
 
 def test_only_a_practitioner_or_manager_starts_a_decision(ig_lead: User, person: Person) -> None:
@@ -72,7 +72,9 @@ def test_an_ig_lead_cannot_edit_a_draft(ig_lead: User, draft: Decision) -> None:
 
 
 def test_a_finalised_decision_cannot_be_edited(practitioner: User, person: Person) -> None:
-    decision = complete("share", practitioner, person)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, share=True, finalised=True
+    )
     assert_refused(
         lambda: actions.update_section(
             actor=practitioner, decision=decision, section="advice", values={"advice": "x"}
@@ -94,7 +96,9 @@ def test_only_the_person_who_started_a_draft_discards_it(
 
 
 def test_a_finalised_decision_cannot_be_discarded(practitioner: User, person: Person) -> None:
-    decision = complete("share", practitioner, person)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, share=True, finalised=True
+    )
     assert_refused(
         lambda: actions.discard_draft(actor=practitioner, decision=decision),
         FinalisedRecordError,
@@ -127,14 +131,18 @@ def test_an_incomplete_record_is_not_finalised(practitioner: User, person: Perso
 def test_another_organisation_cannot_amend(
     outsider: User, practitioner: User, person: Person
 ) -> None:
-    decision = complete("share", practitioner, person)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, share=True, finalised=True
+    )
     assert_refused(
         lambda: actions.amend_decision(actor=outsider, decision=decision), PermissionDenied
     )
 
 
 def test_an_ig_lead_cannot_amend(ig_lead: User, practitioner: User, person: Person) -> None:
-    decision = complete("share", practitioner, person)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, share=True, finalised=True
+    )
     assert_refused(
         lambda: actions.amend_decision(actor=ig_lead, decision=decision), PermissionDenied
     )
@@ -145,7 +153,9 @@ def test_a_draft_is_not_amended(practitioner: User, draft: Decision) -> None:
 
 
 def test_only_a_decision_not_to_share_is_reconsidered(practitioner: User, person: Person) -> None:
-    shared = complete("share", practitioner, person)
+    shared = DecisionFactory.create(
+        started_by=practitioner, subject=person, share=True, finalised=True
+    )
     assert_refused(
         lambda: actions.reconsider_decision(
             actor=practitioner, decision=shared, new_information="New"
@@ -157,7 +167,9 @@ def test_only_a_decision_not_to_share_is_reconsidered(practitioner: User, person
 def test_another_organisation_cannot_reconsider(
     outsider: User, practitioner: User, person: Person
 ) -> None:
-    refusal = complete("do_not_share", practitioner, person)
+    refusal = DecisionFactory.create(
+        started_by=practitioner, subject=person, do_not_share=True, finalised=True
+    )
     assert_refused(
         lambda: actions.reconsider_decision(actor=outsider, decision=refusal, new_information="x"),
         PermissionDenied,
@@ -178,31 +190,41 @@ def _withdraw(actor: User, decision: Decision) -> object:
 def test_another_organisation_cannot_record_a_consent_withdrawal(
     outsider: User, practitioner: User, person: Person
 ) -> None:
-    decision = complete("share_with_consent", practitioner, person)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, share_with_consent=True, finalised=True
+    )
     assert_refused(lambda: _withdraw(outsider, decision), PermissionDenied)
 
 
 def test_an_auditor_cannot_record_a_consent_withdrawal(
     organisation: Organisation, practitioner: User, person: Person
 ) -> None:
-    decision = complete("share_with_consent", practitioner, person)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, share_with_consent=True, finalised=True
+    )
     auditor = UserFactory.create(organisation=organisation, auditor=True)
     assert_refused(lambda: _withdraw(auditor, decision), PermissionDenied)
 
 
 def test_consent_is_withdrawn_only_where_it_was_given(practitioner: User, person: Person) -> None:
-    decision = complete("share_without_consent", practitioner, person)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, share_without_consent=True, finalised=True
+    )
     assert_refused(lambda: _withdraw(practitioner, decision), InvalidWithdrawal)
 
 
 def test_consent_is_withdrawn_once(practitioner: User, person: Person) -> None:
-    decision = complete("share_with_consent", practitioner, person)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, share_with_consent=True, finalised=True
+    )
     _withdraw(practitioner, decision)
     assert_refused(lambda: _withdraw(practitioner, decision), InvalidWithdrawal)
 
 
 def test_a_withdrawal_is_not_dated_in_the_future(practitioner: User, person: Person) -> None:
-    decision = complete("share_with_consent", practitioner, person)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, share_with_consent=True, finalised=True
+    )
     assert_refused(
         lambda: actions.record_consent_withdrawal(
             actor=practitioner,

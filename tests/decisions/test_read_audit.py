@@ -9,8 +9,8 @@ from django.urls import reverse
 from safeshare.accounts.models import User
 from safeshare.audit.models import AccessRecord
 from safeshare.subjects.models import Person
-from tests.decisions.builders import complete, draft_for
 from tests.factories import PersonFactory
+from tests.factories.decisions import DecisionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_each_draft_page_records_who_saw_whom(
     mother = PersonFactory.create(
         organisation=person.organisation, given_names="Kerry", family_name="Morgan"
     )
-    decision = draft_for("share", practitioner, person)
+    decision = DecisionFactory.create(started_by=practitioner, subject=person, share=True)
     decision.subjects.add(mother)
     client.force_login(practitioner)
     before = AccessRecord.objects.count()
@@ -49,7 +49,9 @@ def test_each_draft_page_records_who_saw_whom(
 def test_each_record_page_records_who_saw_whom(
     client: Client, practitioner: User, person: Person, name: str
 ) -> None:
-    decision = complete("share_with_consent", practitioner, person)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, share_with_consent=True, finalised=True
+    )
     client.force_login(practitioner)
     client.get(reverse(f"decisions:{name}", args=[decision.pk]))
     assert AccessRecord.objects.filter(person=person, what=f"decisions.decision.{name}").exists()
@@ -58,7 +60,9 @@ def test_each_record_page_records_who_saw_whom(
 def test_the_list_of_decisions_records_each_person_listed(
     client: Client, practitioner: User, person: Person
 ) -> None:
-    complete("do_not_share", practitioner, person)
+    DecisionFactory.create(
+        started_by=practitioner, subject=person, do_not_share=True, finalised=True
+    )
     client.force_login(practitioner)
     client.get(reverse("decisions:index"))
     assert AccessRecord.objects.filter(person=person, what="decisions.decision.index").count() == 1

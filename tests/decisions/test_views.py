@@ -8,7 +8,7 @@ from safeshare.accounts.models import User
 from safeshare.decisions.models import Decision, DecisionStatus, InformationItem
 from safeshare.subjects.models import Person
 from safeshare.vocabulary.models import Purpose
-from tests.decisions.builders import complete, draft_for
+from tests.factories.decisions import DecisionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -194,7 +194,9 @@ def test_check_lists_what_is_missing_and_records_when_complete(
     page = client.get(reverse("decisions:check", args=[incomplete.pk])).content.decode()
     assert "Before you can record this decision" in page
     assert "Answer the guided questions" in page
-    decision = draft_for("share_without_consent", practitioner, person)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, share_without_consent=True
+    )
     url = reverse("decisions:check", args=[decision.pk])
     page = client.get(url).content.decode()
     assert "Check your answers before recording the decision" in page
@@ -212,7 +214,7 @@ def test_a_decision_maker_from_elsewhere_is_refused(
     client: Client, practitioner: User, outsider: User, person: Person
 ) -> None:
     client.force_login(practitioner)
-    decision = draft_for("share", practitioner, person)
+    decision = DecisionFactory.create(started_by=practitioner, subject=person, share=True)
     page = client.post(
         reverse("decisions:check", args=[decision.pk]), {"decided_by": str(outsider.pk)}
     ).content.decode()
@@ -225,7 +227,9 @@ def test_a_finalised_decision_cannot_be_reopened_in_any_page(
     client: Client, practitioner: User, person: Person
 ) -> None:
     client.force_login(practitioner)
-    decision = complete("share_urgently", practitioner, person)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, share_urgently=True, finalised=True
+    )
     show = reverse("decisions:show", args=[decision.pk])
     for url in [
         reverse("decisions:question", args=[decision.pk, "immediate_risk"]),
@@ -247,7 +251,9 @@ def test_print_view_is_marked_official_sensitive(
     client: Client, practitioner: User, person: Person
 ) -> None:
     client.force_login(practitioner)
-    decision = complete("share_with_consent", practitioner, person)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, share_with_consent=True, finalised=True
+    )
     page = client.get(reverse("decisions:print", args=[decision.pk])).content.decode()
     assert page.count("OFFICIAL-SENSITIVE") >= 2
     assert "Kerry Morgan, mother" in page
@@ -258,7 +264,9 @@ def test_correcting_a_decision_keeps_both(
     client: Client, practitioner: User, person: Person
 ) -> None:
     client.force_login(practitioner)
-    original = complete("share_with_consent", practitioner, person)
+    original = DecisionFactory.create(
+        started_by=practitioner, subject=person, share_with_consent=True, finalised=True
+    )
     response = client.post(reverse("decisions:amend", args=[original.pk]))
     draft = Decision.objects.get(supersedes=original)
     assert response["Location"] == reverse("decisions:section", args=[draft.pk, "amendment"])
@@ -277,7 +285,9 @@ def test_reconsidering_a_refusal_starts_a_linked_decision(
     client: Client, practitioner: User, person: Person
 ) -> None:
     client.force_login(practitioner)
-    refusal = complete("do_not_share", practitioner, person, kind="request")
+    refusal = DecisionFactory.create(
+        started_by=practitioner, subject=person, do_not_share=True, requested=True, finalised=True
+    )
     url = reverse("decisions:reconsider", args=[refusal.pk])
     assert "Enter the new information" in client.post(url, {"new_information": ""}).content.decode()
     response = client.post(url, {"new_information": "A section 47 enquiry has now been opened."})
@@ -289,7 +299,9 @@ def test_only_a_refusal_offers_reconsideration(
     client: Client, practitioner: User, person: Person
 ) -> None:
     client.force_login(practitioner)
-    shared = complete("share", practitioner, person)
+    shared = DecisionFactory.create(
+        started_by=practitioner, subject=person, share=True, finalised=True
+    )
     assert client.get(reverse("decisions:reconsider", args=[shared.pk])).status_code == 404
 
 
@@ -297,8 +309,12 @@ def test_the_chronology_shows_what_was_shared_with_whom_and_filters(
     client: Client, practitioner: User, person: Person
 ) -> None:
     client.force_login(practitioner)
-    complete("share_with_consent", practitioner, person)
-    complete("do_not_share", practitioner, person)
+    DecisionFactory.create(
+        started_by=practitioner, subject=person, share_with_consent=True, finalised=True
+    )
+    DecisionFactory.create(
+        started_by=practitioner, subject=person, do_not_share=True, finalised=True
+    )
     url = reverse("subjects:show", args=[person.pk])
     page = client.get(url).content.decode()
     assert "Shared 1 item with Tom Barker, Social worker" in page
@@ -316,7 +332,7 @@ def test_a_draft_is_discarded_only_by_who_started_it(
 ) -> None:
     from tests.factories import UserFactory
 
-    decision = draft_for("share", practitioner, person)
+    decision = DecisionFactory.create(started_by=practitioner, subject=person, share=True)
     colleague = UserFactory.create(organisation=practitioner.organisation)
     client.force_login(colleague)
     assert client.post(reverse("decisions:discard", args=[decision.pk])).status_code == 403
@@ -335,7 +351,9 @@ def test_the_record_shows_its_ledger_receipt_and_the_ledger_verifies(
     from safeshare.ledger.models import Entry
 
     client.force_login(practitioner)
-    decision = complete("share_with_consent", practitioner, person)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, share_with_consent=True, finalised=True
+    )
     entry = Entry.objects.get(event_type="decisions.decision.finalised")
     page = client.get(reverse("decisions:show", args=[decision.pk])).content.decode()
     assert "Ledger receipt" in page

@@ -13,8 +13,9 @@ from django.utils import timezone
 from safeshare.accounts.models import OrganisationKind
 from safeshare.disclosures import actions
 from tests.access import Rule, World
-from tests.decisions.builders import complete
 from tests.factories import OrganisationFactory, UserFactory
+from tests.factories.decisions import DecisionFactory
+from tests.factories.disclosures import DisclosureFactory
 
 # Sending is recording a decision: not for an IG lead (docs/permissions.md).
 CANNOT_RECORD = {"ig_lead": 403}
@@ -22,7 +23,9 @@ CANNOT_RECORD = {"ig_lead": 403}
 
 def extra(world: World) -> dict[str, Any]:
     practitioner = world.decision.started_by
-    decision = complete("share", practitioner, world.person)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=world.person, share=True, finalised=True
+    )
     recipient = UserFactory.create(
         organisation=OrganisationFactory.create(
             name="Northshire Children's Social Care",
@@ -30,14 +33,7 @@ def extra(world: World) -> dict[str, Any]:
         ),
         username="matrix-recipient",
     )
-    disclosure = actions.send_disclosure(
-        actor=practitioner,
-        decision=decision,
-        recipient=recipient,
-        items=list(decision.items.all()),
-        message="",
-        expires_on=timezone.localdate() + datetime.timedelta(days=30),
-    )
+    disclosure = DisclosureFactory.create(decision=decision, recipient=recipient, message="")
 
     def revoke() -> None:
         actions.revoke(actor=practitioner, disclosure=disclosure, reason="Sent in error")

@@ -21,8 +21,8 @@ from safeshare.disclosures import actions
 from safeshare.disclosures.guards import NAMES
 from safeshare.disclosures.models import Disclosure
 from safeshare.subjects.models import IdentifierKind, Person
-from tests.decisions.builders import complete
 from tests.factories import IdentifierFactory, OrganisationFactory, UserFactory
+from tests.factories.decisions import DecisionFactory
 
 
 @pytest.fixture
@@ -58,7 +58,9 @@ def decision(practitioner: User, person: Person) -> Decision:
     person.date_of_birth = datetime.date(2016, 5, 4)
     person.save()
     IdentifierFactory.create(person=person, kind=IdentifierKind.NHS_NUMBER, value="9990000026")
-    return complete("share", practitioner, person)
+    return DecisionFactory.create(
+        started_by=practitioner, subject=person, share=True, finalised=True
+    )
 
 
 @pytest.fixture

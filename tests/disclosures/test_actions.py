@@ -18,8 +18,8 @@ from safeshare.disclosures.actions import DisclosureError
 from safeshare.disclosures.models import Disclosure, Receipt, Revocation, Status
 from safeshare.ledger.models import Entry
 from safeshare.subjects.models import Person
-from tests.decisions.builders import complete
 from tests.factories import UserFactory
+from tests.factories.decisions import DecisionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +95,12 @@ class TestSending:
         outcome: str,
     ) -> None:
         with pytest.raises(PermissionDenied):
-            send(decision=complete(outcome, practitioner, person), items=[])
+            send(
+                decision=DecisionFactory.create(
+                    started_by=practitioner, subject=person, leads_to=outcome, finalised=True
+                ),
+                items=[],
+            )
         assert not Disclosure.objects.exists()
 
     def test_a_draft_cannot_be_sent(
@@ -158,7 +163,9 @@ class TestSending:
         person: Person,
         decision: Decision,
     ) -> None:
-        other = complete("share", practitioner, person)
+        other = DecisionFactory.create(
+            started_by=practitioner, subject=person, share=True, finalised=True
+        )
         with pytest.raises(DisclosureError):
             send(items=list(other.items.all()))
         with pytest.raises(DisclosureError):

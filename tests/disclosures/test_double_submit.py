@@ -18,7 +18,7 @@ from safeshare.decisions.models import Decision
 from safeshare.disclosures import actions
 from safeshare.disclosures.models import Disclosure
 from safeshare.ledger.models import Entry
-from tests.decisions.builders import sharing_sections
+from tests.factories.decisions import sharing_sections
 
 pytestmark = pytest.mark.django_db
 

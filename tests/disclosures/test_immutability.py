@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from safeshare.accounts.models import Organisation, User
 from safeshare.decisions.models import Decision
-from safeshare.disclosures import actions
 from safeshare.disclosures.models import (
     DisclosedItem,
     Disclosure,
@@ -22,16 +21,21 @@ from safeshare.disclosures.models import (
     Revocation,
 )
 from safeshare.subjects.models import Person
-from tests.decisions.builders import complete
+from tests.factories.decisions import DecisionFactory
+from tests.factories.disclosures import DisclosureFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("guards")]
 
 
 @pytest.fixture
-def rows(disclosure: Disclosure, recipient: User, practitioner: User) -> dict[str, Any]:
-    actions.record_opened(actor=recipient, disclosure=disclosure)
-    actions.acknowledge(actor=recipient, disclosure=disclosure)
-    actions.revoke(actor=practitioner, disclosure=disclosure, reason="Sent in error")
+def rows(decision: Decision, recipient: User) -> dict[str, Any]:
+    disclosure = DisclosureFactory.create(
+        decision=decision,
+        recipient=recipient,
+        acknowledged=True,
+        revoked=True,
+        revoke_reason="Sent in error",
+    )
     return {
         "disclosure": Disclosure.objects.get(pk=disclosure.pk),
         "item": DisclosedItem.objects.get(disclosure=disclosure),
@@ -89,7 +93,9 @@ def test_no_item_is_added_to_a_sent_disclosure(
 ) -> None:
     # Another item of the same decision is not there to add (a finalised decision's items
     # are fixed too); try one of another decision, and the same item again.
-    other = complete("share", practitioner, person).items.get()
+    other = DecisionFactory.create(
+        started_by=practitioner, subject=person, share=True, finalised=True
+    ).items.get()
     with pytest.raises(IntegrityError), transaction.atomic():
         DisclosedItem.objects.create(disclosure=disclosure, item=other, position=2)
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -101,8 +107,12 @@ def test_no_more_items_than_were_counted_even_in_the_sending_transaction(
     practitioner: User, person: Person, recipient: User, recipient_organisation: Organisation
 ) -> None:
     """The database itself holds a disclosure to its item count, and to its decision's items."""
-    decision = complete("share", practitioner, person)
-    other = complete("share", practitioner, person).items.get()
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, share=True, finalised=True
+    )
+    other = DecisionFactory.create(
+        started_by=practitioner, subject=person, share=True, finalised=True
+    ).items.get()
     with pytest.raises(IntegrityError), transaction.atomic():
         disclosure = Disclosure.objects.create(
             reference="DIS-TEST0001",

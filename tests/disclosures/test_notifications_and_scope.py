@@ -12,9 +12,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from safeshare.accounts.models import Organisation, Role, User
+from safeshare.decisions.models import Decision
 from safeshare.disclosures import actions, queries
 from safeshare.disclosures.models import Disclosure
 from tests.factories import UserFactory
+from tests.factories.disclosures import DisclosureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,12 +114,13 @@ class TestScope:
     def test_revoked_and_expired_stay_listed_but_cannot_be_opened(
         self,
         send: Callable[..., Disclosure],
+        decision: Decision,
         recipient: User,
-        practitioner: User,
         advance_clock: Callable[[int], None],
     ) -> None:
-        revoked = send()
-        actions.revoke(actor=practitioner, disclosure=revoked, reason="Sent in error")
+        revoked = DisclosureFactory.create(
+            decision=decision, recipient=recipient, revoked=True, revoke_reason="Sent in error"
+        )
         expiring = send(expires_on=timezone.localdate())
         assert queries.unopened_count(recipient) == 1
         advance_clock(1)

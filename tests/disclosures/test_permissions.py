@@ -16,8 +16,8 @@ from safeshare.disclosures import actions
 from safeshare.disclosures.actions import AlreadyAcknowledged, DisclosureError
 from safeshare.disclosures.models import Disclosure
 from safeshare.subjects.models import Person
-from tests.decisions.builders import complete, draft_for
 from tests.factories import UserFactory
+from tests.factories.decisions import DecisionFactory
 from tests.rules import assert_refused
 
 pytestmark = pytest.mark.django_db
@@ -39,9 +39,11 @@ def test_an_ig_lead_does_not_send(
 def test_nothing_is_sent_from_a_draft_or_a_refusal(
     send: Callable[..., Disclosure], practitioner: User, person: Person
 ) -> None:
-    draft = draft_for("share", practitioner, person)
+    draft = DecisionFactory.create(started_by=practitioner, subject=person, share=True)
     assert_refused(lambda: send(decision=draft, items=list(draft.items.all())), PermissionDenied)
-    refusal = complete("do_not_share", practitioner, person)
+    refusal = DecisionFactory.create(
+        started_by=practitioner, subject=person, do_not_share=True, finalised=True
+    )
     assert_refused(lambda: send(decision=refusal, items=[]), PermissionDenied)
 
 
@@ -79,7 +81,9 @@ def test_the_recipient_is_an_active_case_role_elsewhere(
 def test_only_this_decisions_items_are_sent(
     send: Callable[..., Disclosure], practitioner: User, person: Person
 ) -> None:
-    other = complete("share", practitioner, person)
+    other = DecisionFactory.create(
+        started_by=practitioner, subject=person, share=True, finalised=True
+    )
     assert_refused(lambda: send(items=list(other.items.all())), DisclosureError)
 
 

@@ -15,12 +15,12 @@ from django.utils import timezone
 from safeshare.accounts.models import Organisation, User
 from safeshare.audit.models import AccessRecord
 from safeshare.decisions.models import Decision
-from safeshare.disclosures import actions
 from safeshare.disclosures.models import Disclosure, Receipt, Revocation
 from safeshare.ledger.models import Entry
 from safeshare.subjects.models import Person
-from tests.decisions.builders import complete
 from tests.factories import OrganisationFactory, UserFactory
+from tests.factories.decisions import DecisionFactory
+from tests.factories.disclosures import DisclosureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +153,9 @@ class TestSending:
     def test_a_decision_not_to_share_has_no_disclosures_section(
         self, client: Client, practitioner: User, person: Person
     ) -> None:
-        refusal = complete("do_not_share", practitioner, person)
+        refusal = DecisionFactory.create(
+            started_by=practitioner, subject=person, do_not_share=True, finalised=True
+        )
         client.force_login(practitioner)
         page = _text(client.get(reverse("decisions:show", args=[refusal.pk])))
         assert "Disclosures through safeshare" not in page
@@ -202,7 +204,9 @@ class TestTampering:
         decision: Decision,
         recipient: User,
     ) -> None:
-        other = complete("share", practitioner, person).items.get()
+        other = DecisionFactory.create(
+            started_by=practitioner, subject=person, share=True, finalised=True
+        ).items.get()
         client.force_login(practitioner)
         url = _compose_url(decision, recipient.organisation)
         response = self._post(
@@ -428,9 +432,9 @@ class TestReceiving:
         send: Callable[..., Disclosure],
     ) -> None:
         from safeshare.decisions import actions as decision_actions
-        from tests.decisions.builders import draft_for
+        from tests.factories.decisions import DecisionFactory
 
-        draft = draft_for("share", practitioner, person)
+        draft = DecisionFactory.create(started_by=practitioner, subject=person, share=True)
         decision_actions.save_item(
             actor=practitioner,
             decision=draft,
@@ -464,10 +468,11 @@ class TestReceiving:
         )
 
     def test_the_sender_sees_the_receipts(
-        self, client: Client, recipient: User, practitioner: User, disclosure: Disclosure
+        self, client: Client, recipient: User, practitioner: User, decision: Decision
     ) -> None:
-        actions.record_opened(actor=recipient, disclosure=disclosure)
-        actions.acknowledge(actor=recipient, disclosure=disclosure)
+        disclosure = DisclosureFactory.create(
+            decision=decision, recipient=recipient, acknowledged=True
+        )
         client.force_login(practitioner)
         page = _text(client.get(reverse("decisions:show", args=[disclosure.decision_id])))
         assert ">Not yet</dd>" not in page and "Acknowledged" in page

@@ -24,8 +24,8 @@ from safeshare.ledger.models import Entry
 from safeshare.policies import actions, selection
 from safeshare.policies.models import ActivationError, PolicyActivation
 from safeshare.subjects.models import Person
-from tests.decisions.builders import complete
 from tests.factories import UserFactory
+from tests.factories.decisions import DecisionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -134,8 +134,12 @@ class TestWhichPolicyNewDecisionsFollow:
     def test_amending_and_reconsidering_also_need_the_policy(
         self, admin: User, practitioner: User, person: Person, partnership_dir: Path
     ) -> None:
-        shared = complete("share_with_consent", practitioner, person)
-        refused = complete("do_not_share", practitioner, person)
+        shared = DecisionFactory.create(
+            started_by=practitioner, subject=person, share_with_consent=True, finalised=True
+        )
+        refused = DecisionFactory.create(
+            started_by=practitioner, subject=person, do_not_share=True, finalised=True
+        )
         activate(admin, "example-partnership", "2")
         (partnership_dir / "example-partnership.yaml").unlink()
         with pytest.raises(flow.PolicyUnavailable):

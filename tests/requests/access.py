@@ -2,13 +2,13 @@ from typing import Any
 
 from django.urls import reverse
 
-from safeshare.decisions import actions as decision_actions
 from safeshare.disclosures import actions as disclosure_actions
 from safeshare.requests import actions
 from safeshare.vocabulary.models import Purpose
 from tests.access import Rule, World
 from tests.factories import OrganisationFactory, UserFactory
-from tests.requests.builders import ITEM_TEXT, in_system_draft, send
+from tests.factories.decisions import ITEM_TEXT, DecisionFactory
+from tests.factories.disclosures import DisclosureFactory
 
 # Handling a request is recording a decision: not for an IG lead (docs/permissions.md).
 CANNOT_RECORD = {"ig_lead": 403}
@@ -57,9 +57,12 @@ def _answered_in_system(world: World) -> dict[str, Any]:
             "statutory_basis_detail": "",
         },
     )
-    draft = in_system_draft(practitioner, world.person, asked, recipient)
-    decision = decision_actions.finalise_decision(actor=practitioner, decision=draft)
-    disclosure = send(practitioner, decision, recipient)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=world.person, request=asked, in_system=True, finalised=True
+    )
+    disclosure = DisclosureFactory.create(
+        decision=decision, recipient=recipient, message="", expires_in_days=7
+    )
     revoke_first = world.extra["revoke_disclosure"]
 
     def revoke_both() -> None:

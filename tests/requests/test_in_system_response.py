@@ -15,14 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeshare.accounts.models import Organisation, User
-from safeshare.decisions import actions as decision_actions
 from safeshare.decisions.models import Decision
-from safeshare.disclosures import actions as disclosure_actions
 from safeshare.requests import actions
 from safeshare.requests.models import InformationRequest
 from safeshare.subjects.models import Person
 from tests.factories import OrganisationFactory, UserFactory
-from tests.requests.builders import ITEM_TEXT, in_system_draft, send
+from tests.factories.decisions import ITEM_TEXT, DecisionFactory
+from tests.factories.disclosures import DisclosureFactory
 from tests.requests.test_requests import details
 
 pytestmark = pytest.mark.django_db
@@ -52,8 +51,8 @@ def asked(officer: User, organisation: Organisation) -> InformationRequest:
 def answered(
     practitioner: User, person: Person, asked: InformationRequest, officer: User
 ) -> Decision:
-    return decision_actions.finalise_decision(
-        actor=practitioner, decision=in_system_draft(practitioner, person, asked, officer)
+    return DecisionFactory.create(
+        started_by=practitioner, subject=person, request=asked, in_system=True, finalised=True
     )
 
 
@@ -88,7 +87,9 @@ def test_only_the_named_recipient_gets_the_link_and_nobody_the_text(
     asked: InformationRequest,
     answered: Decision,
 ) -> None:
-    disclosure = send(practitioner, answered, officer)
+    disclosure = DisclosureFactory.create(
+        decision=answered, recipient=officer, message="", expires_in_days=7
+    )
     link = reverse("disclosures:show", args=[disclosure.pk])
     for user, sees_link in [(officer, True), (officers_colleague, False), (practitioner, False)]:
         content = page(client, user, asked)
@@ -109,13 +110,21 @@ def test_after_revocation_or_expiry_the_recipient_has_no_link(
     asked: InformationRequest,
     answered: Decision,
 ) -> None:
-    disclosure = send(practitioner, answered, officer)
+    disclosure = DisclosureFactory.create(
+        decision=answered,
+        recipient=officer,
+        message="",
+        expires_in_days=7,
+        revoked=True,
+        revoke_reason="Sent in error",
+    )
     link = reverse("disclosures:show", args=[disclosure.pk])
-    disclosure_actions.revoke(actor=practitioner, disclosure=disclosure, reason="Sent in error")
     content = page(client, officer, asked)
     assert "Revoked" in content and link not in content and ITEM_TEXT not in content
 
-    again = send(practitioner, answered, officer)
+    again = DisclosureFactory.create(
+        decision=answered, recipient=officer, message="", expires_in_days=7
+    )
     # Expiry is a time compared with now, not an event.
     later = timezone.now() + datetime.timedelta(days=9)
     with pytest.MonkeyPatch.context() as patch:
@@ -137,7 +146,7 @@ def test_the_requesting_side_sees_only_what_was_sent_to_its_own_organisation(
         first_name="Sunita",
         last_name="Rao",
     )
-    send(practitioner, answered, elsewhere)
+    DisclosureFactory.create(decision=answered, recipient=elsewhere, message="", expires_in_days=7)
     assert "Sunita Rao" not in page(client, officer, asked)
     assert "Sunita Rao" in page(client, practitioner, asked)
 
@@ -149,7 +158,9 @@ def test_finalising_an_in_system_response_goes_on_to_send_it_to_the_requester(
     person: Person,
     asked: InformationRequest,
 ) -> None:
-    draft = in_system_draft(practitioner, person, asked, officer)
+    draft = DecisionFactory.create(
+        started_by=practitioner, subject=person, request=asked, in_system=True
+    )
     client.force_login(practitioner)
     response = client.post(
         reverse("decisions:check", args=[draft.pk]), {"decided_by": str(practitioner.pk)}
@@ -177,8 +188,9 @@ def test_the_request_page_costs_the_same_whatever_was_sent(
 
     def queries_after_sending(count: int) -> int:
         for _ in range(count):
-            disclosure = send(practitioner, answered, officer)
-            disclosure_actions.record_opened(actor=officer, disclosure=disclosure)
+            DisclosureFactory.create(
+                decision=answered, recipient=officer, message="", expires_in_days=7, opened=True
+            )
         client.get(url)  # warm the session and the policy caches
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200

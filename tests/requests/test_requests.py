@@ -17,8 +17,8 @@ from safeshare.requests import actions
 from safeshare.requests.models import InformationRequest, Response, Status
 from safeshare.subjects.models import Person
 from safeshare.vocabulary.models import Purpose
-from tests.decisions.builders import ANSWERS, sharing_sections
 from tests.factories import OrganisationFactory, UserFactory
+from tests.factories.decisions import ANSWERS, sharing_sections
 
 pytestmark = pytest.mark.django_db
 
