@@ -1,4 +1,3 @@
-# mypy: disallow-untyped-calls=False
 # (factory_boy's declarations are untyped, as for tests.factories in pyproject.toml.)
 """Decisions and consent withdrawals, made only through the actions: a finalised decision
 has its explanation, its digests and its ledger entries as a practitioner's would.

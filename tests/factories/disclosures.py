@@ -1,4 +1,3 @@
-# mypy: disallow-untyped-calls=False
 # (factory_boy's declarations are untyped, as for tests.factories in pyproject.toml.)
 """Disclosures sent through the action, and what happened to them since through the
 actions too (read receipt, acknowledgement, revocation): the rows and ledger entries are

@@ -1,4 +1,3 @@
-# mypy: disallow-untyped-calls=False
 # (factory_boy's declarations are untyped, as for tests.factories in pyproject.toml.)
 """Information requests, raised through the action and, with a trait, answered by a
 finalised decision (through the actions too, so the request's status, its ledger entries
