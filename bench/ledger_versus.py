@@ -163,14 +163,20 @@ def _leaf_hash(data: bytes) -> bytes:
 
 def drafts(variants: int, per_variant: int, actor: Any, people: list[Any]) -> list[list[Any]]:
     """`variants` lists of `per_variant` complete drafts each, built alike and in turn
-    through the actions (tests/decisions/builders.py), every outcome in the same order."""
-    from tests.decisions.builders import ANSWERS, draft_for
+    through the actions (tests/factories/decisions.py), every outcome in the same order."""
+    from tests.factories.decisions import ANSWERS, DecisionFactory
 
     outcomes = sorted(ANSWERS)
     built: list[list[Any]] = [[] for _ in range(variants)]
     for i in range(per_variant):
         for kept in built:
-            kept.append(draft_for(outcomes[i % len(outcomes)], actor, people[i % len(people)]))
+            kept.append(
+                DecisionFactory.create(
+                    started_by=actor,
+                    subject=people[i % len(people)],
+                    leads_to=outcomes[i % len(outcomes)],
+                )
+            )
     return built
 
 

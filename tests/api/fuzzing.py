@@ -41,7 +41,7 @@ def seed() -> str:
     from safeshare.subjects.models import Person
     from safeshare.vocabulary.purposes import seed_purposes
     from tests.api.conftest import request_details
-    from tests.decisions.builders import complete
+    from tests.factories.decisions import DecisionFactory
 
     seed_purposes()
     call_command("demo", "--if-empty", stdout=StringIO())
@@ -49,7 +49,7 @@ def seed() -> str:
     assert lead.organisation is not None
     gp = User.objects.get(username="gp.gp")
     ava = Person.objects.get(organisation=gp.organisation, given_names="Ava", family_name="Bennett")
-    shared = complete("share", gp, ava)
+    shared = DecisionFactory.create(started_by=gp, subject=ava, leads_to="share", finalised=True)
     send_disclosure(
         actor=gp,
         decision=shared,

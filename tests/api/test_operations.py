@@ -21,8 +21,8 @@ from safeshare.requests.models import InformationRequest
 from safeshare.subjects.models import Person
 from safeshare.vocabulary.models import Purpose
 from tests.api.conftest import Call, raise_body, request_details
-from tests.decisions.builders import complete, draft_for
 from tests.factories import IdentifierFactory, OrganisationFactory, PersonFactory, UserFactory
+from tests.factories.decisions import DecisionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -173,9 +173,13 @@ def test_a_person_is_shown_to_their_organisation_only(
 def test_a_persons_chronology_lists_finalised_decisions_only(
     practitioner: User, person: Person, outsider: User, api_call: Call
 ) -> None:
-    shared = complete("share", practitioner, person)
-    refused = complete("do_not_share", practitioner, person)
-    draft_for("seek_advice", practitioner, person)
+    shared = DecisionFactory.create(
+        started_by=practitioner, subject=person, leads_to="share", finalised=True
+    )
+    refused = DecisionFactory.create(
+        started_by=practitioner, subject=person, leads_to="do_not_share", finalised=True
+    )
+    DecisionFactory.create(started_by=practitioner, subject=person, leads_to="seek_advice")
     url = reverse("api:person_decisions", args=[person.pk])
     response = api_call(practitioner, "get", url)
     assert response.status_code == 200
@@ -208,7 +212,9 @@ def test_a_finalised_decision_with_policy_bases_items_and_ledger_receipt(
     mother = PersonFactory.create(
         organisation=person.organisation, given_names="Kerry", family_name="Morgan"
     )
-    draft = draft_for("share_without_consent", practitioner, person)
+    draft = DecisionFactory.create(
+        started_by=practitioner, subject=person, leads_to="share_without_consent"
+    )
     decision_actions.set_subjects(actor=practitioner, decision=draft, people=[person, mother])
     decision = decision_actions.finalise_decision(actor=practitioner, decision=draft)
     response = api_call(practitioner, "get", reverse("api:decision", args=[decision.pk]))
@@ -245,7 +251,7 @@ def test_a_finalised_decision_with_policy_bases_items_and_ledger_receipt(
 def test_a_draft_decision_is_shown_to_its_organisation(
     practitioner: User, person: Person, api_call: Call
 ) -> None:
-    draft = draft_for("share", practitioner, person)
+    draft = DecisionFactory.create(started_by=practitioner, subject=person, leads_to="share")
     colleague = UserFactory.create(organisation=practitioner.organisation, manager=True)
     response = api_call(colleague, "get", reverse("api:decision", args=[draft.pk]))
     assert response.status_code == 200
@@ -264,7 +270,9 @@ def test_a_decision_is_404_to_other_organisations_and_roles_without_case_records
     administrator: User,
     api_call: Call,
 ) -> None:
-    decision = complete("share", practitioner, person)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, leads_to="share", finalised=True
+    )
     for user in (outsider, auditor, administrator):
         response = api_call(user, "get", reverse("api:decision", args=[decision.pk]))
         assert response.status_code == 404
@@ -481,7 +489,9 @@ def test_bearer_calls_need_no_csrf_token(practitioner: User, outsider: User) -> 
 def test_the_ledger_checkpoint_is_a_signed_note(
     practitioner: User, auditor: User, person: Person, api_call: Call
 ) -> None:
-    complete("share", practitioner, person)
+    DecisionFactory.create(
+        started_by=practitioner, subject=person, leads_to="share", finalised=True
+    )
     for user in (practitioner, auditor):
         response = api_call(user, "get", reverse("api:ledger_checkpoint"))
         assert response.status_code == 200

@@ -14,8 +14,8 @@ from safeshare.core.pagination import PAGE_SIZE
 from safeshare.decisions.models import Decision
 from safeshare.subjects.models import Person
 from tests.api.conftest import Call
-from tests.decisions.builders import complete
 from tests.factories import OrganisationFactory, UserFactory
+from tests.factories.decisions import DecisionFactory
 from tests.test_query_counts import _copies_sent, _requests_from, clone_decisions
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,9 @@ def walk(api_call: Call, user: User, url: str) -> list[list[str]]:
 def test_a_chronology_in_pages_newest_first(
     api_call: Call, practitioner: User, person: Person
 ) -> None:
-    shared = complete("share", practitioner, person)
+    shared = DecisionFactory.create(
+        started_by=practitioner, subject=person, leads_to="share", finalised=True
+    )
     clone_decisions(shared, PAGE_SIZE + 9, person)
     pages = walk(api_call, practitioner, f"/api/v1/people/{person.pk}/decisions")
     assert [len(p) for p in pages] == [PAGE_SIZE, 10]
@@ -60,7 +62,9 @@ def test_a_chronology_in_pages_newest_first(
 
 
 def test_one_page_has_no_link(api_call: Call, practitioner: User, person: Person) -> None:
-    complete("share", practitioner, person)
+    DecisionFactory.create(
+        started_by=practitioner, subject=person, leads_to="share", finalised=True
+    )
     answer = api_call(practitioner, "get", f"/api/v1/people/{person.pk}/decisions")
     assert answer.status_code == 200 and len(answer.json()) == 1
     assert "Link" not in answer.headers
@@ -81,7 +85,9 @@ def test_the_request_queue_keeps_its_filters_from_page_to_page(
 
 def test_shared_with_you_in_pages(api_call: Call, practitioner: User, person: Person) -> None:
     recipient = UserFactory.create(organisation=OrganisationFactory.create(name="Northshire CSC"))
-    shared = complete("share", practitioner, person)
+    shared = DecisionFactory.create(
+        started_by=practitioner, subject=person, leads_to="share", finalised=True
+    )
     _copies_sent(practitioner, shared, recipient)(PAGE_SIZE + 1)
     pages = walk(api_call, recipient, "/api/v1/disclosures/received")
     assert [len(p) for p in pages] == [PAGE_SIZE, 1]
@@ -91,7 +97,9 @@ def test_shared_with_you_in_pages(api_call: Call, practitioner: User, person: Pe
 def test_a_cursor_the_list_did_not_give_out_names_no_page(
     api_call: Call, practitioner: User, person: Person, cursor: str
 ) -> None:
-    complete("share", practitioner, person)
+    DecisionFactory.create(
+        started_by=practitioner, subject=person, leads_to="share", finalised=True
+    )
     answer = api_call(practitioner, "get", f"/api/v1/people/{person.pk}/decisions?after={cursor}")
     assert answer.status_code == 404
     assert "no such page" in answer.json()["detail"]
