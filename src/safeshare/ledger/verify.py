@@ -415,14 +415,16 @@ def _stream_tree(report: Report, size: int, targets: dict[int, list[_Target]], c
             time = _time(time)
         if len(uuids) > 4096:
             uuids = {None: None}
+        # The stored value is the key: `uuids[value] = value = ...` stores it before the
+        # name is rebound (the other way round keys the text form, and nothing is found).
         if actor in uuids:
             actor = uuids[actor]
         else:
-            actor = uuids[actor] = _uuid(actor)
+            uuids[actor] = actor = _uuid(actor)
         if organisation in uuids:
             organisation = uuids[organisation]
         else:
-            organisation = uuids[organisation] = _uuid(organisation)
+            uuids[organisation] = organisation = _uuid(organisation)
         data = (
             fast(sequence, time, event_type, actor, organisation, otype, oid, digest, payload)
             if type(payload) is str
