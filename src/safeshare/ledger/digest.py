@@ -20,15 +20,17 @@ from __future__ import annotations
 import base64
 import datetime
 import decimal
+import functools
 import hashlib
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import JSONField
 
 from safeshare.ledger.bundle import canonical_json, format_time
 
@@ -131,25 +133,48 @@ class _Plan:
         included = set(_concrete(model))
         self.columns: list[tuple[str, Any, tuple[Any, ...], bool]] = []
         for field in meta.concrete_fields:
-            expression = field.get_col(meta.db_table)
-            converters = tuple(db.ops.get_db_converters(expression)) + tuple(
-                field.get_db_converters(db)
-            )
+            expression, converters = _converters(field, meta.db_table, db)
             self.columns.append((field.attname, expression, converters, field.attname in included))
-        # Each column's reader: stored value -> canonical value, in one call.
+        # Each column's reader: stored value -> canonical value, in one call; and the same
+        # for a whole column of stored values at once (what a batch of rows is read with).
         self.readers = [
             _reader(expression, converters, db, self.raw)
+            for _, expression, converters, _ in self.columns
+        ]
+        self.column_readers = [
+            _column_reader(expression, converters, db, self.raw)
             for _, expression, converters, _ in self.columns
         ]
         self.kept = [i for i, column in enumerate(self.columns) if column[3]]
         self.names = [self.columns[i][0] for i in self.kept]
         self.pk_position = [field.attname for field in meta.concrete_fields].index(pk_field.attname)
-        self.many_to_many: list[tuple[str, Any, str, str]] = []
+        # Each many-to-many field: its name, the SELECT of its links (source, target) for
+        # some sources, how a source key is prepared for it, and the two columns' readers.
+        self.many_to_many: list[tuple[str, str, Any, Any, Any]] = []
         for m2m in _many_to_many(model):
             through: Any = m2m.remote_field.through
-            source = through._meta.get_field(m2m.m2m_field_name()).attname
-            target = through._meta.get_field(m2m.m2m_reverse_field_name()).attname
-            self.many_to_many.append((m2m.name, through, source, target))
+            through_meta = through._meta
+            source = through_meta.get_field(m2m.m2m_field_name())
+            target = through_meta.get_field(m2m.m2m_reverse_field_name())
+            assert isinstance(source, models.Field) and isinstance(target, models.Field)
+            sql = (
+                f"SELECT {quote(str(source.column))}, {quote(str(target.column))} "  # noqa: S608
+                f"FROM {quote(through_meta.db_table)} WHERE {quote(str(source.column))} IN "
+            )
+            link_readers = [
+                _column_reader(*_converters(field, through_meta.db_table, db), db, self.raw)
+                for field in (source, target)
+            ]
+            self.many_to_many.append((m2m.name, sql, source.get_db_prep_value, *link_readers))
+
+
+def _converters(
+    field: models.Field[Any, Any], table: str, db: BaseDatabaseWrapper
+) -> tuple[Any, tuple[Any, ...]]:
+    """A column's expression and the ORM's converters for it, as values() applies them."""
+    expression = field.get_col(table)
+    converters = tuple(db.ops.get_db_converters(expression)) + tuple(field.get_db_converters(db))
+    return expression, converters
 
 
 _plans: dict[tuple[type[models.Model], str], _Plan] = {}
@@ -179,6 +204,16 @@ _HEX32 = re.compile(r"[0-9a-f]{32}")
 _UTC_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # bundle.format_time's, of a time already in UTC
 
 
+def _utc_text(value: datetime.datetime) -> str:
+    """A naive UTC datetime as format_time writes it: isoformat, several times faster
+    than strftime, then the fraction it leaves out when it is zero. Before the year 1000
+    strftime does not pad the year as isoformat does, so it is used as it is."""
+    if value.year < 1000:
+        return value.strftime(_UTC_FORMAT)
+    text = value.isoformat()
+    return f"{text}Z" if len(text) == 26 else f"{text}.000000Z"
+
+
 def _hyphenated(value: str) -> str:
     return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
 
@@ -205,7 +240,7 @@ def _sqlite_shortcuts(db: BaseDatabaseWrapper) -> dict[Any, tuple[Any, Any]]:
         # format_time would format it unchanged.
         shortcuts[ops.convert_datetimefield_value] = (
             lambda v: type(v) is datetime.datetime and v.tzinfo is None,
-            lambda v: v.strftime(_UTC_FORMAT),
+            _utc_text,
         )
     return shortcuts
 
@@ -237,33 +272,167 @@ def _reader(
     return read
 
 
+_PLAIN_OR_NONE = frozenset({str, int, bool, float, type(None)})
+_BOOL_OR_NONE = frozenset({bool, type(None)})
+_DATE_OR_NONE = frozenset({datetime.date, type(None)})
+_TEXT = frozenset({str})
+_HEX32_LINES = re.compile(r"[0-9a-f]{32}(?:\n[0-9a-f]{32})*")
+
+
+def _column_reader(
+    expression: Any, converters: tuple[Any, ...], db: BaseDatabaseWrapper, sqlite: bool
+) -> Any:
+    """A column's reader for a whole column of stored values (a sequence) at once: the
+    canonical values `_reader`'s reader gives one by one, with the checks made once for
+    the column where they can be. Anything unexpected in a column sends the whole column
+    through `_reader`."""
+    read = _reader(expression, converters, db, sqlite)
+
+    def each(column: Sequence[Any]) -> Sequence[Any]:
+        return [read(value) for value in column]
+
+    if not converters:
+        # canonical_value keeps a plain value as it is.
+        def plain(column: Sequence[Any]) -> Sequence[Any]:
+            return column if _PLAIN_OR_NONE.issuperset(map(type, column)) else each(column)
+
+        return plain
+    if _plain_json(expression, converters):
+        # Stored text: what the field's converter makes of it (json.loads, or the text
+        # itself when it is not JSON) is canonical already.
+        (load,) = converters
+
+        def documents(column: Sequence[Any]) -> Sequence[Any]:
+            return [
+                load(value, expression, db) if type(value) is str else read(value)
+                for value in column
+            ]
+
+        return documents
+    if not sqlite or len(converters) != 1:
+        return each
+    convert = getattr(converters[0], "__func__", None)
+    shortcuts = _sqlite_shortcuts(db)
+    if convert not in shortcuts:
+        return each
+    # Imported here for the reason _sqlite_shortcuts gives.
+    from django.db.backends.sqlite3.operations import DatabaseOperations as ops
+
+    if convert is ops.convert_uuidfield_value:
+        return functools.partial(_uuid_column, each)
+    if convert is ops.convert_booleanfield_value:
+        # SQLite's own converter has made them booleans; the ORM's keeps them.
+        def booleans(column: Sequence[Any]) -> Sequence[Any]:
+            return column if _BOOL_OR_NONE.issuperset(map(type, column)) else each(column)
+
+        return booleans
+    if convert is ops.convert_datefield_value:
+
+        def dates(column: Sequence[Any]) -> Sequence[Any]:
+            if not _DATE_OR_NONE.issuperset(map(type, column)):
+                return each(column)
+            return [None if value is None else value.isoformat() for value in column]
+
+        return dates
+    if convert is ops.convert_datetimefield_value:
+        # As the shortcut: a naive datetime is UTC on this connection.
+        naive = datetime.datetime
+
+        def datetimes(column: Sequence[Any]) -> Sequence[Any]:
+            return [
+                _utc_text(value) if type(value) is naive and value.tzinfo is None else read(value)
+                for value in column
+            ]
+
+        return datetimes
+    return each
+
+
+def _plain_json(expression: Any, converters: tuple[Any, ...]) -> bool:
+    """Whether the column is a JSONField's read with the standard decoder only."""
+    if len(converters) != 1 or not isinstance(getattr(expression, "target", None), JSONField):
+        return False
+    field = expression.target
+    converter = converters[0]
+    return (
+        field.decoder is None
+        and getattr(converter, "__func__", None) is JSONField.from_db_value
+        and getattr(converter, "__self__", None) is field
+    )
+
+
+def _uuid_column(
+    each: Callable[[Sequence[Any]], Sequence[Any]], column: Sequence[Any]
+) -> Sequence[Any]:
+    """UUIDs as SQLite keeps them (32 lower-case hex digits), hyphenated: one match over
+    the whole column checks every value's form."""
+    present = [value for value in column if value is not None] if None in column else column
+    if not _TEXT.issuperset(map(type, present)):
+        return each(column)
+    text = "\n".join(present)
+    # The length makes every value exactly one match of 32 digits (none holds a newline).
+    if len(text) != 33 * len(present) - 1 or not _HEX32_LINES.fullmatch(text):
+        return each(column) if present else column
+    hyphenated = [f"{v[:8]}-{v[8:12]}-{v[12:16]}-{v[16:20]}-{v[20:]}" for v in present]
+    if present is column:
+        return hyphenated
+    found = iter(hyphenated)
+    return [None if value is None else next(found) for value in column]
+
+
+def _fetch(plan: _Plan, db: BaseDatabaseWrapper, sql: str, keys: list[Any], prep: Any) -> Any:
+    """The rows of `sql` (ending in IN) for these keys, in plain SQL."""
+    sql = sql + "(" + ", ".join([plan.mark] * len(keys)) + ")"
+    params = [prep(key, db) for key in keys]
+    if plan.raw:
+        if db.connection is None:
+            db.ensure_connection()
+        with db.wrap_database_errors:
+            return db.connection.execute(sql, params).fetchall()
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _read_rows(plan: _Plan, pks: list[Any], db: BaseDatabaseWrapper) -> dict[str, dict[str, Any]]:
     """The stored rows as the digest sees them, keyed by `object_id(pk)`: each value
     converted exactly as the ORM converts values() results, then made canonical.
 
     Plain SQL because an append pays for this query in its own transaction, and building
-    it through the ORM cost more than the commit (docs/performance.md).
+    it through the ORM cost more than the commit (docs/performance.md). Read a column at a
+    time: verification reads millions of rows this way.
     """
-    sql = plan.sql + "(" + ", ".join([plan.mark] * len(pks)) + ")"
-    prep = plan.pk_field.get_db_prep_value
-    params = [prep(pk, db) for pk in pks]
-    if plan.raw:
-        if db.connection is None:
-            db.ensure_connection()
-        with db.wrap_database_errors:
-            raws = db.connection.execute(sql, params).fetchall()
-    else:
-        with db.cursor() as cursor:
-            cursor.execute(sql, params)
-            raws = cursor.fetchall()
-    rows: dict[str, dict[str, Any]] = {}
-    readers = plan.readers
+    raws = _fetch(plan, db, plan.sql, pks, plan.pk_field.get_db_prep_value)
+    if not raws:
+        return {}
+    columns = [
+        read(column)
+        for read, column in zip(plan.column_readers, zip(*raws, strict=True), strict=True)
+    ]
+    keys = map(str, columns[plan.pk_position])
     names = plan.names
-    position = plan.pk_position
-    for raw in raws:
-        values = [read(value) for read, value in zip(readers, raw, strict=True)]
-        rows[str(values[position])] = dict(zip(names, (values[i] for i in plan.kept), strict=True))
-    return rows
+    kept = zip(*[columns[i] for i in plan.kept], strict=True)
+    return {
+        key: dict(zip(names, values, strict=True)) for key, values in zip(keys, kept, strict=True)
+    }
+
+
+def _read_links(
+    plan: _Plan, pks: list[Any], db: BaseDatabaseWrapper
+) -> list[tuple[str, dict[str, list[Any]]]]:
+    """Each many-to-many field's canonical targets, by `object_id` of their source."""
+    links: list[tuple[str, dict[str, list[Any]]]] = []
+    for name, sql, prep, read_source, read_target in plan.many_to_many:
+        by_source: dict[str, list[Any]] = defaultdict(list)
+        raws = _fetch(plan, db, sql, pks, prep)
+        if raws:
+            sources, targets = zip(*raws, strict=True)
+            for source, target in zip(
+                map(str, read_source(sources)), read_target(targets), strict=True
+            ):
+                by_source[source].append(target)
+        links.append((name, by_source))
+    return links
 
 
 def record_digests(
@@ -295,22 +464,13 @@ def record_contents(
     db = db or connections[DEFAULT_DB_ALIAS]
     plan = _plan(model, db)
     rows = _read_rows(plan, pk_list, db)
-    links: list[tuple[str, dict[str, list[Any]]]] = []
-    for name, through, source, target in plan.many_to_many:
-        by_source: dict[str, list[Any]] = defaultdict(list)
-        query = through._base_manager.filter(**{f"{source}__in": pk_list}).order_by()
-        for src, dst in query.values_list(source, target):
-            by_source[object_id(src)].append(dst)
-        links.append((name, by_source))
+    links = _read_links(plan, pk_list, db)
     label = plan.label
     return {
         key: {
             "model": label,
             "fields": fields,
-            "many_to_many": {
-                name: sorted(canonical_value(v) for v in by_source.get(key, []))
-                for name, by_source in links
-            },
+            "many_to_many": {name: sorted(by_source.get(key, ())) for name, by_source in links},
         }
         for key, fields in rows.items()
     }

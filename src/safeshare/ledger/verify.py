@@ -30,14 +30,16 @@ import base64
 import datetime
 import hashlib
 import json
+import multiprocessing
+import multiprocessing.util
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import connection, models
-from django.db.models import CharField, Exists, F, Func, OuterRef
+from django.db import connection, connections, models
+from django.db.models import CharField, Exists, F, Func, OuterRef, Q
 
 from safeshare.ledger import coverage, merkle
 from safeshare.ledger.bundle import fast_leaf_bytes, leaf_bytes
@@ -413,14 +415,16 @@ def _stream_tree(report: Report, size: int, targets: dict[int, list[_Target]], c
             time = _time(time)
         if len(uuids) > 4096:
             uuids = {None: None}
+        # The stored value is the key: `uuids[value] = value = ...` stores it before the
+        # name is rebound (the other way round keys the text form, and nothing is found).
         if actor in uuids:
             actor = uuids[actor]
         else:
-            actor = uuids[actor] = _uuid(actor)
+            uuids[actor] = actor = _uuid(actor)
         if organisation in uuids:
             organisation = uuids[organisation]
         else:
-            organisation = uuids[organisation] = _uuid(organisation)
+            uuids[organisation] = organisation = _uuid(organisation)
         data = (
             fast(sequence, time, event_type, actor, organisation, otype, oid, digest, payload)
             if type(payload) is str
@@ -483,59 +487,94 @@ def _extent() -> int:
 _LATEST_SQL = """
 SELECT e.object_id, e.sequence, e.record_digest FROM {entry} e
 JOIN (SELECT object_id, MAX(sequence) AS latest FROM {entry}
-      WHERE object_type = %s AND object_id > %s AND sequence < %s
+      WHERE object_type = %s AND object_id > %s AND object_id >= %s AND sequence < %s{upto}
       GROUP BY object_id ORDER BY object_id LIMIT %s) m ON e.sequence = m.latest
 ORDER BY e.object_id
 """
 
+# Where the records of one type are cut into independent parts for the workers: object
+# ids as text, so UUIDs (random hex) fall evenly; any other text still falls in one part.
+_SPLITS = tuple("123456789abcdef")
 
-def _check_records(report: Report, size: int, batch: int) -> None:
-    entry_table = connection.ops.quote_name(Entry._meta.db_table)
-    sql = _LATEST_SQL.format(entry=entry_table)
+
+def _record_types(report: Report, size: int) -> list[tuple[str, type[models.Model]]]:
+    """The types entries below `size` are about, in order, each with its model; a type
+    that names no model is reported here."""
     types = (
         Entry.objects.filter(sequence__lt=size)
         .order_by("object_type")
         .values_list("object_type", flat=True)
         .distinct()
     )
-    suspects: list[tuple[str, str, int, str]] = []
+    found: list[tuple[str, type[models.Model]]] = []
     for object_type in list(types):
         try:
-            model: type[models.Model] = apps.get_model(object_type)
+            found.append((object_type, apps.get_model(object_type)))
         except (LookupError, ValueError):
             report.add(0, f"records of type {object_type} cannot be checked: unknown type")
-            continue
-        pk_field = model._meta.pk
-        assert pk_field is not None
-        after = ""
-        while True:
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [object_type, after, size, batch])
-                rows = cursor.fetchall()
-            if not rows:
-                break
-            pks = []
-            for oid, _, _ in rows:
-                try:
-                    pks.append(pk_field.to_python(oid))
-                except ValidationError:
-                    continue
-            current = record_digests(model, pks)
-            differ = [oid for oid, _, digest in rows if oid in current and current[oid] != digest]
-            # A record written before its model's storage changed (a column moved to a
-            # content-addressed row, say) was digested in the form it had then: the model
-            # rebuilds that form from what it stores now, and only a record matching
-            # neither was edited (docs/adr/0010-content-addressed-explanations.md).
-            legacy = getattr(model, "ledger_legacy_digests", None)
-            earlier: dict[str, set[str]] = legacy(differ) if legacy and differ else {}
-            for oid, sequence, digest in rows:
-                now = current.get(oid)
-                report.records_checked += 1
-                if now is None:
-                    suspects.append((object_type, oid, sequence, "missing"))
-                elif now != digest and digest not in earlier.get(oid, ()):
-                    suspects.append((object_type, oid, sequence, "edited"))
-            after = rows[-1][0]
+    return found
+
+
+def _check_records(report: Report, size: int, batch: int) -> None:
+    suspects: list[tuple[str, str, int, str]] = []
+    for object_type, model in _record_types(report, size):
+        _check_type(report, size, batch, object_type, model, "", None, suspects)
+    _report_suspects(report, size, suspects)
+
+
+def _check_type(
+    report: Report,
+    size: int,
+    batch: int,
+    object_type: str,
+    model: type[models.Model],
+    start: str,
+    upto: str | None,
+    suspects: list[tuple[str, str, int, str]],
+) -> None:
+    """The records of one type whose object ids (as text) are at least `start` and below
+    `upto` (None: no bound): each against its latest entry below `size`; what does not
+    match goes to `suspects`."""
+    entry_table = connection.ops.quote_name(Entry._meta.db_table)
+    sql = _LATEST_SQL.format(entry=entry_table, upto="" if upto is None else " AND object_id < %s")
+    pk_field = model._meta.pk
+    assert pk_field is not None
+    after = ""
+    while True:
+        params: list[Any] = [object_type, after, start, size]
+        if upto is not None:
+            params.append(upto)
+        params.append(batch)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if not rows:
+            break
+        pks = []
+        for oid, _, _ in rows:
+            try:
+                pks.append(pk_field.to_python(oid))
+            except ValidationError:
+                continue
+        current = record_digests(model, pks)
+        differ = [oid for oid, _, digest in rows if oid in current and current[oid] != digest]
+        # A record written before its model's storage changed (a column moved to a
+        # content-addressed row, say) was digested in the form it had then: the model
+        # rebuilds that form from what it stores now, and only a record matching
+        # neither was edited (docs/adr/0010-content-addressed-explanations.md).
+        legacy = getattr(model, "ledger_legacy_digests", None)
+        earlier: dict[str, set[str]] = legacy(differ) if legacy and differ else {}
+        for oid, sequence, digest in rows:
+            now = current.get(oid)
+            report.records_checked += 1
+            if now is None:
+                suspects.append((object_type, oid, sequence, "missing"))
+            elif now != digest and digest not in earlier.get(oid, ()):
+                suspects.append((object_type, oid, sequence, "edited"))
+        after = rows[-1][0]
+
+
+def _report_suspects(report: Report, size: int, suspects: list[tuple[str, str, int, str]]) -> None:
     for object_type, oid, sequence, what in suspects:
         # Changed legitimately since verification started: its own later entry says so.
         if Entry.objects.filter(
@@ -584,52 +623,63 @@ def _is_uuid(model: type[models.Model]) -> bool:
 
 def _check_coverage(report: Report, size: int, batch: int) -> None:
     """Every record that must have an entry (ledger/coverage.py) has one below `size`, or
-    one beyond it (written since verification started): keyset pages of primary keys,
-    each with an EXISTS seek on the entries' object index, then one IN query for the few
-    without."""
+    one beyond it (written since verification started)."""
     for rule, model, rows in coverage.required():
-        key = _ObjectId(F("pk"), is_uuid=_is_uuid(model))
-        has_entry = Exists(
+        _check_rule(report, size, batch, rule, model, rows)
+
+
+def _check_rule(
+    report: Report,
+    size: int,
+    batch: int,
+    rule: coverage.Rule,
+    model: type[models.Model],
+    rows: Q,
+) -> None:
+    """One rule's records: keyset pages of primary keys, each with an EXISTS seek on the
+    entries' object index, then one IN query for the few without."""
+    key = _ObjectId(F("pk"), is_uuid=_is_uuid(model))
+    has_entry = Exists(
+        Entry.objects.filter(
+            object_type=rule.label,
+            object_id=_ObjectId(OuterRef("pk"), is_uuid=_is_uuid(model)),
+            sequence__lt=size,
+        )
+    )
+    pages = (
+        model._base_manager.filter(rows)
+        .order_by("pk")
+        .annotate(ledger_object_id=key, ledger_has_entry=has_entry)
+        .values_list("ledger_object_id", "ledger_has_entry")
+    )
+    pk_field = model._meta.pk
+    assert pk_field is not None
+    without: list[str] = []
+    after: Any = None
+    while True:
+        page = pages if after is None else pages.filter(pk__gt=after)
+        # The key as text, not the primary key itself: no UUID made for every row.
+        found = list(page[:batch])
+        report.covered_checked += len(found)
+        without.extend(oid for oid, has in found if not has)
+        if len(found) < batch:
+            break
+        after = pk_field.to_python(found[-1][0])
+    for start in range(0, len(without), batch):
+        chunk = without[start : start + batch]
+        # Made since verification started: its entry is beyond the tree checked here.
+        later = set(
             Entry.objects.filter(
-                object_type=rule.label,
-                object_id=_ObjectId(OuterRef("pk"), is_uuid=_is_uuid(model)),
-                sequence__lt=size,
-            )
+                object_type=rule.label, object_id__in=chunk, sequence__gte=size
+            ).values_list("object_id", flat=True)
         )
-        pages = (
-            model._base_manager.filter(rows)
-            .order_by("pk")
-            .annotate(ledger_object_id=key, ledger_has_entry=has_entry)
-            .values_list("ledger_object_id", "ledger_has_entry")
-        )
-        pk_field = model._meta.pk
-        assert pk_field is not None
-        without: list[str] = []
-        after: Any = None
-        while True:
-            page = pages if after is None else pages.filter(pk__gt=after)
-            # The key as text, not the primary key itself: no UUID made for every row.
-            found = list(page[:batch])
-            report.covered_checked += len(found)
-            without.extend(oid for oid, has in found if not has)
-            if len(found) < batch:
-                break
-            after = pk_field.to_python(found[-1][0])
-        for start in range(0, len(without), batch):
-            chunk = without[start : start + batch]
-            # Made since verification started: its entry is beyond the tree checked here.
-            later = set(
-                Entry.objects.filter(
-                    object_type=rule.label, object_id__in=chunk, sequence__gte=size
-                ).values_list("object_id", flat=True)
-            )
-            for oid in chunk:
-                if oid not in later:
-                    report.add(
-                        size,
-                        f"record {rule.label} {oid}: no ledger entry: entries removed or "
-                        "written behind the app",
-                    )
+        for oid in chunk:
+            if oid not in later:
+                report.add(
+                    size,
+                    f"record {rule.label} {oid}: no ledger entry: entries removed or "
+                    "written behind the app",
+                )
 
 
 def verify_ledger(
@@ -639,10 +689,16 @@ def verify_ledger(
     chunk_size: int = 20_000,
     record_batch: int = 2_000,
     coverage_batch: int = 10_000,
+    jobs: int = 1,
 ) -> Report:
     """Check everything. `against` is the text of a file held outside the database: one
     signed checkpoint, or a checkpoint log of many; `verifier` the ledger's key, or its
-    keys old and new after a rotation (a note must verify with one of them)."""
+    keys old and new after a rotation (a note must verify with one of them).
+
+    `jobs` > 1 runs the passes in that many worker processes, each on a connection of its
+    own, with the same report (problems in the same order) as one process gives. A caller
+    inside a transaction, or on an in-memory database, is verified in its own process: a
+    worker's connection would not see what that transaction wrote."""
     report = Report()
     size = _extent()
     report.size = size
@@ -653,11 +709,113 @@ def verify_ledger(
     else:
         verifiers = list(verifier)
     targets = _targets(report, size, against, verifiers)
+    if jobs > 1 and _can_fork():
+        batches = _Batches(chunk_size, record_batch, coverage_batch)
+        _in_workers(report, size, targets, batches, jobs)
+        return report
     _stream_tree(report, size, targets, chunk_size)
     _check_records(report, size, record_batch)
     _check_coverage(report, size, coverage_batch)
     _check_addresses(report, size, record_batch)
     return report
+
+
+@dataclass(frozen=True)
+class _Batches:
+    chunk: int
+    records: int
+    coverage: int
+
+
+def _can_fork() -> bool:
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    for alias in connections:
+        db: Any = connections[alias]
+        if db.in_atomic_block:
+            return False
+        if db.vendor == "sqlite" and db.is_in_memory_db():
+            return False
+    return True
+
+
+def _in_workers(
+    report: Report,
+    size: int,
+    targets: dict[int, list[_Target]],
+    batches: _Batches,
+    jobs: int,
+) -> None:
+    """The passes split into independent tasks run by `jobs` forked processes; the parts'
+    problems joined in the order one process would have found them."""
+    planned = len(report.problems)
+    types = _record_types(report, size)
+    unknown = Report(problems=report.problems[planned:])
+    del report.problems[planned:]
+    rules = len(list(coverage.required()))
+    bounds = ("", *_SPLITS, None)
+    tasks: list[Any] = [("tree", size, targets)]
+    # The largest first, so no worker is left with a long task at the end.
+    tasks += [("coverage", size, index) for index in range(rules)]
+    tasks += [
+        ("records", size, object_type, bounds[i], bounds[i + 1])
+        for object_type, _ in types
+        for i in range(len(bounds) - 1)
+    ]
+    tasks.append(("addresses", size, 0))
+    # Each worker opens its own connection: none may share the parent's.
+    connections.close_all()
+    pool = multiprocessing.get_context("fork").Pool(
+        min(jobs, len(tasks)), initializer=_worker_started, initargs=(batches,)
+    )
+    try:
+        parts: list[Report] = pool.map(_run_task, tasks, chunksize=1)
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+    by_kind: dict[str, list[Report]] = {"records": []}
+    for task, part in zip(tasks, parts, strict=True):
+        by_kind.setdefault(task[0], []).append(part)
+    (tree,) = by_kind["tree"]
+    report.root = tree.root
+    # In the order one process finds them: the tree's, unknown types', the records',
+    # coverage's, then the content-addressed rows'.
+    for part in [tree, unknown, *by_kind["records"], *by_kind["coverage"], *by_kind["addresses"]]:
+        report.problems.extend(part.problems)
+        report.records_checked += part.records_checked
+        report.covered_checked += part.covered_checked
+
+
+_batches = _Batches(0, 0, 0)
+
+
+def _worker_started(batches: _Batches) -> None:
+    global _batches
+    _batches = batches
+    # A worker's connections are closed when it exits (the pool is closed, then joined).
+    multiprocessing.util.Finalize(None, connections.close_all, exitpriority=10)
+
+
+def _run_task(task: Any) -> Report:
+    part = Report()
+    kind, size = task[0], task[1]
+    if kind == "tree":
+        _stream_tree(part, size, task[2], _batches.chunk)
+    elif kind == "records":
+        object_type, start, upto = task[2], task[3], task[4]
+        suspects: list[tuple[str, str, int, str]] = []
+        model = apps.get_model(object_type)
+        _check_type(part, size, _batches.records, object_type, model, start, upto, suspects)
+        _report_suspects(part, size, suspects)
+    elif kind == "coverage":
+        rule, model, rows = list(coverage.required())[task[2]]
+        _check_rule(part, size, _batches.coverage, rule, model, rows)
+    else:
+        _check_addresses(part, size, _batches.records)
+    return part
 
 
 def _check_addresses(report: Report, size: int, batch: int) -> None:

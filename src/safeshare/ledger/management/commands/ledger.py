@@ -17,6 +17,13 @@ from safeshare.ledger.checkpoint import KeyFormatError, generate_signer_key
 from safeshare.ledger.models import SignedCheckpoint
 from safeshare.ledger.verify import VerifyError, verify_ledger
 
+# More workers than this gain little: the database is read by all of them at once.
+_MAX_JOBS = 4
+
+
+def _default_jobs() -> int:
+    return max(1, min(len(os.sched_getaffinity(0)), _MAX_JOBS))
+
 
 class Command(BaseCommand):
     help = "The tamper-evident ledger: make a key, sign and show checkpoints, verify, prove."
@@ -53,6 +60,14 @@ class Command(BaseCommand):
             action="append",
             help="verifier key, or a file holding one; repeat it for the old and new keys "
             "after a rotation",
+        )
+        verify.add_argument(
+            "--jobs",
+            type=int,
+            default=_default_jobs(),
+            metavar="N",
+            help="worker processes, each on a connection of its own (default: the "
+            f"processors this may run on, at most {_MAX_JOBS}; 1: all in this process)",
         )
         prove = sub.add_parser("prove", help="write the proof bundle of one entry")
         prove.add_argument("id", metavar="ID", help="entry UUID or sequence number")
@@ -125,7 +140,11 @@ class Command(BaseCommand):
                 raise CommandError(f"Cannot read {options['against']}: {exc.strerror}") from exc
         started = time.perf_counter()
         try:
-            report = verify_ledger(against=against, verifier=self._verifiers(options["key"]))
+            report = verify_ledger(
+                against=against,
+                verifier=self._verifiers(options["key"]),
+                jobs=max(1, options["jobs"]),
+            )
         except VerifyError as exc:
             raise CommandError(str(exc)) from exc
         seconds = time.perf_counter() - started
