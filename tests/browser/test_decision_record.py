@@ -88,6 +88,7 @@ def test_a_share_without_consent_with_a_fact_and_an_opinion(
     answer(page, "Does the information identify a person?", "Yes")
     answer(page, "Are you relying on consent to share?", "No, I am relying on another lawful basis")
     answer(page, "Is any of the information special category data?", "No")
+    answer(page, "Does any of the information relate to crimes or alleged crimes?", "No")
     answer(page, "Which lawful bases apply to sharing this information?", "Public task")
     expect(page.locator("#outcome")).to_have_text("Outcome: Share without consent")
     assert_accessible(page)

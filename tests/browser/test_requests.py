@@ -144,6 +144,7 @@ def test_a_request_is_declined_then_reconsidered_and_shared(
     answer(page, "Does the information identify a person?", "Yes")
     answer(page, "Are you relying on consent to share?", "No, I am relying on another lawful basis")
     answer(page, "Is any of the information special category data?", "No")
+    answer(page, "Does any of the information relate to crimes or alleged crimes?", "No")
     answer(page, "Which lawful bases apply to sharing this information?", "Public task")
     page.get_by_role("button", name="Continue to the rest of the record").click()
     page.get_by_role("link", name="Consent").click()

@@ -32,11 +32,27 @@ def test_every_entry_has_the_fields_the_brief_asks_for() -> None:
 def test_it_covers_the_reference_table() -> None:
     bases = catalogue().bases
     art6 = [b for b in bases.values() if b.family == "uk-gdpr-art6"]
-    assert len(art6) == 6
+    assert len(art6) == 7  # (a) to (f) and (ea), in force since 5 February 2026
     assert bases["art6-f-legitimate-interests"].public_authority_unavailable
+    ea = bases["art6-ea-recognised-legitimate-interests"]
+    assert ea.public_authority_unavailable and ea.without_consent
+    assert "Annex 1 paragraph 6" in ea.legal_reference
+    assert any("safeguarding a vulnerable individual" in c for c in ea.conditions)
+    vital = bases["art9-c-vital-interests"]
+    assert vital.requires_incapacity and "physically or legally incapable" in vital.explanation
+    assert "qualified duty" in bases["ca1989-s27"].explanation
     assert bases["art6-a-consent"].consent_based and not bases["art6-a-consent"].without_consent
     para18 = bases["dpa-sch1-para18"]
     assert len(para18.conditions) == 4
+    assert len(para18.adult_conditions) == 4
+    assert any("care and support" in c for c in para18.adult_conditions)
+    # DPA 2018 s10(5): a Schedule 1 condition for criminal offence data; Part 2 needs an
+    # appropriate policy document (Schedule 1 paragraph 5).
+    for pid in ("dpa-sch1-para6", "dpa-sch1-para10", "dpa-sch1-para11", "dpa-sch1-para18"):
+        assert bases[pid].criminal_offence_condition and bases[pid].appropriate_policy_document
+    assert not any(
+        b.criminal_offence_condition for b in bases.values() if b.family != "dpa-2018-sch1"
+    )
     assert para18.implies == "art9-g-substantial-public-interest"
     assert "dpa-sch1-para18" in bases["art9-g-substantial-public-interest"].requires_one_of
     assert not bases["ca2004-s16h"].verified  # REFERENCE.md marks it unverified

@@ -83,6 +83,19 @@ def test_it_reads_standard_input_and_picks_a_policy(capsys: pytest.CaptureFixtur
             "error: lawful_bases: expected a list of lawful basis ids, got 'art6-e-public-task'\n",
         ),
         ({"unsure": 1}, "error: unsure: expected true or false, got 1\n"),
+        (
+            {"public_authority": "no"},
+            "error: public_authority: expected true or false, got 'no'\n",
+        ),
+        ({"subject_is_adult": 18}, "error: subject_is_adult: expected true or false, got 18\n"),
+        (
+            {"criminal_offence_data": "yes"},
+            "error: criminal_offence_data: expected true or false, got 'yes'\n",
+        ),
+        (
+            {"public_authority": True, "is_public_authority": False},
+            "error: is_public_authority: unknown answer key 'is_public_authority'\n",
+        ),
         ([1, 2], "error: answers: expected a JSON object of answers\n"),
     ],
 )
@@ -91,6 +104,51 @@ def test_bad_input_exits_2_with_one_line_naming_the_key(
 ) -> None:
     code, out, err = run(capsys, ["evaluate", answers_file(tmp_path, answers)])
     assert (code, out, err) == (2, "", line)
+
+
+@pytest.mark.parametrize("policy", ["hmg-2018", "hmg-2024"])
+@pytest.mark.parametrize(
+    ("extra", "outcome"),
+    [
+        ({}, "do_not_share"),  # a public authority by default: no (ea)
+        ({"public_authority": True}, "do_not_share"),
+        ({"public_authority": False}, "share_without_consent"),
+        ({"public_authority": False, "criminal_offence_data": True}, "do_not_share"),
+        ({"public_authority": False, "subject_is_adult": True}, "share_without_consent"),
+        ({"public_authority": None, "subject_is_adult": None}, "do_not_share"),
+    ],
+)
+def test_the_new_answers_are_optional_booleans(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    policy: str,
+    extra: dict[str, Any],
+    outcome: str,
+) -> None:
+    answers = {
+        **SHARE_WITHOUT_CONSENT,
+        "special_category": False,
+        "lawful_bases": ["art6-ea-recognised-legitimate-interests"],
+        **extra,
+    }
+    code, out, err = run(capsys, ["evaluate", "--policy", policy, answers_file(tmp_path, answers)])
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data["outcome"] == outcome
+    if extra.get("subject_is_adult"):
+        assert data["tell_subject"]["text"].startswith("Tell the adult")
+
+
+def test_answers_written_before_the_new_questions_still_decide(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, ["evaluate", answers_file(tmp_path, SHARE_WITHOUT_CONSENT)])
+    data = json.loads(out)
+    assert (code, data["outcome"]) == (0, "share_without_consent")
+    assert "criminal_offence_data" not in [step["question"] for step in data["path"]]
+    partial = {k: v for k, v in SHARE_WITHOUT_CONSENT.items() if k != "lawful_bases"}
+    code, out, _ = run(capsys, ["evaluate", answers_file(tmp_path, partial)])
+    assert json.loads(out)["next_question"] == "criminal_offence_data"
 
 
 def test_an_unknown_policy_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

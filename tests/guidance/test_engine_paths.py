@@ -20,7 +20,10 @@ POLICY_IDS = ["hmg-2018", "hmg-2024"]
 
 CLEAR = {"immediate_risk": False, "legitimate_purpose": "yes", "identifiable": True}
 FULL = ["immediate_risk", "legitimate_purpose", "identifiable", "consent", "special_category"]
+# An answer set without criminal_offence_data (written before the question existed) skips
+# it: absent means false.
 BASES_PATH = [*FULL, "lawful_bases"]
+ASKED_PATH = [*FULL, "criminal_offence_data", "lawful_bases"]
 
 
 def bases(consent: str, special: bool, ids: list[str]) -> dict[str, Any]:
@@ -79,11 +82,25 @@ PATHS: list[tuple[str, dict[str, Any], str, list[str], str | None]] = [
         for c in ("refused", "withdrawn", "not_sought", "not_appropriate")
     ],
     (
-        "bases unanswered",
+        "criminal offence data unanswered",
         {**CLEAR, "consent": "refused", "special_category": False},
         "incomplete",
         FULL,
+        "criminal_offence_data",
+    ),
+    (
+        "bases unanswered",
+        {**CLEAR, "consent": "refused", "special_category": False, "criminal_offence_data": False},
+        "incomplete",
+        [*FULL, "criminal_offence_data"],
         "lawful_bases",
+    ),
+    (
+        "criminal offence data answered",
+        {**bases("refused", False, ["art6-e-public-task"]), "criminal_offence_data": False},
+        "share_without_consent",
+        ASKED_PATH,
+        None,
     ),
     (
         "public task",
@@ -133,8 +150,18 @@ PATHS: list[tuple[str, dict[str, Any], str, list[str], str | None]] = [
         None,
     ),
     (
-        "legitimate interests alone",
+        "legitimate interests alone, for a public authority (the default)",
         bases("not_appropriate", False, ["art6-f-legitimate-interests"]),
+        "do_not_share",
+        BASES_PATH,
+        None,
+    ),
+    (
+        "legitimate interests alone, not a public authority",
+        {
+            **bases("not_appropriate", False, ["art6-f-legitimate-interests"]),
+            "public_authority": False,
+        },
         "share_without_consent",
         BASES_PATH,
         None,
@@ -291,7 +318,7 @@ def test_2024_asks_whether_consent_is_relied_on() -> None:
 
 def test_2018_asks_the_briefings_questions_in_order() -> None:
     policy = load_policy("hmg-2018")
-    assert list(policy.questions) == BASES_PATH
+    assert list(policy.questions) == ASKED_PATH
     assert policy.questions["consent"].text.startswith("Is consent the most appropriate")
     assert policy.source_edition == "July 2018"
 
@@ -321,14 +348,14 @@ def test_it_lists_the_checked_lawful_bases(policy_id: str) -> None:
 
 
 @pytest.mark.parametrize("policy_id", POLICY_IDS)
-def test_legitimate_interests_alone_is_flagged(policy_id: str) -> None:
+def test_legitimate_interests_beside_public_task_stands_on_public_task(policy_id: str) -> None:
     policy = load_policy(policy_id)
-    alone = evaluate(policy, bases("refused", False, ["art6-f-legitimate-interests"]))
-    assert "legitimate_interests_public_authority" in codes(alone)
     both = evaluate(
         policy, bases("refused", False, ["art6-f-legitimate-interests", "art6-e-public-task"])
     )
-    assert "legitimate_interests_public_authority" not in codes(both)
+    assert both.outcome == "share_without_consent"
+    checks = {c.id: c.accepted for c in both.lawful_bases}
+    assert checks == {"art6-f-legitimate-interests": False, "art6-e-public-task": True}
 
 
 @pytest.mark.parametrize("policy_id", POLICY_IDS)

@@ -206,7 +206,43 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], object], str]] = [
     (
         "unknown lawful basis offered",
         lambda d: question(d, "lawful_bases").update(options=[{"value": "art99"}]),
-        "questions[5].options[0].value: unknown lawful basis 'art99'",
+        "questions[6].options[0].value: unknown lawful basis 'art99'",
+    ),
+    (
+        "an answer the service fills asked as a question",
+        lambda d: question(d, "identifiable").update(id="public_authority"),
+        "questions[2].id: 'public_authority' is an answer the service fills, not a question",
+    ),
+    (
+        "criminal offence data asked as a choice",
+        lambda d: question(d, "criminal_offence_data").update(kind="choice"),
+        "criminal_offence_data must be a yes_no question",
+    ),
+    (
+        "weighing the bases without asking about criminal offence data",
+        lambda d: question(d, "special_category")["options"][1].update(
+            then={"next": "lawful_bases"}
+        ),
+        "every route to lawful_bases must pass through criminal_offence_data",
+    ),
+    (
+        "criminal offence data leading to sharing",
+        lambda d: question(d, "criminal_offence_data")["options"][1].update(
+            then={"outcome": "share_without_consent"}
+        ),
+        "a question of your own can only lead to another question, do_not_share or seek_advice",
+    ),
+    (
+        "an adult reason without a reason",
+        lambda d: question(d, "identifiable")["options"][1]["then"].update(
+            reason=None, adult_reason="The information does not identify the adult."
+        ),
+        "adult_reason needs a reason beside it",
+    ),
+    (
+        "a condition on an impossible adult answer",
+        lambda d: d["warnings"][0].update(when={"answers": {"subject_is_adult": ["maybe"]}}),
+        "warnings[0].when.answers.subject_is_adult: 'maybe' is not an answer",
     ),
     (
         "an outcome without wording",

@@ -34,6 +34,10 @@ def answer_values(policy: Policy) -> dict[str, st.SearchStrategy[Any]]:
     out: dict[str, st.SearchStrategy[Any]] = {
         "unsure": st.booleans(),
         "unsure_at": st.sampled_from(sorted(policy.questions)),
+        # The answers the service fills, accepted by every policy.
+        "public_authority": st.booleans(),
+        "subject_is_adult": st.booleans(),
+        "criminal_offence_data": st.booleans(),
     }
     for qid, q in policy.questions.items():
         if q.kind == "yes_no":
@@ -116,6 +120,51 @@ def test_sharing_without_consent_always_has_an_article_6_basis(
     assert all(bases[c.id].without_consent for c in accepted)
 
 
+@SETTINGS
+@given(policy_and_answers())
+def test_a_public_authority_never_shares_on_recognised_or_legitimate_interests_alone(
+    case: tuple[Policy, dict[str, Any]],
+) -> None:
+    policy, answers = case
+    answers = {k: v for k, v in answers.items() if k != "public_authority"}
+    bases = catalogue().bases
+    for given_answers in (answers, {**answers, "public_authority": True}):
+        result = evaluate(policy, given_answers)
+        for check in result.lawful_bases:
+            if bases[check.id].public_authority_unavailable:
+                assert not check.accepted
+        if result.outcome == "share_without_consent":
+            art6 = [c for c in result.lawful_bases if c.accepted and c.family == "uk-gdpr-art6"]
+            assert art6 and not any(bases[c.id].public_authority_unavailable for c in art6)
+
+
+@SETTINGS
+@given(policy_and_answers(), st.sampled_from(["refused", "withdrawn"]))
+def test_vital_interests_for_special_category_data_never_follows_a_refusal(
+    case: tuple[Policy, dict[str, Any]], consent: str
+) -> None:
+    policy, answers = case
+    ids = [*(answers.get("lawful_bases") or []), "art9-c-vital-interests"]
+    result = evaluate(policy, {**answers, "consent": consent, "lawful_bases": ids})
+    for check in result.lawful_bases:
+        if check.id == "art9-c-vital-interests":
+            assert not check.accepted
+
+
+@SETTINGS
+@given(policy_and_answers())
+def test_criminal_offence_data_is_never_shared_without_a_schedule_1_condition(
+    case: tuple[Policy, dict[str, Any]],
+) -> None:
+    policy, answers = case
+    result = evaluate(policy, {**answers, "criminal_offence_data": True})
+    if result.outcome == "share_without_consent":
+        bases = catalogue().bases
+        assert any(
+            bases[c.id].criminal_offence_condition for c in result.lawful_bases if c.accepted
+        )
+
+
 JSONISH = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=8),
     lambda children: (
@@ -129,7 +178,19 @@ JSONISH = st.recursive(
 @given(
     st.sampled_from(POLICIES),
     st.dictionaries(
-        st.sampled_from(["immediate_risk", "consent", "lawful_bases", "unsure", "unsure_at", "x"]),
+        st.sampled_from(
+            [
+                "immediate_risk",
+                "consent",
+                "lawful_bases",
+                "unsure",
+                "unsure_at",
+                "public_authority",
+                "subject_is_adult",
+                "criminal_offence_data",
+                "x",
+            ]
+        ),
         JSONISH,
     ),
 )

@@ -37,7 +37,13 @@ MESSAGE_CODES = frozenset(
         "not_without_consent",
         "consent_refused",
         "needs_schedule_1",
-        "legitimate_interests_public_authority",
+        "public_authority_unavailable",
+        "public_authority_no_basis",
+        "capable_of_consent",
+        "accepted_for_adult",
+        "article10_missing",
+        "record_article10",
+        "record_appropriate_policy_document",
         "art6_missing",
         "art9_missing",
         "valid_without_consent",
@@ -78,9 +84,13 @@ class Basis:
     without_consent: bool
     consent_based: bool
     public_authority_unavailable: bool
+    requires_incapacity: bool
+    criminal_offence_condition: bool
+    appropriate_policy_document: bool
     requires_one_of: tuple[str, ...]
     implies: str | None
     conditions: tuple[str, ...]
+    adult_conditions: tuple[str, ...]
     legal_reference: str
     verified: bool
     citation: Citation
@@ -98,9 +108,13 @@ class Basis:
             "without_consent": self.without_consent,
             "consent_based": self.consent_based,
             "public_authority_unavailable": self.public_authority_unavailable,
+            "requires_incapacity": self.requires_incapacity,
+            "criminal_offence_condition": self.criminal_offence_condition,
+            "appropriate_policy_document": self.appropriate_policy_document,
             "requires_one_of": list(self.requires_one_of),
             "implies": self.implies,
             "conditions": list(self.conditions),
+            "adult_conditions": list(self.adult_conditions),
             "legal_reference": self.legal_reference,
             "verified": self.verified,
         }
@@ -158,9 +172,19 @@ def parse_catalogue(data: bytes, path: str = "") -> Catalogue:
                         message=f"{required!r} is not a dpa-2018-sch1 entry",
                     )
                 )
-        if basis.requires_one_of and basis.family != "uk-gdpr-art9":
+        if basis.requires_one_of and basis.family not in ("uk-gdpr-art9", "criminal-offence"):
             problems.append(
-                Problem(location=f"{where}.requires_one_of", message="only for uk-gdpr-art9")
+                Problem(
+                    location=f"{where}.requires_one_of",
+                    message="only for uk-gdpr-art9 and criminal-offence",
+                )
+            )
+        if basis.criminal_offence_condition and basis.family != "dpa-2018-sch1":
+            problems.append(
+                Problem(
+                    location=f"{where}.criminal_offence_condition",
+                    message="only for dpa-2018-sch1 (DPA 2018 section 10(5))",
+                )
             )
         if basis.implies is not None:
             target = by_id.get(basis.implies)
@@ -185,9 +209,13 @@ def parse_catalogue(data: bytes, path: str = "") -> Catalogue:
             without_consent=b.without_consent,
             consent_based=b.consent_based,
             public_authority_unavailable=b.public_authority_unavailable,
+            requires_incapacity=b.requires_incapacity,
+            criminal_offence_condition=b.criminal_offence_condition,
+            appropriate_policy_document=b.appropriate_policy_document,
             requires_one_of=tuple(b.requires_one_of),
             implies=b.implies,
             conditions=tuple(b.conditions),
+            adult_conditions=tuple(b.adult_conditions),
             legal_reference=b.legal_reference,
             verified=b.verified,
             citation=Citation(

@@ -15,12 +15,15 @@ Everything that depends only on the file is worked out here, once, so that
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 
 from pydantic import ValidationError
 
 from .catalogue import Catalogue, Citation, catalogue
 from .model import (
+    CONTEXT_DEFAULTS,
+    CONTEXT_QUESTIONS,
     DECIDED_OUTCOMES,
     FLAG_KEYS,
     OUTCOME_TITLES,
@@ -108,16 +111,26 @@ class _Compiler:
         spec = self.spec
         self.check_questions()
         questions = {q.id: self.question(i, q) for i, q in enumerate(spec.questions)}
+        adult_questions = {
+            q.id: self.adult_question(i, q, questions[q.id]) for i, q in enumerate(spec.questions)
+        }
         self.check_flow(questions)
-        answer_keys = frozenset(questions) | frozenset(FLAG_KEYS)
+        answer_keys = frozenset(questions) | frozenset(FLAG_KEYS) | frozenset(CONTEXT_DEFAULTS)
         for outcome in OUTCOMES:
             if outcome != "incomplete" and outcome not in spec.outcomes:
                 self.problem(f"outcomes.{outcome}", "missing: every outcome needs its wording")
         outcomes: dict[str, OutcomeTexts] = {
             name: self.outcome_texts(name, questions) for name in OUTCOMES if name in spec.outcomes
         }
+        adult_outcomes: dict[str, OutcomeTexts] = {
+            name: self.outcome_texts(name, questions, adult=True)
+            for name in OUTCOMES
+            if name in spec.outcomes
+        }
         if self.problems:
-            raise PolicyError("the policy is not valid", self.problems, self.path)
+            # The adult's texts are compiled from the same entries: report each problem once.
+            problems = list(dict.fromkeys(self.problems))
+            raise PolicyError("the policy is not valid", problems, self.path)
         return Policy(
             id=spec.id,
             version=spec.version,
@@ -137,7 +150,9 @@ class _Compiler:
                 for k, c in spec.citations.items()
             },
             first=questions[spec.questions[0].id],
+            adult_questions=adult_questions,
             _outcomes=outcomes,
+            _adult_outcomes=adult_outcomes,
             _validators=self.validators(questions),
             _catalogue=self.cat,
         )
@@ -153,7 +168,11 @@ class _Compiler:
             seen.add(q.id)
             if q.id in FLAG_KEYS:
                 self.problem(f"{where}.id", f"{q.id!r} is reserved for the unsure flag")
-            standard = STANDARD_QUESTIONS.get(q.id)
+            if q.id in CONTEXT_DEFAULTS and q.id not in CONTEXT_QUESTIONS:
+                self.problem(
+                    f"{where}.id", f"{q.id!r} is an answer the service fills, not a question"
+                )
+            standard = STANDARD_QUESTIONS.get(q.id) or CONTEXT_QUESTIONS.get(q.id)
             if standard is not None:
                 kind, values = standard
                 if q.kind != kind:
@@ -268,6 +287,34 @@ class _Compiler:
             standard=q.id in STANDARD_QUESTIONS,
         )
 
+    def adult_question(self, i: int, q: QuestionSpec, child: Question) -> Question:
+        """The question as an adult's path asks it: the file's `adult` wording and reasons."""
+        where = f"questions[{i}]"
+        reasons: dict[object, Route] = {}
+        specs: list[tuple[object, RouteSpec | None]] = []
+        if q.kind == "bases":
+            specs = [("valid", q.valid), ("invalid", q.invalid)]
+        else:
+            specs = [
+                ((o.value == "yes") if q.kind == "yes_no" else o.value, o.then)
+                for o in q.options or ()
+            ]
+        for key, r in specs:
+            if r is not None and r.adult_reason is not None and key in child.routes:
+                route = child.routes[key]
+                cite = self.citation(r.adult_cite or r.cite, f"{where}.adult_cite")
+                reasons[key] = dataclasses.replace(route, reason=Reason(r.adult_reason, cite))
+        if q.adult is None and not reasons:
+            return child
+        adult = q.adult
+        return dataclasses.replace(
+            child,
+            text=(adult.text if adult and adult.text else child.text),
+            hint=(adult.hint if adult and adult.hint else child.hint),
+            error=(adult.error if adult and adult.error else child.error),
+            routes={**child.routes, **reasons},
+        )
+
     def check_flow(self, questions: dict[str, Question]) -> None:
         if self.problems:
             return  # the graph is not trustworthy until the routes are
@@ -301,6 +348,9 @@ class _Compiler:
             ("special_category", {"lawful_bases"}),
             ("consent", {"lawful_bases"}),
         ]
+        if "criminal_offence_data" in questions:
+            # Asked, it must be asked before the bases are weighed (UK GDPR Art 10).
+            guards.append(("criminal_offence_data", {"lawful_bases"}))
         for guard, targets in guards:
             leaks = targets & _reach(questions, first, avoid=guard)
             if leaks:
@@ -330,10 +380,13 @@ class _Compiler:
         out = []
         for key, values in when.answers.items():
             q = questions.get(key)
-            if key == "unsure":
+            if key == "unsure" or (key in CONTEXT_DEFAULTS and q is None):
                 allowed: dict[object, object] = {True: True, False: False}
             elif q is None or q.kind == "bases":
-                self.problem(f"{where}.when.answers.{key}", "only question answers and unsure")
+                self.problem(
+                    f"{where}.when.answers.{key}",
+                    "only question answers, unsure and the service's answers",
+                )
                 continue
             else:
                 allowed = {k: k for k in q.labels}
@@ -344,7 +397,11 @@ class _Compiler:
                 if (
                     isinstance(v, str)
                     and v in YES_NO
-                    and (key == "unsure" or (q is not None and q.kind == "yes_no"))
+                    and (
+                        key == "unsure"
+                        or key in CONTEXT_DEFAULTS
+                        or (q is not None and q.kind == "yes_no")
+                    )
                 ):
                     value = v == "yes"
                 if value not in allowed or type(value) is not type(next(iter(allowed))):
@@ -353,24 +410,52 @@ class _Compiler:
             out.append((key, frozenset(typed)))
         return tuple(out)
 
-    def items(
-        self, name: str, specs: list[ItemSpec], outcome: str, questions: dict[str, Question]
-    ) -> tuple[tuple[Item, ...], tuple[tuple[Match, Item], ...]]:
-        static: list[Item] = []
-        conditional: list[tuple[Match, Item]] = []
+    def resolve(self, match: Match, adult: bool) -> Match | None:
+        """`subject_is_adult` is settled when the texts are compiled, once for a child's path
+        and once for an adult's: None if the item never applies on this path."""
+        out = []
+        for key, values in match:
+            if key == "subject_is_adult":
+                if adult not in values:
+                    return None
+            else:
+                out.append((key, values))
+        return tuple(out)
+
+    def entries(
+        self,
+        name: str,
+        specs: list[ItemSpec],
+        outcome: str,
+        questions: dict[str, Question],
+        adult: bool,
+    ) -> list[tuple[Match, Item]]:
+        """The items for this outcome on this path, in the file's order, with when they apply."""
+        out: list[tuple[Match, Item]] = []
         for i, s in enumerate(specs):
             where = f"{name}[{i}]"
             if outcome not in self.selectors(s.when.outcomes if s.when else None):
                 continue
-            match = self.match(s.when, where, questions)
-            entry = Item(s.text, self.citation(s.cite, f"{where}.cite"))
-            if match:
-                conditional.append((match, entry))
-            else:
-                static.append(entry)
-        return tuple(static), tuple(conditional)
+            match = self.resolve(self.match(s.when, where, questions), adult)
+            if match is not None:
+                out.append((match, Item(s.text, self.citation(s.cite, f"{where}.cite"))))
+        return out
 
-    def outcome_texts(self, outcome: str, questions: dict[str, Question]) -> OutcomeTexts:
+    def items(
+        self,
+        name: str,
+        specs: list[ItemSpec],
+        outcome: str,
+        questions: dict[str, Question],
+        adult: bool,
+    ) -> tuple[tuple[Item, ...], tuple[tuple[Match, Item], ...]]:
+        found = self.entries(name, specs, outcome, questions, adult)
+        static = tuple(i for m, i in found if not m)
+        return static, tuple((m, i) for m, i in found if m)
+
+    def outcome_texts(
+        self, outcome: str, questions: dict[str, Question], adult: bool = False
+    ) -> OutcomeTexts:
         spec = self.spec
         o = spec.outcomes[outcome]  # type: ignore[index]
         warnings: list[WarningNote] = []
@@ -380,20 +465,35 @@ class _Compiler:
             if outcome not in self.selectors(w.when.outcomes if w.when else None):
                 continue
             note = WarningNote(w.code, w.text, self.citation(w.cite, f"{where}.cite"))
-            match = self.match(w.when, where, questions)
+            match = self.resolve(self.match(w.when, where, questions), adult)
+            if match is None:
+                continue
             if match:
                 warnings_if.append((match, note))
             else:
                 warnings.append(note)
-        how, how_if = self.items("how_to_share", spec.how_to_share, outcome, questions)
-        rec, rec_if = self.items("must_record", spec.must_record, outcome, questions)
-        principles, _ = self.items("principles", spec.principles, outcome, questions)
-        tell_static, tell_if = self.items("tell_subject", spec.tell_subject, outcome, questions)
+        how, how_if = self.items("how_to_share", spec.how_to_share, outcome, questions, adult)
+        rec, rec_if = self.items("must_record", spec.must_record, outcome, questions, adult)
+        # Principles keep the file's order, conditional or not.
+        found = self.entries("principles", spec.principles, outcome, questions, adult)
+        principles: tuple[Item, ...] = ()
+        principles_if: tuple[tuple[Match, Item], ...] = ()
+        if any(match for match, _item in found):
+            principles_if = tuple(found)
+        else:
+            principles = tuple(i for _m, i in found)
+        tell_static, tell_if = self.items(
+            "tell_subject", spec.tell_subject, outcome, questions, adult
+        )
         # The first matching entry wins, so a static entry ends the list.
         tell = tuple(tell_if) + tuple(((), t) for t in tell_static[:1])
+        summary = Reason(o.summary, self.citation(o.cite, f"outcomes.{outcome}.cite"))
+        if adult and o.adult_summary:
+            cite = o.adult_cite or o.cite
+            summary = Reason(o.adult_summary, self.citation(cite, f"outcomes.{outcome}.adult_cite"))
         return OutcomeTexts(
             title=o.title or OUTCOME_TITLES[outcome],
-            summary=Reason(o.summary, self.citation(o.cite, f"outcomes.{outcome}.cite")),
+            summary=summary,
             warnings=tuple(warnings),
             warnings_if=tuple(warnings_if),
             how_to_share=how,
@@ -401,6 +501,7 @@ class _Compiler:
             must_record=rec,
             must_record_if=rec_if,
             principles=principles,
+            principles_if=principles_if,
             tell_subject=tell,
         )
 
@@ -457,6 +558,8 @@ class _Compiler:
             raise AnswerError("unsure_at", f"expected a question id, got {value!r}")
 
         out: dict[str, Validator] = {"unsure": yes_no("unsure"), "unsure_at": unsure_at}
+        for key in CONTEXT_DEFAULTS:
+            out[key] = yes_no(key)
         for qid, q in questions.items():
             if q.kind == "yes_no":
                 out[qid] = yes_no(qid)

@@ -6,7 +6,11 @@ What is code here is what must hold for every policy, whoever wrote it:
   wherever the file asks the question);
 * an `unsure` answer leads to `seek_advice` unless there is immediate risk;
 * the lawful-basis rules (an Article 6 basis that can work without consent, an Article 9
-  condition for special category data, ...) read the catalogue, never the policy.
+  condition for special category data, a Schedule 1 condition for criminal offence data,
+  no (ea) or (f) for a public authority, no Article 9(2)(c) once consent was refused, ...)
+  read the catalogue and the answers, never the policy;
+* the facts in `model.CONTEXT_DEFAULTS` take their default when absent, and on an adult's
+  path (`subject_is_adult`) the questions and texts are the file's adult wording.
 
 The outcome is one of `model.OUTCOMES`, with the path, reasons, warnings and guidance that
 explain it.
@@ -20,6 +24,7 @@ from typing import Any, NamedTuple
 
 from .catalogue import NONE_VALUE, Catalogue, Citation
 from .model import (
+    CONTEXT_DEFAULTS,
     OUTCOME_TITLES,
     UNSURE_VALUE,
     YES_NO,
@@ -130,6 +135,8 @@ def evaluate(policy: Policy, answers: Mapping[str, object]) -> Evaluation:
     a = normalise_answers(policy, answers)
     questions = policy.questions
 
+    if a.get("subject_is_adult") is True:
+        questions = policy.adult_questions
     if a.get("immediate_risk") is True:
         # Whatever else was answered, and wherever a file puts the question.
         q = questions["immediate_risk"]
@@ -142,12 +149,25 @@ def evaluate(policy: Policy, answers: Mapping[str, object]) -> Evaluation:
     steps: list[Step] = []
     reasons: list[Reason | None] = []
     bases_result: _BasesResult | None = None
-    q = policy.first
+    q = questions[policy.first.id]
     while True:
         if q.id == unsure_at:
             steps.append(Step(q.id, UNSURE_VALUE, q.unsure_label or "Not sure", q.citation))
             return _finish(policy, a, "seek_advice", tuple(steps), reasons, None, None)
         value = a.get(q.id, _MISSING)
+        if value is _MISSING and q.id in CONTEXT_DEFAULTS:
+            # A fact asked as a question (criminal offence data): asked when the flow
+            # reaches it, but a caller that answers later questions without it (one written
+            # before the question existed) gets its default, false.
+            order = list(questions)
+            later = order[order.index(q.id) + 1 :]
+            if any(k in a for k in later):
+                # Not a step of the path: nobody answered it.
+                skipped = q.routes[CONTEXT_DEFAULTS[q.id]]
+                if skipped.outcome is None:
+                    q = questions[skipped.next]  # type: ignore[index]
+                    continue
+                value = CONTEXT_DEFAULTS[q.id]
         if value is _MISSING:
             if unsure:
                 # The practitioner was unsure and the flow has not reached a decision.
@@ -171,7 +191,8 @@ def evaluate(policy: Policy, answers: Mapping[str, object]) -> Evaluation:
 
 
 def _matches(match: Match, a: Mapping[str, object]) -> bool:
-    return all(a.get(key, _MISSING) in values for key, values in match)
+    # `subject_is_adult` is settled at compile time; the other facts take their default.
+    return all(a.get(key, CONTEXT_DEFAULTS.get(key, _MISSING)) in values for key, values in match)
 
 
 def _finish(
@@ -184,7 +205,8 @@ def _finish(
     bases: _BasesResult | None,
 ) -> Evaluation:
     reasons = [r for r in route_reasons if r is not None]
-    texts = policy._outcomes.get(outcome)
+    adult = a.get("subject_is_adult") is True
+    texts = (policy._adult_outcomes if adult else policy._outcomes).get(outcome)
     if texts is None:  # incomplete: nothing to advise yet
         return Evaluation(
             outcome=outcome,
@@ -211,6 +233,9 @@ def _finish(
     record = texts.must_record
     if texts.must_record_if:
         record += tuple(i for m, i in texts.must_record_if if _matches(m, a))
+    principles = texts.principles
+    if texts.principles_if:
+        principles += tuple(i for m, i in texts.principles_if if _matches(m, a))
     tell = next((i for m, i in texts.tell_subject if _matches(m, a)), None)
     checks: tuple[BasisCheck, ...] = ()
     if bases is not None:
@@ -230,7 +255,7 @@ def _finish(
         how_to_share=how,
         tell_subject=tell,
         must_record=record,
-        principles=texts.principles,
+        principles=principles,
         contacts=policy.contacts if outcome == "seek_advice" else (),
         policy=policy.ref,
     )
@@ -247,21 +272,37 @@ class _BasesResult(NamedTuple):
 def _check_bases(cat: Catalogue, ids: tuple[str, ...], a: Mapping[str, object]) -> _BasesResult:
     """Rule 5: the catalogue's fields, not the policy, decide whether the bases hold."""
     return _check_bases_cached(
-        cat, ids, a.get("special_category") is True, a.get("consent") in REFUSED_CONSENT
+        cat,
+        ids,
+        a.get("special_category") is True,
+        a.get("consent") in REFUSED_CONSENT,
+        a.get("public_authority", CONTEXT_DEFAULTS["public_authority"]) is True,
+        a.get("subject_is_adult") is True,
+        a.get("criminal_offence_data") is True,
     )
 
 
 @lru_cache(maxsize=4096)
 def _check_bases_cached(
-    cat: Catalogue, ids: tuple[str, ...], special: bool, consent_refused: bool
+    cat: Catalogue,
+    ids: tuple[str, ...],
+    special: bool,
+    consent_refused: bool,
+    public_authority: bool,
+    adult: bool,
+    criminal: bool,
 ) -> _BasesResult:
     # Cached because the answer sets a service sees repeat, and the result is immutable.
     selected = frozenset(ids)
+    # Selecting the criminal offence data entry says the information is criminal offence data.
+    criminal = criminal or any(cat.bases[i].family == "criminal-offence" for i in ids)
     checks: list[BasisCheck] = []
     warnings: list[WarningNote] = []
     art6: list[str] = []
-    art6_public_authority_unavailable: list[str] = []
+    art6_public_authority_refused: list[str] = []
     art9: list[str] = []
+    article10: list[str] = []
+    policy_document: list[str] = []
     gateways: list[str] = []
     confidentiality: list[str] = []
     conditions: list[Item] = []
@@ -269,8 +310,18 @@ def _check_bases_cached(
         b = cat.bases[basis_id]
         if b.consent_based and consent_refused:
             accepted, (note, _c) = False, cat.message("consent_refused", title=b.title)
+        elif b.requires_incapacity and consent_refused:
+            # Art 9(2)(c): a person who could refuse or withdraw consent was capable of it.
+            accepted, (note, _c) = False, cat.message("capable_of_consent", title=b.title)
         elif not b.without_consent:
             accepted, (note, _c) = False, cat.message("not_without_consent", title=b.title)
+        elif b.public_authority_unavailable and public_authority:
+            # Art 6(1), words after point (f): not (ea) or (f) for a public authority's tasks.
+            accepted, (note, _c) = (
+                False,
+                cat.message("public_authority_unavailable", title=b.title),
+            )
+            art6_public_authority_refused.append(b.title)
         elif b.requires_one_of and not selected.intersection(b.requires_one_of):
             required = ", ".join(cat.bases[r].title for r in b.requires_one_of)
             accepted, (note, _c) = (
@@ -283,6 +334,9 @@ def _check_bases_cached(
                 True,
                 cat.message("accepted_with_condition", title=b.title, required=required),
             )
+        elif adult and b.adult_conditions:
+            # Sch 1 para 18 for an adult: only an adult at risk (para 18(3)).
+            accepted, (note, _c) = True, cat.message("accepted_for_adult", title=b.title)
         else:
             accepted, (note, _c) = True, cat.message("accepted", title=b.title)
         checks.append(BasisCheck(b.id, b.title, b.family, accepted, note))
@@ -290,40 +344,54 @@ def _check_bases_cached(
             continue
         if b.family == "uk-gdpr-art6":
             art6.append(b.title)
-            if b.public_authority_unavailable:
-                art6_public_authority_unavailable.append(b.title)
         elif b.family in ("uk-gdpr-art9", "dpa-2018-sch1"):
             art9.append(b.title)
         elif b.family == "statutory-gateway":
             gateways.append(b.title)
         elif b.family == "confidentiality":
             confidentiality.append(b.title)
-        if b.conditions:
+        if b.criminal_offence_condition:
+            article10.append(b.title)
+        if b.appropriate_policy_document:
+            policy_document.append(b.title)
+        wanted = b.adult_conditions if adult and b.adult_conditions else b.conditions
+        if wanted:
             text, citation = cat.message(
-                "record_conditions", title=b.title, conditions=" ".join(b.conditions)
+                "record_conditions", title=b.title, conditions=" ".join(wanted)
             )
             conditions.append(Item(text, citation))
-
-    if art6 and art6 == art6_public_authority_unavailable:
-        # Flagged only when legitimate interests is the sole Article 6 basis: with public
-        # task or a legal obligation beside it, the share stands on those.
-        text, citation = cat.message("legitimate_interests_public_authority")
-        warnings.append(WarningNote("legitimate_interests_public_authority", text, citation))
 
     reasons: list[Reason] = []
     if not art6:
         reasons.append(Reason(*cat.message("art6_missing")))
+        if art6_public_authority_refused:
+            reasons.append(Reason(*cat.message("public_authority_no_basis")))
     if special and not art9:
         reasons.append(Reason(*cat.message("art9_missing")))
+    if criminal and not article10:
+        # UK GDPR Art 10 and DPA 2018 s10(5): a Schedule 1 Part 1, 2 or 3 condition.
+        reasons.append(Reason(*cat.message("article10_missing")))
     valid = not reasons
     records: list[Item] = []
     if valid:
         titles = art6 + art9 + gateways + confidentiality
+        if criminal:
+            titles += [t for t in article10 if t not in titles]
         reasons.append(Reason(*cat.message("valid_without_consent", titles="; ".join(titles))))
         records.append(Item(*cat.message("record_art6", titles="; ".join(art6))))
         if special:
             records.append(Item(*cat.message("record_art9", titles="; ".join(art9))))
+        if criminal:
+            records.append(Item(*cat.message("record_article10", titles="; ".join(article10))))
         records.extend(conditions)
+        if policy_document:
+            records.append(
+                Item(
+                    *cat.message(
+                        "record_appropriate_policy_document", titles="; ".join(policy_document)
+                    )
+                )
+            )
         if gateways:
             records.append(Item(*cat.message("record_gateways", titles="; ".join(gateways))))
         if confidentiality:

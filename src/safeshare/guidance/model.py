@@ -52,6 +52,22 @@ STANDARD_QUESTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 # Keys that are not questions: `unsure` (the practitioner is not sure) and `unsure_at`
 # (the question they were not sure about, so that answering it clears the flag).
 FLAG_KEYS = ("unsure", "unsure_at")
+# Facts about the case that every policy accepts, with the value they take when absent:
+# `public_authority` (UK GDPR Art 6(1), words after point (f): public authorities cannot rely
+# on points (ea) and (f) for their tasks; most partners are public authorities, so absent
+# means true), `subject_is_adult` (the person is 18 or over; absent means a child), and
+# `criminal_offence_data` (UK GDPR Art 10; absent means none). The web flow fills the first
+# two from the organisation and the people; the shipped policies ask the third as a
+# question, and a policy may too (CONTEXT_QUESTIONS), so that its absence can still mean
+# false for a caller that never sends it.
+CONTEXT_DEFAULTS: dict[str, bool] = {
+    "public_authority": True,
+    "subject_is_adult": False,
+    "criminal_offence_data": False,
+}
+CONTEXT_QUESTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "criminal_offence_data": ("yes_no", YES_NO),
+}
 
 
 # --- What a policy is made of -------------------------------------------------------------
@@ -147,7 +163,8 @@ Match = tuple[tuple[str, frozenset[object]], ...]
 
 @dataclass(frozen=True, slots=True)
 class OutcomeTexts:
-    """Everything about one outcome that can be worked out from the file alone."""
+    """Everything about one outcome that can be worked out from the file alone, on one
+    path: a child's or an adult's (`subject_is_adult` is settled when it is compiled)."""
 
     title: str
     summary: Reason
@@ -158,6 +175,7 @@ class OutcomeTexts:
     must_record: tuple[Item, ...]
     must_record_if: tuple[tuple[Match, Item], ...]
     principles: tuple[Item, ...]
+    principles_if: tuple[tuple[Match, Item], ...]
     tell_subject: tuple[tuple[Match, Item], ...]
 
 
@@ -182,8 +200,12 @@ class Policy:
     answer_keys: frozenset[str]
     citations: dict[str, Citation] = field(repr=False)
     first: Question = field(repr=False)
+    # The same questions worded for an adult (`subject_is_adult`): the file's `adult`
+    # wording where it gives one, else the question itself.
+    adult_questions: dict[str, Question] = field(repr=False)
     # Worked out by the compiler, read only by the evaluator.
     _outcomes: dict[str, OutcomeTexts] = field(repr=False)
+    _adult_outcomes: dict[str, OutcomeTexts] = field(repr=False)
     _validators: dict[str, Validator] = field(repr=False)
     _catalogue: Catalogue = field(repr=False)
 
@@ -199,9 +221,14 @@ class Policy:
         texts = self._outcomes.get(outcome)
         return texts.title if texts else OUTCOME_TITLES[outcome]
 
-    def outcome_summary(self, outcome: str) -> Reason | None:
-        texts = self._outcomes.get(outcome)
+    def outcome_summary(self, outcome: str, *, adult: bool = False) -> Reason | None:
+        texts = (self._adult_outcomes if adult else self._outcomes).get(outcome)
         return texts.summary if texts else None
+
+    def question_for(self, question_id: str, answers: Mapping[str, object]) -> Question | None:
+        """The question worded for these answers: for an adult when `subject_is_adult` is true."""
+        adult = answers.get("subject_is_adult") is True
+        return (self.adult_questions if adult else self.questions).get(question_id)
 
 
 class AnswerError(ValueError):

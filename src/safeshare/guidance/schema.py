@@ -73,6 +73,9 @@ class RouteSpec(_Strict):
     next: str | None = None
     reason: str | None = None
     cite: str | None = None
+    # The reason on an adult's path (`subject_is_adult`), with its own cite if it has one.
+    adult_reason: str | None = None
+    adult_cite: str | None = None
 
     @model_validator(mode="after")
     def _one_target(self) -> RouteSpec:
@@ -82,7 +85,17 @@ class RouteSpec(_Strict):
             raise ValueError("a route cannot lead to incomplete")
         if self.reason is not None and self.cite is None:
             raise ValueError("a reason needs a cite")
+        if self.adult_reason is not None and self.reason is None:
+            raise ValueError("adult_reason needs a reason beside it")
         return self
+
+
+class AdultWordingSpec(_Strict):
+    """A question's wording on an adult's path (`subject_is_adult`): what it replaces."""
+
+    text: str | None = Field(default=None, min_length=1)
+    hint: str | None = None
+    error: str | None = Field(default=None, min_length=1)
 
 
 class OptionSpec(_Strict):
@@ -110,6 +123,7 @@ class QuestionSpec(_Strict):
     error: str = Field(min_length=1)
     unsure_label: str | None = None
     cite: str
+    adult: AdultWordingSpec | None = None
     options: list[OptionSpec] | None = None
     # Only for kind "bases": where a valid and an invalid set of lawful bases lead.
     valid: RouteSpec | None = None
@@ -135,6 +149,9 @@ class OutcomeSpec(_Strict):
     title: str | None = None
     summary: str = Field(min_length=1)
     cite: str
+    # The summary on an adult's path (`subject_is_adult`), with its own cite if it has one.
+    adult_summary: str | None = Field(default=None, min_length=1)
+    adult_cite: str | None = None
 
 
 class ContactSpec(_Strict):
@@ -179,8 +196,22 @@ class BasisSpec(_Strict):
     without_consent: bool
     # Consent-type bases cannot be relied on once consent was refused or withdrawn.
     consent_based: bool = False
-    # UK GDPR Art 6(1) final subparagraph: not for public authorities performing their tasks.
+    # UK GDPR Art 6(1), words after point (f) (as amended by the Data (Use and Access) Act
+    # 2025 s70): points (ea) and (f) are not for public authorities performing their tasks.
+    # Not accepted when the answer `public_authority` is true (or absent).
     public_authority_unavailable: bool = False
+    # Only for a person physically or legally incapable of giving consent (Art 9(2)(c)):
+    # not accepted when consent was refused or withdrawn, since a person who can refuse
+    # is capable of giving it.
+    requires_incapacity: bool = False
+    # Meets UK GDPR Art 10 for criminal offence data: DPA 2018 s10(5) needs a condition in
+    # Schedule 1 Part 1, 2 or 3 (a Part 2 condition through paragraph 36).
+    criminal_offence_condition: bool = False
+    # A DPA 2018 Schedule 1 Part 2 condition that needs an appropriate policy document
+    # (Schedule 1 paragraph 5 and Part 4).
+    appropriate_policy_document: bool = False
+    # Conditions that replace `conditions` when the person is an adult (`subject_is_adult`).
+    adult_conditions: list[str] = []
     # An Art 9(2) condition that only works together with one of these DPA 2018 Sch 1
     # paragraphs (for example 9(2)(g) with a Part 2 paragraph).
     requires_one_of: list[str] = []
