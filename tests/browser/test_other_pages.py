@@ -29,6 +29,12 @@ def test_the_remaining_pages_are_accessible(page: Page, school: Organisation) ->
         page.goto(path)
         expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
         assert_accessible(page)
+    # The about page's lists of citations, opened, with the unverified ones tagged.
+    page.goto("/about/")
+    for summary in page.locator(".govuk-details__summary").all():
+        summary.click()
+    expect(page.get_by_text("Not yet checked against the source").first).to_be_visible()
+    assert_accessible(page)
 
     teacher = User.objects.get(username="teacher")
     lily = school.people.get(given_names="Lily")

@@ -85,8 +85,9 @@ def test_every_question_has_gov_uk_wording_and_a_citation() -> None:
 
 def test_unverified_wording_is_marked() -> None:
     policy = load_policy("hmg-2024")
-    assert not policy.citations["rule-protect-identities"].verified
-    assert not policy.questions["immediate_risk"].citation.verified
+    assert not policy.citations["rule-record"].verified
+    assert not policy.questions["legitimate_purpose"].citation.verified
+    assert policy.questions["immediate_risk"].citation.verified
 
 
 def test_a_partnership_policy_adds_a_question_and_contacts() -> None:

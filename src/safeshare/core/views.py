@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+from typing import Any, NamedTuple
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from safeshare import guidance
 
 
 @login_not_required
@@ -13,9 +18,44 @@ def health(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
+class CitedSource(NamedTuple):
+    """A policy's or the catalogue's citations, for the about page's list of sources."""
+
+    title: str
+    citations: list[guidance.Citation]
+
+    @property
+    def unverified(self) -> int:
+        return sum(not c.verified for c in self.citations)
+
+
+def _cited_sources() -> list[CitedSource]:
+    """Every policy in use and the lawful-basis catalogue, with the citations each relies on
+    (verified or not, as the files mark them: docs/guidance.md)."""
+    try:
+        policies = guidance.available_policies(settings.SAFESHARE_POLICY_DIRS)
+    except guidance.PolicyError:
+        # A broken partnership file is reported where policies are managed; the shipped
+        # policies are still worth listing here.
+        policies = guidance.available_policies()
+    sources = [
+        CitedSource(f"{p.title} (policy {p.id}, version {p.version})", list(p.citations.values()))
+        for p in policies
+    ]
+    catalogue = guidance.catalogue()
+    sources.append(CitedSource(catalogue.title, [b.citation for b in catalogue.bases.values()]))
+    return sources
+
+
 @login_not_required
 def about(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/about.html")
+    sources = _cited_sources()
+    context: dict[str, Any] = {
+        "sources": sources,
+        "citation_count": sum(len(s.citations) for s in sources),
+        "unverified_count": sum(s.unverified for s in sources),
+    }
+    return render(request, "core/about.html", context)
 
 
 @login_not_required

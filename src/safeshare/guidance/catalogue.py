@@ -126,10 +126,11 @@ class Message:
     source: str
     section: str
     verified: bool
+    url: str | None = None
 
     def cite(self, **values: str) -> tuple[str, Citation]:
         text = self.text.format(**values)
-        return text, Citation(self.source, self.section, text, self.verified)
+        return text, Citation(self.source, self.section, text, self.verified, self.url)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -223,12 +224,14 @@ def parse_catalogue(data: bytes, path: str = "") -> Catalogue:
                 section=b.legal_reference,
                 quote_or_summary=b.explanation,
                 verified=b.verified,
+                url=b.url,
             ),
         )
         for b in spec.bases
     }
     messages = {
-        code: Message(m.text, m.source, m.section, m.verified) for code, m in spec.messages.items()
+        code: Message(m.text, m.source, m.section, m.verified, m.url)
+        for code, m in spec.messages.items()
     }
     return Catalogue(
         version=spec.version,

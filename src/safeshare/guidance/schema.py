@@ -42,6 +42,8 @@ Family = Literal[
 ]
 
 ID_PATTERN = r"^[a-z][a-z0-9_-]*$"
+# Where a citation can be checked: a secure web address, shown to practitioners as a link.
+HTTPS_URL_PATTERN = r"^https://[^\s/?#]+\.[^\s/?#]+(/\S*)?$"
 VERSION_PATTERN = r"^[0-9]+(\.[0-9]+)*$"
 
 
@@ -57,7 +59,7 @@ class CitationSpec(_Strict):
     # False where the wording or section was not checked against the primary document,
     # so an administrator knows what still needs correcting.
     verified: bool = True
-    url: str | None = None
+    url: str | None = Field(default=None, pattern=HTTPS_URL_PATTERN)
 
 
 class SourceSpec(_Strict):
@@ -221,6 +223,7 @@ class BasisSpec(_Strict):
     conditions: list[str] = []
     legal_reference: str = Field(min_length=1)
     verified: bool = True
+    url: str | None = Field(default=None, pattern=HTTPS_URL_PATTERN)
 
 
 class MessageSpec(_Strict):
@@ -228,6 +231,7 @@ class MessageSpec(_Strict):
     source: str = Field(min_length=1)
     section: str = Field(min_length=1)
     verified: bool = True
+    url: str | None = Field(default=None, pattern=HTTPS_URL_PATTERN)
 
 
 class CatalogueSpec(_Strict):
