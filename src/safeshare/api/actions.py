@@ -30,7 +30,7 @@ from django.utils.crypto import salted_hmac
 from safeshare.accounts.models import User
 from safeshare.api.models import ApiToken, CallCount, IdempotentCall
 from safeshare.api.permissions import can_hold_token, can_revoke_token
-from safeshare.ledger.actions import append_entry
+from safeshare.ledger.changes import record_change
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 90
@@ -42,16 +42,6 @@ TOKEN_PATTERN = re.compile(r"^ssk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
-
-
-def _ledger(event: str, actor: Any, token: ApiToken) -> None:
-    append_entry(
-        event_type=f"api.token.{event}",
-        actor=actor,
-        organisation=token.user.organisation,
-        obj=token,
-        payload={"token": str(token.pk), "user": str(token.user_id)},
-    )
 
 
 def create_token(*, actor: User, name: str, days: int = DEFAULT_DAYS) -> tuple[ApiToken, str]:
@@ -74,7 +64,13 @@ def create_token(*, actor: User, name: str, days: int = DEFAULT_DAYS) -> tuple[A
             expires_at=now + datetime.timedelta(days=days),
             session_epoch=actor.session_epoch,
         )
-        _ledger("created", actor, row)
+        record_change(
+            "api.token.created",
+            actor=actor,
+            obj=row,
+            payload={"token": str(row.pk), "user": str(row.user_id)},
+            organisation=row.user.organisation,
+        )
     return row, token
 
 
@@ -87,7 +83,13 @@ def revoke_token(*, actor: User, token: ApiToken) -> ApiToken:
         if locked.revoked_at is None:
             locked.revoked_at = timezone.now()
             locked.save(update_fields=["revoked_at"])
-            _ledger("revoked", actor, locked)
+            record_change(
+                "api.token.revoked",
+                actor=actor,
+                obj=locked,
+                payload={"token": str(locked.pk), "user": str(locked.user_id)},
+                organisation=locked.user.organisation,
+            )
     return locked
 
 

@@ -29,7 +29,7 @@ from safeshare.disclosures.models import (
     Receipt,
     Revocation,
 )
-from safeshare.ledger.actions import append_entry
+from safeshare.ledger.changes import record_change
 
 DEFAULT_DAYS = 30
 MAX_DAYS = MAX_AVAILABLE_DAYS
@@ -60,16 +60,6 @@ def check_expiry(expires_on: datetime.date, today: datetime.date | None = None) 
         raise DisclosureError("Expiry date must be today or in the future")
     if expires_on > today + datetime.timedelta(days=MAX_DAYS):
         raise DisclosureError(f"Expiry date must be no more than {MAX_DAYS} days from today")
-
-
-def _ledger(event: str, actor: Any, obj: Any, disclosure: Disclosure, **payload: Any) -> None:
-    append_entry(
-        event_type=f"disclosures.disclosure.{event}",
-        actor=actor,
-        organisation=actor.organisation,
-        obj=obj,
-        payload={"disclosure": str(disclosure.pk), "reference": disclosure.reference, **payload},
-    )
 
 
 def _show_path(disclosure: Disclosure) -> str:
@@ -134,16 +124,19 @@ def send_disclosure(
         )
         for position, item in enumerate(chosen, start=1):
             DisclosedItem.objects.create(disclosure=disclosure, item=item, position=position)
-        _ledger(
-            "sent",
-            actor,
-            disclosure,
-            disclosure,
-            decision=str(decision.pk),
-            recipient=str(recipient.pk),
-            recipient_organisation=str(recipient.organisation_id),
-            items=len(chosen),
-            expires_on=expires_on.isoformat(),
+        record_change(
+            "disclosures.disclosure.sent",
+            actor=actor,
+            obj=disclosure,
+            payload={
+                "disclosure": str(disclosure.pk),
+                "reference": disclosure.reference,
+                "decision": str(decision.pk),
+                "recipient": str(recipient.pk),
+                "recipient_organisation": str(recipient.organisation_id),
+                "items": len(chosen),
+                "expires_on": expires_on.isoformat(),
+            },
         )
         notifications.notify("sent", recipient, _show_path(disclosure))
     return disclosure
@@ -193,7 +186,12 @@ def record_opened(*, actor: User, disclosure: Disclosure) -> Receipt | None:
         with transaction.atomic():
             locked = _still_available(disclosure)
             receipt = Receipt.objects.create(disclosure=locked, kind=Receipt.Kind.OPENED, by=actor)
-            _ledger("opened", actor, receipt, locked)
+            record_change(
+                "disclosures.disclosure.opened",
+                actor=actor,
+                obj=receipt,
+                payload={"disclosure": str(locked.pk), "reference": locked.reference},
+            )
     except IntegrityError:
         # Opened at the same moment in another tab: that one is the receipt.
         return None
@@ -224,7 +222,12 @@ def acknowledge(*, actor: User, disclosure: Disclosure) -> Receipt:
             receipt = Receipt.objects.create(
                 disclosure=locked, kind=Receipt.Kind.ACKNOWLEDGED, by=actor
             )
-            _ledger("acknowledged", actor, receipt, locked)
+            record_change(
+                "disclosures.disclosure.acknowledged",
+                actor=actor,
+                obj=receipt,
+                payload={"disclosure": str(locked.pk), "reference": locked.reference},
+            )
     except IntegrityError as exc:
         raise AlreadyAcknowledged(
             "You have already acknowledged receiving this information"
@@ -249,6 +252,11 @@ def revoke(*, actor: User, disclosure: Disclosure, reason: str) -> Revocation:
         if locked.is_expired():
             raise DisclosureError("This disclosure has expired: it can no longer be opened")
         revocation = Revocation.objects.create(disclosure=locked, by=actor, reason=reason)
-        _ledger("revoked", actor, revocation, locked)
+        record_change(
+            "disclosures.disclosure.revoked",
+            actor=actor,
+            obj=revocation,
+            payload={"disclosure": str(locked.pk), "reference": locked.reference},
+        )
         notifications.notify("revoked", locked.recipient, reverse("disclosures:received"))
     return revocation

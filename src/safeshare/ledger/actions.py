@@ -25,7 +25,7 @@ from safeshare.ledger.bundle import canonical_text, fast_leaf_bytes, leaf_bytes
 from safeshare.ledger.checkpoint import Checkpoint
 from safeshare.ledger.checkpoint import sign_checkpoint as sign_checkpoint_note
 from safeshare.ledger.digest import model_label, object_id, record_digest
-from safeshare.ledger.models import Entry, Node, SignedCheckpoint
+from safeshare.ledger.models import Entry, Node, SignedCheckpoint, node_key
 
 __all__ = [
     "CheckpointLogError",
@@ -108,8 +108,6 @@ def _check_payload(payload: Mapping[str, Any] | None) -> dict[str, Any]:
 APPEND_LOCK = int.from_bytes(
     hashlib.sha256(b"safeshare.ledger.append").digest()[:8], "big", signed=True
 )
-_NODE_PREFIX = b"\x01"
-_sha256 = hashlib.sha256
 _ENTRY_COLUMNS = (
     "sequence",
     "uuid",
@@ -171,30 +169,29 @@ def _lock(cursor: Any, db: BaseDatabaseWrapper) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK])
 
 
-def _merge_partners(cursor: Any, sql: _Statements, size: int, last_leaf: bytes) -> list[bytes]:
-    """The right-edge subtrees that leaf `size` merges with, smallest first.
-
-    Appending leaf n joins it with one perfect subtree per trailing one bit of n (like a
-    binary carry): the last leaf, then the nodes of 2, 4, ... leaves before it, each the
-    stored node whose last leaf is n - 2**level. Half of all appends need none of them.
-    """
-    if not size & 1:
-        return []
-    partners = [last_leaf]
-    carries = ((size ^ (size + 1)).bit_length()) - 1  # trailing one bits of size
-    if carries > 1:
-        keys = [((size - (1 << level)) << 6) | level for level in range(1, carries)]
-        cursor.execute(sql.nodes + "(" + ", ".join([sql.mark] * len(keys)) + ")", keys)
-        found = {key: bytes(h) for key, h in cursor.fetchall()}
-        for key in keys:
-            h = found.get(key)
+def _merge_partners(
+    cursor: Any, sql: _Statements, size: int, last_leaf: bytes
+) -> dict[tuple[int, int], bytes]:
+    """The stored nodes that leaf `size` merges with (merkle.nodes_needed_for_append), by
+    (level, index): the last leaf, which the head gave, and the right edge's nodes above
+    it, in one query. Half of all appends need none of them."""
+    needed = merkle.nodes_needed_for_append(size)
+    if not needed:
+        return {}
+    found = {needed[0]: last_leaf}
+    if len(needed) > 1:
+        keys = {node_key(level, index): (level, index) for level, index in needed[1:]}
+        cursor.execute(sql.nodes + "(" + ", ".join([sql.mark] * len(keys)) + ")", list(keys))
+        rows = {key: bytes(h) for key, h in cursor.fetchall()}
+        for key, node in keys.items():
+            h = rows.get(key)
             if h is None or len(h) != merkle.HASH_SIZE:
                 raise LedgerError(
                     f"the ledger's tree node {key} is missing or damaged, so nothing can be "
                     "appended; run `safeshare ledger verify`"
                 )
-            partners.append(h)
-    return partners
+            found[node] = h
+    return found
 
 
 def _head(cursor: Any, sql: _Statements) -> tuple[int, bytes]:
@@ -292,7 +289,7 @@ def append_entry(
                         "payload": clean_payload,
                     }
                 )
-            leaf = _sha256(b"\x00" + data).digest()
+            leaf = merkle.leaf_hash(data)
             cursor.execute(
                 sql.entry,
                 [
@@ -313,11 +310,12 @@ def append_entry(
             if partners:
                 # Level 0 is the entry's own leaf_hash; only interior nodes are stored.
                 params: list[Any] = []
-                h = leaf
-                for level, left in enumerate(partners, start=1):
-                    h = _sha256(_NODE_PREFIX + left + h).digest()
-                    params += [(size << 6) | level, level, ((size + 1) >> level) - 1, h]
-                cursor.execute(sql.node_inserts[len(partners)], params)
+                completed = merkle.completed_by_append_from_nodes(
+                    lambda level, index: partners[level, index], size, leaf
+                )
+                for level, index, h in completed:
+                    params += [node_key(level, index), level, index, h]
+                cursor.execute(sql.node_inserts[len(completed)], params)
         finally:
             cursor.close()
     entry = Entry.__new__(Entry)

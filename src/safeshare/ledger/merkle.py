@@ -32,6 +32,7 @@ __all__ = [
     "GetNode",
     "NewNode",
     "completed_by_append",
+    "completed_by_append_from_nodes",
     "consistency_proof",
     "consistency_proof_from_nodes",
     "frontier_append",
@@ -43,6 +44,7 @@ __all__ = [
     "inclusion_proof_from_nodes",
     "leaf_hash",
     "node_hash",
+    "nodes_needed_for_append",
     "nodes_needed_for_consistency",
     "nodes_needed_for_inclusion",
     "nodes_needed_for_root",
@@ -364,14 +366,44 @@ def frontier_append(frontier: Frontier, leaf_hash: bytes) -> tuple[Frontier, lis
     return result, created
 
 
-def completed_by_append(size: int, leaf_hash: bytes, right_edge: Sequence[bytes]) -> list[NewNode]:
+def nodes_needed_for_append(size: int) -> list[tuple[int, int]]:
+    """``(level, index)`` of the stored nodes that appending leaf number ``size`` joins
+    with, lowest first: what ``completed_by_append_from_nodes`` will read.
+
+    One per trailing one bit of ``size`` (like a binary carry): the last leaf, then the
+    perfect subtrees of 2, 4, ... leaves before it on the right edge. Empty for an even
+    ``size``, which is half of all appends.
+    """
+    if not _is_size(size):
+        raise ValueError(f"invalid tree size {size!r}")
+    carries = (size ^ (size + 1)).bit_length() - 1  # trailing one bits of size
+    return [(level, (size >> level) - 1) for level in range(carries)]
+
+
+def completed_by_append_from_nodes(get_node: GetNode, size: int, leaf_hash: bytes) -> list[NewNode]:
     """The interior nodes that appending leaf number ``size`` completes, lowest first.
+
+    Reads the nodes ``nodes_needed_for_append(size)`` names, lowest first, and joins each
+    with the node just made (the leaf first). Lowest first is rising node key
+    (``models.node_key``), the order the node store keeps them in. Level 0 is the leaf
+    itself and is not among them; an even ``size`` completes none.
+    """
+    if not _is_hash(leaf_hash):
+        raise ValueError("leaf hash must be 32 bytes")
+    created: list[NewNode] = []
+    h = leaf_hash
+    for level, index in nodes_needed_for_append(size):
+        h = node_hash(_fetch(get_node, level, index), h)
+        created.append((level + 1, index >> 1, h))
+    return created
+
+
+def completed_by_append(size: int, leaf_hash: bytes, right_edge: Sequence[bytes]) -> list[NewNode]:
+    """``completed_by_append_from_nodes`` with the tree's right edge in hand.
 
     ``right_edge`` is the hashes of the tree's frontier, largest subtree first (as
     ``frontier_append`` keeps them, without their levels, which are the set bits of
-    ``size``). One node completes per trailing one bit of ``size``: each joins the
-    subtree before it on the right edge with the node just made (the leaf first), like a
-    binary carry. After the append the right edge is ``right_edge`` without its last
+    ``size``). After the append the right edge is ``right_edge`` without its last
     ``len(result)`` hashes, then the last node made (the leaf when none was made).
 
     The same nodes as ``frontier_append`` gives above level 0, without checking the
@@ -383,12 +415,10 @@ def completed_by_append(size: int, leaf_hash: bytes, right_edge: Sequence[bytes]
     carries = (size ^ (size + 1)).bit_length() - 1  # trailing one bits of size
     if carries > len(right_edge):
         raise ValueError(f"a tree of {size} leaves has at least {carries} frontier nodes")
-    created: list[NewNode] = []
-    h = leaf_hash
-    for level in range(1, carries + 1):
-        h = _sha256(_NODE_PREFIX + right_edge[-level] + h).digest()
-        created.append((level, ((size + 1) >> level) - 1, h))
-    return created
+    # The node needed at level l is the right edge's (l + 1)-th hash from the end.
+    return completed_by_append_from_nodes(
+        lambda level, _index: right_edge[-1 - level], size, leaf_hash
+    )
 
 
 def frontier_root(frontier: Frontier) -> bytes:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from safeshare.accounts.models import Organisation, Role, User
 from safeshare.core.forms import LONG_TEXT, clean_text
-from safeshare.ledger.actions import append_entry
+from safeshare.ledger.changes import record_change
 from safeshare.requests import deadlines, notifications, permissions
 from safeshare.requests.answering import Answer, answering
 from safeshare.requests.models import InformationRequest, RequestNote, Response, Status
@@ -66,18 +66,6 @@ def _managers(organisation_id: Any) -> list[User]:
 
 def _path(request: InformationRequest) -> str:
     return reverse("requests:show", args=[request.pk])
-
-
-def _ledger(
-    event: str, actor: User | None, request: InformationRequest, **payload: str | int | bool | None
-) -> None:
-    append_entry(
-        event_type=f"requests.request.{event}",
-        actor=actor,
-        organisation=actor.organisation if actor is not None else request.to_organisation,
-        obj=request,
-        payload={"reference": request.reference, **payload},
-    )
 
 
 def content_digest(
@@ -144,7 +132,12 @@ def raise_request(
             repeated = _open_with(digest)
             assert repeated is not None
             return repeated
-        _ledger("received", actor, request, urgency=request.urgency)
+        record_change(
+            "requests.request.received",
+            actor=actor,
+            obj=request,
+            payload={"reference": request.reference, "urgency": request.urgency},
+        )
         notifications.notify("new", _managers(to_organisation.pk), _path(request))
     return request
 
@@ -178,7 +171,12 @@ def log_external_request(
             repeated = _open_with(digest)
             assert repeated is not None
             return repeated
-        _ledger("received", actor, request, urgency=request.urgency, external=True)
+        record_change(
+            "requests.request.received",
+            actor=actor,
+            obj=request,
+            payload={"reference": request.reference, "urgency": request.urgency, "external": True},
+        )
     return request
 
 
@@ -200,7 +198,12 @@ def assign_request(
         if locked.status == Status.OPEN:
             locked.status = Status.ASSIGNED
         locked.save(update_fields=["assigned_to", "assigned_at", "status"])
-        _ledger("assigned", actor, locked, assignee=str(assignee.pk))
+        record_change(
+            "requests.request.assigned",
+            actor=actor,
+            obj=locked,
+            payload={"reference": locked.reference, "assignee": str(assignee.pk)},
+        )
         if assignee.pk != actor.pk:
             notifications.notify("assigned", [assignee], _path(locked))
     return locked
@@ -217,7 +220,12 @@ def link_subjects(
         raise PermissionDenied("Link your own organisation's records only")
     with transaction.atomic():
         request.subjects.set(people)
-        _ledger("subjects_linked", actor, request, count=len(people))
+        record_change(
+            "requests.request.subjects_linked",
+            actor=actor,
+            obj=request,
+            payload={"reference": request.reference, "count": len(people)},
+        )
     return request
 
 
@@ -235,7 +243,12 @@ def start_response(*, actor: User, request: InformationRequest, subject: Person)
             request.assigned_to = actor
             request.assigned_at = timezone.now()
             request.save(update_fields=["status", "assigned_to", "assigned_at"])
-        _ledger("response_started", actor, request, decision=str(decision.pk))
+        record_change(
+            "requests.request.response_started",
+            actor=actor,
+            obj=request,
+            payload={"reference": request.reference, "decision": str(decision.pk)},
+        )
     return decision
 
 
@@ -256,7 +269,16 @@ def record_response(*, actor: User, decision: Answer) -> None:
         request.status = Status.ANSWERED
         request.answered_at = decision.decided_at
     request.save(update_fields=["response", "status", "answered_at"])
-    _ledger("answered", actor, request, response=response, decision=str(decision.pk))
+    record_change(
+        "requests.request.answered",
+        actor=actor,
+        obj=request,
+        payload={
+            "reference": request.reference,
+            "response": response,
+            "decision": str(decision.pk),
+        },
+    )
     if request.requested_by is not None:
         notifications.notify("response", [request.requested_by], _path(request))
 
@@ -279,7 +301,12 @@ def add_new_information(*, actor: User, request: InformationRequest, text: str) 
         if request.status == Status.ANSWERED and request.response == Response.DECLINED:
             request.status = Status.ASSIGNED
             request.save(update_fields=["status"])
-        _ledger("information_added", actor, request, note=str(note.pk))
+        record_change(
+            "requests.request.information_added",
+            actor=actor,
+            obj=request,
+            payload={"reference": request.reference, "note": str(note.pk)},
+        )
         people = [request.assigned_to] if request.assigned_to else []
         notifications.notify(
             "new_information", people + _managers(request.to_organisation_id), _path(request)
@@ -294,7 +321,12 @@ def withdraw_request(*, actor: User, request: InformationRequest) -> Information
         request.status = Status.WITHDRAWN
         request.withdrawn_at = timezone.now()
         request.save(update_fields=["status", "withdrawn_at"])
-        _ledger("withdrawn", actor, request)
+        record_change(
+            "requests.request.withdrawn",
+            actor=actor,
+            obj=request,
+            payload={"reference": request.reference},
+        )
     return request
 
 
@@ -316,7 +348,13 @@ def escalate_overdue(*, now: Any = None) -> int:
             request.escalated_at = now
             request.save(update_fields=["escalated_at"])
             RequestNote.objects.create(request=request, kind=RequestNote.Kind.ESCALATED, at=now)
-            _ledger("escalated", None, request)
+            record_change(
+                "requests.request.escalated",
+                actor=None,
+                obj=request,
+                payload={"reference": request.reference},
+                organisation=request.to_organisation,
+            )
             notifications.notify("overdue", _managers(request.to_organisation_id), _path(request))
             count += 1
     return count

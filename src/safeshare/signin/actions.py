@@ -8,7 +8,6 @@ only state is the user row.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -37,20 +36,6 @@ class WrongPassword(Exception):
     """The current password given to change it was not correct."""
 
 
-def _ledger(event: str, actor: Any, user: User, **payload: str | None) -> None:
-    """User and role changes go into the tamper-evident ledger (issue 5), in the same
-    transaction as the change."""
-    from safeshare.ledger.actions import append_entry
-
-    append_entry(
-        event_type=f"accounts.user.{event}",
-        actor=actor,
-        organisation=user.organisation,
-        obj=user,
-        payload={"user": str(user.pk), **payload},
-    )
-
-
 def _bump_epoch(user: User) -> None:
     User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
     user.refresh_from_db(fields=["session_epoch"])
@@ -73,7 +58,15 @@ def set_active(*, actor: User, user: User, active: bool) -> User:
         User.objects.filter(pk=user.pk).update(is_active=active)
         _bump_epoch(user)
         user.refresh_from_db(fields=["is_active"])
-        _ledger("enabled" if active else "disabled", actor, user)
+        from safeshare.ledger.changes import record_change
+
+        record_change(
+            "accounts.user.enabled" if active else "accounts.user.disabled",
+            actor=actor,
+            obj=user,
+            payload={"user": str(user.pk)},
+            organisation=user.organisation,
+        )
     return user
 
 
@@ -84,7 +77,15 @@ def access_changed(*, actor: User, user: User, fields: str | None = None) -> Non
         raise PermissionDenied("Only an administrator can change a user's access")
     with transaction.atomic():
         _bump_epoch(user)
-        _ledger("access_changed", actor, user, role=user.role, fields=fields)
+        from safeshare.ledger.changes import record_change
+
+        record_change(
+            "accounts.user.access_changed",
+            actor=actor,
+            obj=user,
+            payload={"user": str(user.pk), "role": user.role, "fields": fields},
+            organisation=user.organisation,
+        )
 
 
 # Fields whose change alters what a user may reach: their old sessions end.
@@ -101,12 +102,28 @@ def user_saved(*, actor: User, user: User, created: bool, changed: Iterable[str]
     fields = sorted(set(changed) & model_fields)
     if created:
         with transaction.atomic():
-            _ledger("created", actor, user, role=user.role)
+            from safeshare.ledger.changes import record_change
+
+            record_change(
+                "accounts.user.created",
+                actor=actor,
+                obj=user,
+                payload={"user": str(user.pk), "role": user.role},
+                organisation=user.organisation,
+            )
     elif ACCESS_FIELDS.intersection(fields):
         access_changed(actor=actor, user=user, fields=",".join(fields))
     elif fields:
         with transaction.atomic():
-            _ledger("changed", actor, user, fields=",".join(fields))
+            from safeshare.ledger.changes import record_change
+
+            record_change(
+                "accounts.user.changed",
+                actor=actor,
+                obj=user,
+                payload={"user": str(user.pk), "fields": ",".join(fields)},
+                organisation=user.organisation,
+            )
 
 
 def organisation_saved(*, actor: User, organisation: Organisation, created: bool) -> None:
@@ -169,7 +186,15 @@ def confirm_totp_device(*, actor: User, device: TOTPDevice, token: str) -> list[
                 [StaticToken(device=recovery, token=code) for code in codes]
             )
             _bump_epoch(actor)
-            _ledger("second_factor_set", actor, actor)
+            from safeshare.ledger.changes import record_change
+
+            record_change(
+                "accounts.user.second_factor_set",
+                actor=actor,
+                obj=actor,
+                payload={"user": str(actor.pk)},
+                organisation=actor.organisation,
+            )
     if not accepted:
         raise CodeNotAccepted
     return codes
@@ -212,7 +237,15 @@ def reset_second_factor(*, actor: User, user: User) -> None:
         TOTPDevice.objects.filter(user_id=user.pk).delete()
         StaticDevice.objects.filter(user_id=user.pk).delete()
         _bump_epoch(user)
-        _ledger("second_factor_reset", actor, user)
+        from safeshare.ledger.changes import record_change
+
+        record_change(
+            "accounts.user.second_factor_reset",
+            actor=actor,
+            obj=user,
+            payload={"user": str(user.pk)},
+            organisation=user.organisation,
+        )
 
 
 def change_password(*, actor: User, user: User, current_password: str, new_password: str) -> None:
@@ -237,5 +270,13 @@ def change_password(*, actor: User, user: User, current_password: str, new_passw
         locked.set_password(new_password)
         locked.save(update_fields=["password"])
         _bump_epoch(locked)
-        _ledger("password_changed", actor, locked)
+        from safeshare.ledger.changes import record_change
+
+        record_change(
+            "accounts.user.password_changed",
+            actor=actor,
+            obj=locked,
+            payload={"user": str(locked.pk)},
+            organisation=locked.organisation,
+        )
     user.refresh_from_db(fields=["password", "session_epoch"])
