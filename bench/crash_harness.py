@@ -326,6 +326,21 @@ class Harness:
                 reader.join(timeout=10)
             self.log.close()
 
+    def _ready_writer(self, deadline: float) -> int:
+        """A random writer that has started appending (said "ready"), waiting for one up to
+        the deadline: on a loaded machine a writer's start-up (Django, its connection) can
+        outlast every pause, and a harness that only ever kills writers at start-up tests
+        nothing. Any writer, if none is ready by then."""
+        while True:
+            ready = [
+                i
+                for i, w in enumerate(self.writers)
+                if w.ready.is_set() and w.process.poll() is None
+            ]
+            if ready or time.monotonic() > deadline:
+                return self.rng.choice(ready) if ready else self.rng.randrange(len(self.writers))
+            time.sleep(0.05)
+
     def _kill_all_asked(self) -> tuple[int, bool]:
         args = self.args
         during = args.kills - args.writers if args.kills is not None else args.rounds
@@ -338,7 +353,7 @@ class Harness:
             time.sleep(self.rng.uniform(args.min_pause, args.max_pause))
             self.replace_dead()
             if event == "client":
-                self.kill_client(self.rng.randrange(len(self.writers)))
+                self.kill_client(self._ready_writer(deadline))
             else:
                 self.kill_backend()
         self.replace_dead()
