@@ -273,7 +273,11 @@ def test_the_directory(client: Client, practitioner: User, organisation: Organis
 
     def organisations(count: int) -> None:
         Organisation.objects.bulk_create(
-            [Organisation(name=f"School {uuid.uuid4()}", kind="school") for _ in range(count)]
+            [
+                # bulk_create skips save(), which fills public_authority from the kind.
+                Organisation(name=f"School {uuid.uuid4()}", kind="school", public_authority=True)
+                for _ in range(count)
+            ]
         )
 
     def practitioners(count: int) -> None:

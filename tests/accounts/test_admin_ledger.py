@@ -129,11 +129,14 @@ def test_organisations_added_and_changed_are_recorded(admin_client: Client) -> N
     organisation = Organisation.objects.get(name="Hillside Academy")
     url = reverse("admin:accounts_organisation_change", args=[organisation.pk])
     assert (
-        admin_client.post(url, {"name": "Hillside Academy Trust", "kind": "school"}).status_code
+        admin_client.post(
+            url, {"name": "Hillside Academy Trust", "kind": "school", "public_authority": "on"}
+        ).status_code
         == 302
     )
+    recorded = {"kind": "school", "public_authority": True}
     assert [(e.event_type, e.object_id, e.payload) for e in _events("accounts.organisation.")] == [
-        ("accounts.organisation.added", str(organisation.pk), {"kind": "school"}),
-        ("accounts.organisation.changed", str(organisation.pk), {"kind": "school"}),
+        ("accounts.organisation.added", str(organisation.pk), recorded),
+        ("accounts.organisation.changed", str(organisation.pk), recorded),
     ]
     assert verify_ledger().ok

@@ -30,7 +30,7 @@ CREATED = datetime.datetime(2026, 11, 21, 9, 30, 0, 123456, tzinfo=datetime.UTC)
 EXPECTED_CONTENT = (
     '{"fields":{"created_at":"2026-11-21T09:30:00.123456Z",'
     '"id":"6f1c2d3e-4b5a-4c6d-8e7f-901a2b3c4d5e","kind":"school",'
-    '"name":"Riverside Primary School – “Annexe”"},"many_to_many":{},'
+    '"name":"Riverside Primary School – “Annexe”","public_authority":true},"many_to_many":{},'
     '"model":"accounts.organisation"}'
 )
 

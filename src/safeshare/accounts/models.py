@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, cast
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied
@@ -19,13 +20,51 @@ class OrganisationKind(models.TextChoices):
     POLICE = "police", "Police"
     EARLY_HELP = "early_help", "Early help"
     VOLUNTARY = "voluntary", "Voluntary sector"
+    PRIVATE = "private", "Private provider"
     OTHER = "other", "Other"
 
 
+# The kinds that are not public authorities: voluntary groups, charities and clubs, and
+# private providers (a private nursery, a childminder, an independent children's home).
+# Schools, GP practices, the NHS, councils and the police are public authorities as the
+# Data Protection Act 2018 section 7 defines them (by the Freedom of Information Act 2000
+# Schedule 1); "other" is taken as one too, as most partners are. An independent school, or
+# a private provider entered as "other", is changed by an administrator in the admin.
+NOT_PUBLIC_AUTHORITIES = frozenset({OrganisationKind.VOLUNTARY, OrganisationKind.PRIVATE})
+
+
+def public_authority_by_default(kind: str) -> bool:
+    """Whether an organisation of this kind is a public authority, until an administrator
+    says otherwise. It matters for the lawful basis: UK GDPR Article 6(1), as amended by the
+    Data (Use and Access) Act 2025 section 70, "Points (ea) and (f) shall not apply to
+    processing carried out by public authorities in the performance of their tasks"."""
+    return kind not in NOT_PUBLIC_AUTHORITIES
+
+
 class Organisation(models.Model):
+    # Columns added after organisations were first recorded in the ledger, each with the
+    # value its migration gave the rows there were (from their other fields): an entry
+    # written before then verifies in the form it had while the column still holds that
+    # value (ledger.digest.digests_before_added_fields). accounts 0003: public_authority.
+    ledger_added_fields: ClassVar[dict[str, Callable[[Mapping[str, Any]], object]]] = {
+        "public_authority": lambda fields: public_authority_by_default(fields["kind"]),
+    }
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=32, choices=OrganisationKind.choices)
+    # Filled from the kind when the organisation is added (public_authority_by_default);
+    # an administrator can change it. The guided questions take it as the engine's answer
+    # `public_authority`, never asking the practitioner.
+    public_authority = models.BooleanField(
+        default=None,
+        help_text=(
+            "Public authorities cannot rely on legitimate interests or recognised legitimate "
+            "interests (UK GDPR Article 6(1)(f) and (ea)) for their tasks. Set from the "
+            "organisation's kind when it is added: voluntary sector and private providers "
+            "are not public authorities, every other kind is."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -33,6 +72,12 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # None until it is filled: the field's default, for "decide from the kind".
+        if cast("bool | None", self.public_authority) is None:
+            self.public_authority = public_authority_by_default(self.kind)
+        super().save(*args, **kwargs)
 
 
 class Role(models.TextChoices):

@@ -38,6 +38,7 @@ __all__ = [
     "canonical_content",
     "canonical_value",
     "digest_of",
+    "digests_before_added_fields",
     "model_label",
     "object_id",
     "record_contents",
@@ -451,6 +452,23 @@ def record_digests(
 def digest_of(content: Mapping[str, Any]) -> str:
     """The digest of a record's canonical content (as record_contents gives it)."""
     return hashlib.sha256(canonical_json(content)).hexdigest()
+
+
+def digests_before_added_fields(
+    model: type[models.Model], object_ids: list[str]
+) -> dict[str, set[str]]:
+    """The digests these records had before the model's `ledger_added_fields` were added
+    (each a column and the value its migration gave the rows there were, from their other
+    fields): for a record whose added columns all still hold that value, its digest without
+    them. One whose value changed since has a later entry, or was edited."""
+    added: Mapping[str, Any] = getattr(model, "ledger_added_fields", {})
+    legacy: dict[str, set[str]] = {}
+    for key, content in record_contents(model, object_ids).items():
+        fields = dict(content["fields"])
+        stored = {name: fields.pop(name) for name in added}
+        if all(stored[name] == canonical_value(given(fields)) for name, given in added.items()):
+            legacy[key] = {digest_of({**content, "fields": fields})}
+    return legacy
 
 
 def record_contents(

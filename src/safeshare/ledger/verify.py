@@ -34,6 +34,7 @@ import multiprocessing
 import multiprocessing.util
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.apps import apps
@@ -51,7 +52,7 @@ from safeshare.ledger.checkpoint import (
     open_note,
 )
 from safeshare.ledger.checkpoint_log import LogError, split_notes
-from safeshare.ledger.digest import object_id, record_digests
+from safeshare.ledger.digest import digests_before_added_fields, object_id, record_digests
 from safeshare.ledger.models import Entry, Node, SignedCheckpoint, node_key
 from safeshare.ledger.queries import note_body
 
@@ -561,8 +562,11 @@ def _check_type(
         # A record written before its model's storage changed (a column moved to a
         # content-addressed row, say) was digested in the form it had then: the model
         # rebuilds that form from what it stores now, and only a record matching
-        # neither was edited (docs/adr/0010-content-addressed-explanations.md).
+        # neither was edited (docs/adr/0010-content-addressed-explanations.md). A model
+        # that only added columns names them and the value they were given instead.
         legacy = getattr(model, "ledger_legacy_digests", None)
+        if legacy is None and getattr(model, "ledger_added_fields", None):
+            legacy = partial(digests_before_added_fields, model)
         earlier: dict[str, set[str]] = legacy(differ) if legacy and differ else {}
         for oid, sequence, digest in rows:
             now = current.get(oid)

@@ -138,7 +138,7 @@ def organisation_saved(*, actor: User, organisation: Organisation, created: bool
             actor=actor,
             organisation=organisation,
             obj=organisation,
-            payload={"kind": organisation.kind},
+            payload={"kind": organisation.kind, "public_authority": organisation.public_authority},
         )
 
 

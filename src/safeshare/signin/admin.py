@@ -66,9 +66,16 @@ class AdministratorsManage:
 
 @admin.register(Organisation)
 class OrganisationAdmin(AdministratorsManage, admin.ModelAdmin[Organisation]):
-    list_display = ("name", "kind")
-    list_filter = ("kind",)
+    list_display = ("name", "kind", "public_authority")
+    list_filter = ("kind", "public_authority")
     search_fields = ("name",)
+
+    def get_fields(self, request: HttpRequest, obj: Organisation | None = None) -> tuple[str, ...]:
+        # A new organisation takes the default for its kind (Organisation.save); once it
+        # exists, an administrator can say otherwise (an independent school, say).
+        if obj is None:
+            return ("name", "kind")
+        return ("name", "kind", "public_authority")
 
     def save_model(
         self, request: HttpRequest, obj: Organisation, form: ModelForm[Organisation], change: bool
