@@ -633,7 +633,7 @@ class Mirror:
         if found is None or found[0] is not answers:
             policy = self.p.policy
             evaluation = flow.next_step(policy, answers)
-            content = self.explain(policy, evaluation)
+            content = self.explain(policy, evaluation, answers)
             address = explanation_sha256(content)
             self.explanations.setdefault(address, (policy.sha256, content))
             found = (answers, evaluation.outcome, address)

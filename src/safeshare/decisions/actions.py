@@ -159,6 +159,21 @@ def start_decision(*, actor: User, subject: Person) -> Decision:
     return decision
 
 
+def _derive_answers(decision: Decision, policy: flow.Policy) -> None:
+    """Fill the answers the engine takes from the record (flow.DERIVED_ANSWERS): the
+    organisation's public authority setting and whether the people are adults today. The
+    one place they are worked out; stored with the other answers, so the outcome pages, the
+    frozen explanation and the record's ledger digest all see the same. Worked out again
+    whenever an answer or the people change."""
+    decision.answers = flow.with_derived_answers(
+        policy,
+        decision.answers,
+        organisation=decision.organisation,
+        people=decision.subjects.all(),
+        day=timezone.localdate(),
+    )
+
+
 def set_subjects(*, actor: User, decision: Decision, people: Iterable[Person]) -> Decision:
     people = _check_subjects(actor, people)
     if not people:
@@ -166,7 +181,8 @@ def set_subjects(*, actor: User, decision: Decision, people: Iterable[Person]) -
     with transaction.atomic():
         locked = _locked(actor, decision)
         locked.subjects.set(people)
-        locked.save(update_fields=["updated_at"])
+        _derive_answers(locked, flow.policy_named(locked.policy_id))
+        locked.save(update_fields=["answers", "updated_at"])
     return locked
 
 
@@ -213,6 +229,7 @@ def answer_question(
     with transaction.atomic():
         locked = _locked(actor, decision)
         locked.answers = flow.apply_answer(policy, locked.answers, question_id, submitted)
+        _derive_answers(locked, policy)
         locked.save(update_fields=["answers", "updated_at"])
     return locked
 
@@ -273,7 +290,7 @@ def finalise_decision(
             found.append(completeness.Problem("questions", "Answer the guided questions"))
         if found:
             raise DecisionIncomplete(found)
-        result = queries.explain(policy, evaluation)
+        result = queries.explain(policy, evaluation, locked.answers)
         locked.outcome = evaluation.outcome
         locked.frozen_explanation = Explanation.freeze(result, policy.sha256)
         locked.policy_id = policy.id
@@ -372,6 +389,9 @@ def _copy_as_draft(actor: User, original: Decision, **links: Any) -> Decision:
     values.update(policy_id=policy.id, policy_version=policy.version, policy_sha256=policy.sha256)
     draft = Decision.objects.create(started_by=actor, **values, **links)
     draft.subjects.set(original.subjects.all())
+    # The current policy may take other answers than the original's did.
+    _derive_answers(draft, policy)
+    draft.save(update_fields=["answers"])
     for item in original.items.all():
         InformationItem.objects.create(
             decision=draft,

@@ -7,11 +7,13 @@ but this file.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime
+from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 
 from safeshare import guidance
+from safeshare.accounts.models import Organisation
 from safeshare.guidance import (
     NONE_VALUE,
     UNSURE_VALUE,
@@ -23,8 +25,10 @@ from safeshare.guidance import (
 )
 from safeshare.policies import selection
 from safeshare.policies.selection import PolicyUnavailable
+from safeshare.subjects.models import Person
 
 __all__ = [
+    "DERIVED_ANSWERS",
     "NONE_VALUE",
     "UNSURE_VALUE",
     "AnswerError",
@@ -37,6 +41,7 @@ __all__ = [
     "current_policy",
     "next_step",
     "policy_named",
+    "with_derived_answers",
 ]
 
 
@@ -61,3 +66,45 @@ def apply_answer(
     policy: Policy, answers: Mapping[str, object], question_id: str, submitted: str | list[str]
 ) -> dict[str, object]:
     return guidance.apply_form_answer(policy, answers, question_id, submitted)
+
+
+# The answers the web flow gives the engine from the record instead of asking: whether the
+# organisation recording the decision is a public authority (UK GDPR Article 6(1): points
+# (ea) and (f) are not for public authorities' tasks), and whether the decision is about an
+# adult (the adult's path: Data Protection Act 2018 Schedule 1 paragraph 18 then needs the
+# adult to be "at risk").
+PUBLIC_AUTHORITY = "public_authority"
+SUBJECT_IS_ADULT = "subject_is_adult"
+DERIVED_ANSWERS = (PUBLIC_AUTHORITY, SUBJECT_IS_ADULT)
+
+
+def about_adults(people: Iterable[Person], day: datetime.date) -> bool:
+    """Whether a decision about these people follows the adult's path: only when every one
+    of them is 18 or over on `day`. A decision about a child and an adult (a child and their
+    parent, say) follows the child's path: paragraph 18 protects an individual "aged under
+    18" without the adult's "at risk" test, and the adult's path would wrongly ask that test
+    of sharing that protects the child."""
+    people = list(people)
+    return bool(people) and all(person.is_adult_on(day) for person in people)
+
+
+def with_derived_answers(
+    policy: Policy,
+    answers: Mapping[str, object],
+    *,
+    organisation: Organisation,
+    people: Iterable[Person],
+    day: datetime.date,
+) -> dict[str, object]:
+    """The answers with the derived ones worked out afresh, each only where the policy
+    accepts it (a policy that does not know one would refuse it). Nothing is derived before
+    the first guided answer, so a draft with no answers still has none."""
+    new = {key: value for key, value in answers.items() if key not in DERIVED_ANSWERS}
+    if not new:
+        return new
+    derived = {
+        PUBLIC_AUTHORITY: organisation.public_authority,
+        SUBJECT_IS_ADULT: about_adults(people, day),
+    }
+    new.update({key: value for key, value in derived.items() if key in policy.answer_keys})
+    return new

@@ -5,6 +5,7 @@ recipient checks). What a page shows of a record is decisions/presenters.py's.""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -143,13 +144,37 @@ def recipient_checks(decision: Decision) -> tuple[list[Any], bool]:
     return agreements, verified
 
 
-def explain(policy: flow.Policy, evaluation: flow.Evaluation) -> dict[str, Any]:
+# How the answers taken from the record read on it (flow.DERIVED_ANSWERS): they are not
+# asked, but the record says what the guidance was given.
+DERIVED_ROWS: dict[str, tuple[str, dict[bool, str]]] = {
+    flow.PUBLIC_AUTHORITY: (
+        "Is your organisation a public authority?",
+        {
+            True: "Yes (from your organisation's details)",
+            False: "No (from your organisation's details)",
+        },
+    ),
+    flow.SUBJECT_IS_ADULT: (
+        "Is everyone this decision is about 18 or over?",
+        {True: "Yes (from their records)", False: "No (from their records)"},
+    ),
+}
+
+
+def explain(
+    policy: flow.Policy, evaluation: flow.Evaluation, answers: Mapping[str, object]
+) -> dict[str, Any]:
     """The engine's explanation, with the questions as worded when answered: the policy
-    file may be corrected later, and the record must still read as the practitioner saw it."""
+    file may be corrected later, and the record must still read as the practitioner saw it.
+    The answers taken from the record come after them."""
     result = evaluation.to_json()
     result["answered"] = [
         {"question": policy.questions[step.question_id].text, "answer": step.answer_label}
         for step in evaluation.path
+    ] + [
+        {"question": question, "answer": labels[answers[key] is True]}
+        for key, (question, labels) in DERIVED_ROWS.items()
+        if key in answers
     ]
     return result
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.db import models
@@ -12,6 +13,11 @@ from safeshare.accounts.models import Organisation
 class PersonKind(models.TextChoices):
     CHILD = "child", "Child"
     ADULT = "adult", "Adult family member"
+
+
+# A child is anyone under 18 (Children Act 1989 section 105(1); Data Protection Act 2018
+# Schedule 1 paragraph 18 speaks of an individual "aged under 18" or "aged 18 or over").
+ADULT_AGE = 18
 
 
 class Person(models.Model):
@@ -43,6 +49,22 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.given_names} {self.family_name}".strip()
+
+    def age_on(self, day: datetime.date) -> int | None:
+        """Whole years on `day`, or None without a date of birth. Someone born on 29
+        February turns a year older on 1 March in other years."""
+        born = self.date_of_birth
+        if born is None:
+            return None
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    def is_adult_on(self, day: datetime.date) -> bool:
+        """18 or over on `day`. Without a date of birth the record's kind says (an adult
+        family member is an adult, a child is not)."""
+        age = self.age_on(day)
+        if age is None:
+            return self.kind == PersonKind.ADULT
+        return age >= ADULT_AGE
 
     @property
     def born_text(self) -> str:

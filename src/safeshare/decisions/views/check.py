@@ -65,7 +65,9 @@ def check(request: AuthenticatedHttpRequest, decision_id: UUID) -> HttpResponse:
             request,
             decision,
             "check",
-            summary=decision_summary(decision, explain(policy, evaluation), draft=True),
+            summary=decision_summary(
+                decision, explain(policy, evaluation, decision.answers), draft=True
+            ),
             outcome_title=evaluation.outcome_title if evaluation.outcome != "incomplete" else "",
             problems=problems,
             section_titles=completeness.SECTION_TITLES,
