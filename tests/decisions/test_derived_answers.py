@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from safeshare import guidance
@@ -276,3 +278,15 @@ def test_a_decision_recorded_before_keeps_its_answers(
     actions.discard_draft(actor=practitioner, decision=amendment)
     again = actions.amend_decision(actor=practitioner, decision=before)
     assert Decision.objects.get(pk=again.pk).answers == answers
+
+
+def test_the_outcome_page_shows_them(
+    new_policy: flow.Policy, client: Client, practitioner: User, person: Person
+) -> None:
+    decision = _answer_all(practitioner, actions.start_decision(actor=practitioner, subject=person))
+    client.force_login(practitioner)
+    page = client.get(reverse("decisions:outcome", args=[decision.pk])).content.decode()
+    assert "Is your organisation a public authority?" in page
+    assert "Yes (from your organisation&#x27;s details)" in page
+    assert "Is everyone this decision is about 18 or over?" in page
+    assert reverse("decisions:people", args=[decision.pk]) in page

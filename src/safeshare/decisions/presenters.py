@@ -12,12 +12,15 @@ from django.utils import timezone
 from safeshare.decisions import flow
 from safeshare.decisions.completeness import PRINCIPLES
 from safeshare.decisions.models import Decision
+from safeshare.decisions.queries import DERIVED_ROWS
 
 
 def answer_rows(
     decision: Decision, policy: flow.Policy, evaluation: flow.Evaluation
 ) -> list[dict[str, str]]:
-    """Each question on the path with the answer in the policy's own words."""
+    """Each question on the path with the answer in the policy's own words, then the
+    answers taken from the record: the people are changed on their page, the organisation's
+    public authority setting only by an administrator."""
     rows = []
     for step in evaluation.path:
         current = policy.questions.get(step.question_id)
@@ -30,6 +33,16 @@ def answer_rows(
                 "change_url": reverse("decisions:question", args=[decision.pk, current.id]),
             }
         )
+    change = {flow.SUBJECT_IS_ADULT: reverse("decisions:people", args=[decision.pk])}
+    for key, (question, labels) in DERIVED_ROWS.items():
+        if key in decision.answers:
+            rows.append(
+                {
+                    "question": question,
+                    "answer": labels[decision.answers[key] is True],
+                    "change_url": change.get(key, ""),
+                }
+            )
     return rows
 
 
