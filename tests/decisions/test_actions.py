@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 
 from safeshare.accounts.models import User
-from safeshare.decisions import actions, queries
+from safeshare.decisions import actions, flow, queries
 from safeshare.decisions.flow import AnswerError
 from safeshare.decisions.models import (
     Decision,
@@ -81,7 +81,7 @@ def test_a_bad_answer_names_the_question_and_changes_nothing(
             actor=practitioner, decision=decision, question_id="immediate_risk", submitted="maybe"
         )
     assert error.value.key == "immediate_risk"
-    assert Decision.objects.get(pk=decision.pk).answers == {}
+    assert Decision.objects.get(pk=decision.pk).answers == decision.answers
 
 
 def test_a_page_cannot_change_fields_that_are_not_on_it(practitioner: User, person: Person) -> None:
@@ -195,7 +195,8 @@ class TestAmendments:
             actor=practitioner, decision=refusal, new_information="Section 47 enquiry opened"
         )
         assert draft.reconsiders == refusal
-        assert draft.answers == {}
+        # Asked again: only the answers taken from the record remain.
+        assert not flow.asked(draft.answers)
         assert draft.kind == "request"
         for question_id, value in ANSWERS["share_with_consent"]:
             draft = actions.answer_question(

@@ -176,7 +176,6 @@ def test_the_answers_come_from_the_organisation_and_the_people(
     user = UserFactory.create(organisation=organisation)
     adult = _adult(organisation, 18)
     decision = actions.start_decision(actor=user, subject=adult)
-    assert decision.answers == {}
     decision = _answer_all(user, decision)
     assert decision.answers["public_authority"] is public
     assert decision.answers["subject_is_adult"] is True
@@ -221,12 +220,21 @@ def test_the_people_changing_works_them_out_again(
     assert Decision.objects.get(pk=decision.pk).answers["subject_is_adult"] is True
 
 
-def test_nothing_is_derived_before_the_first_answer(
+def test_they_are_there_from_the_start_and_after_a_reconsideration(
     new_policy: flow.Policy, practitioner: User, person: Person
 ) -> None:
+    """So the first question is already worded for an adult."""
     decision = actions.start_decision(actor=practitioner, subject=person)
-    decision = actions.set_subjects(actor=practitioner, decision=decision, people=[person])
-    assert Decision.objects.get(pk=decision.pk).answers == {}
+    stored = Decision.objects.get(pk=decision.pk).answers
+    assert stored == {"public_authority": True, "subject_is_adult": False}
+    assert not flow.asked(stored)
+    refusal = DecisionFactory.create(
+        started_by=practitioner, subject=person, do_not_share=True, finalised=True
+    )
+    again = actions.reconsider_decision(
+        actor=practitioner, decision=refusal, new_information="A new disclosure"
+    )
+    assert Decision.objects.get(pk=again.pk).answers == stored
 
 
 def test_an_administrators_change_applies_from_the_next_answer(

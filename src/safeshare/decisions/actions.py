@@ -156,6 +156,8 @@ def start_decision(*, actor: User, subject: Person) -> Decision:
             policy_sha256=policy.sha256,
         )
         decision.subjects.add(subject)
+        _derive_answers(decision, policy)
+        decision.save(update_fields=["answers"])
     return decision
 
 
@@ -424,6 +426,7 @@ def reconsider_decision(*, actor: User, decision: Decision, new_information: str
         )
         # The guided questions are asked again in the light of the new information.
         draft.answers = {}
+        _derive_answers(draft, flow.policy_named(draft.policy_id))
         draft.not_sharing_reasons = ""
         draft.save(update_fields=["answers", "not_sharing_reasons"])
     return draft

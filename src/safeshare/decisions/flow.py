@@ -38,6 +38,7 @@ __all__ = [
     "PolicyUnavailable",
     "Question",
     "apply_answer",
+    "asked",
     "current_policy",
     "next_step",
     "policy_named",
@@ -88,6 +89,11 @@ def about_adults(people: Iterable[Person], day: datetime.date) -> bool:
     return bool(people) and all(person.is_adult_on(day) for person in people)
 
 
+def asked(answers: Mapping[str, object]) -> bool:
+    """Whether any guided question has been answered (the derived answers are not asked)."""
+    return any(key not in DERIVED_ANSWERS for key in answers)
+
+
 def with_derived_answers(
     policy: Policy,
     answers: Mapping[str, object],
@@ -97,11 +103,9 @@ def with_derived_answers(
     day: datetime.date,
 ) -> dict[str, object]:
     """The answers with the derived ones worked out afresh, each only where the policy
-    accepts it (a policy that does not know one would refuse it). Nothing is derived before
-    the first guided answer, so a draft with no answers still has none."""
+    accepts it (a policy that does not know one would refuse it). They are there from the
+    start, so the first question is already worded for an adult."""
     new = {key: value for key, value in answers.items() if key not in DERIVED_ANSWERS}
-    if not new:
-        return new
     derived = {
         PUBLIC_AUTHORITY: organisation.public_authority,
         SUBJECT_IS_ADULT: about_adults(people, day),

@@ -23,7 +23,7 @@ def answer_rows(
     public authority setting only by an administrator."""
     rows = []
     for step in evaluation.path:
-        current = policy.questions.get(step.question_id)
+        current = policy.question_for(step.question_id, decision.answers)
         if current is None:
             continue
         rows.append(

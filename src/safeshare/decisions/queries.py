@@ -161,6 +161,12 @@ DERIVED_ROWS: dict[str, tuple[str, dict[bool, str]]] = {
 }
 
 
+def _asked(policy: flow.Policy, question_id: str, answers: Mapping[str, object]) -> str:
+    question = policy.question_for(question_id, answers)
+    assert question is not None  # the path holds only the policy's own questions
+    return question.text
+
+
 def explain(
     policy: flow.Policy, evaluation: flow.Evaluation, answers: Mapping[str, object]
 ) -> dict[str, Any]:
@@ -169,7 +175,7 @@ def explain(
     The answers taken from the record come after them."""
     result = evaluation.to_json()
     result["answered"] = [
-        {"question": policy.questions[step.question_id].text, "answer": step.answer_label}
+        {"question": _asked(policy, step.question_id, answers), "answer": step.answer_label}
         for step in evaluation.path
     ] + [
         {"question": question, "answer": labels[answers[key] is True]}

@@ -21,7 +21,8 @@ def question(
 ) -> HttpResponse:
     decision = draft_page(request, decision_id)
     policy = flow.policy_named(decision.policy_id)
-    current = policy.questions.get(question_id)
+    # Worded for an adult on an adult's path (the derived answer subject_is_adult).
+    current = policy.question_for(question_id, decision.answers)
     if current is None:
         raise Http404("No such question")
     if request.method == "POST":

@@ -224,7 +224,7 @@ def section(request: AuthenticatedHttpRequest, decision_id: UUID, section: str) 
             actions.update_section(
                 actor=request.user, decision=decision, section=section, values=values
             )
-            if section == "about" and not decision.answers:
+            if section == "about" and not flow.asked(decision.answers):
                 return redirect(first_question_url(decision))
             return redirect("decisions:tasks", decision_id=decision.pk)
     else:
