@@ -108,6 +108,7 @@ class Org:
     key: str
     name: str
     staff: list[Staff] = field(default_factory=list)
+    public_authority: bool = True
 
     def of_role(self, *roles: str) -> list[Staff]:
         return [s for s in self.staff if s.role in roles]
@@ -349,7 +350,12 @@ def load_partnership() -> Partnership:
     models: dict[str, Any] = {}
     for organisation in Organisation.objects.order_by("name"):
         oid = str(organisation.pk)
-        org = Org(oid, keys.get(organisation.name, organisation.name), organisation.name)
+        org = Org(
+            oid,
+            keys.get(organisation.name, organisation.name),
+            organisation.name,
+            public_authority=organisation.public_authority,
+        )
         orgs[org.key] = by_id[oid] = org
         models[oid] = organisation
     staff: dict[str, Staff] = {}
@@ -560,6 +566,7 @@ class Mirror:
         self.explanations: dict[str, tuple[str, dict[str, Any]]] = {}
         self._explained: dict[int, tuple[dict[str, Any], str, str]] = {}
         self._answers: dict[int, tuple[list[tuple[str, Any]], dict[str, Any]]] = {}
+        self._derived: dict[str, dict[str, Any]] = {}
         # JSON values shared by rows with the same content (never changed in place).
         self._interned: dict[tuple[Any, ...], dict[str, str]] = {}
         self.models = models()
@@ -640,6 +647,36 @@ class Mirror:
             if answers:
                 self._explained[id(answers)] = found
         return found[1], found[2]
+
+    def with_derived(self, d: DecisionPlan, answers: dict[str, Any]) -> dict[str, Any]:
+        """The answers with those the actions take from the record
+        (decisions.actions._derive_answers, through the same flow.with_derived_answers), on
+        the day the draft was started: one dict per distinct result, so that explanation's
+        cache by identity still holds."""
+        from safeshare.accounts.models import Organisation
+        from safeshare.decisions import flow
+        from safeshare.subjects.models import Person
+
+        policy = self.p.policy
+        if not policy.answer_keys.intersection(flow.DERIVED_ANSWERS):
+            return answers
+        known: dict[str, PersonPlan] = {}
+        plan: DecisionPlan | None = d
+        while plan is not None:
+            known.update((p.id, p) for p in plan.subjects)
+            plan = plan.original
+        people = [
+            Person(kind=known[i].kind, date_of_birth=known[i].date_of_birth) for i in d.subject_ids
+        ]
+        derived = flow.with_derived_answers(
+            policy,
+            answers,
+            organisation=Organisation(public_authority=d.org.public_authority),
+            people=people,
+            day=localdate(d.started_at),
+        )
+        key = json.dumps(derived, sort_keys=True)
+        return self._derived.setdefault(key, derived)
 
     def stored_answers(self, answers: list[tuple[str, Any]]) -> dict[str, Any]:
         """The answers as answer_question stores them, one flow.apply_answer at a time."""
@@ -943,6 +980,7 @@ class Mirror:
             self._section(d, "about", d.about)
         if d.answers:
             d.row["answers"] = self.stored_answers(d.answers)
+        d.row["answers"] = self.with_derived(d, d.row["answers"])
         self._items(d)
         for section, values in d.sections:
             self._section(d, section, values)
