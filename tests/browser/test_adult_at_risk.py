@@ -1,11 +1,12 @@
 """An adult at risk, in the browser with axe on every page (issue 15): a voluntary group,
-which is not a public authority, records a decision about an adult at immediate risk. The
-web flow tells the engine both facts without asking (the organisation's record, the
-adult's date of birth); the adult's path takes the urgent route and speaks of the adult,
-never of "the child or their carers".
+which is not a public authority, records decisions about an adult. The web flow tells the
+engine both facts without asking (the organisation's record, the adult's date of birth):
+the questions and outcomes speak of the adult, never of "the child or their carers"; an
+adult at immediate risk has the urgent route; and Schedule 1 paragraph 18 for an adult
+asks the practitioner to record that the adult is at risk as the Act defines it.
 
-It needs a policy that takes the answer `subject_is_adult`; until the shipped one does,
-it is skipped (the derived answers are tested without a browser in
+It needs a policy that takes the answer `subject_is_adult`; with one that does not, it is
+skipped (the derived answers are tested without a browser in
 tests/decisions/test_derived_answers.py)."""
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from safeshare import guidance
 from safeshare.accounts.models import Organisation, OrganisationKind
 from safeshare.decisions.models import Decision
 from tests.browser.conftest import assert_accessible
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import answer, sign_in
 from tests.factories import OrganisationFactory, PersonFactory, UserFactory
 
 pytestmark = [
@@ -50,9 +51,7 @@ def club() -> Organisation:
     return club
 
 
-def test_a_voluntary_group_shares_urgently_about_an_adult_at_immediate_risk(
-    page: Page, club: Organisation
-) -> None:
+def _start(page: Page, club: Organisation, purpose: str) -> None:
     assert club.public_authority is False
     kerry = club.people.get(given_names="Kerry")
     sign_in(page, "coach")
@@ -63,23 +62,39 @@ def test_a_voluntary_group_shares_urgently_about_an_adult_at_immediate_risk(
     assert_accessible(page)
     page.get_by_label("Sharing on my own initiative").check()
     page.get_by_label("Other", exact=True).check()
-    page.get_by_label("Describe the purpose").fill(
-        "Kerry told me her partner threatened her tonight and she cannot keep herself safe"
-    )
+    page.get_by_label("Describe the purpose").fill(purpose)
     page.locator("input[name=urgency]").first.check()
     page.get_by_role("button", name="Save and continue").click()
 
-    # The first question: immediate risk, however the adult's path words it.
-    expect(page).to_have_url(re.compile(r"/questions/immediate_risk/$"))
-    assert_accessible(page)
-    expect(page.locator("#main-content")).not_to_contain_text("child or their carers")
-    page.get_by_label("Yes", exact=True).check()
-    page.get_by_role("button", name="Continue").click()
+
+def _speaks_of_the_adult(page: Page) -> None:
+    """The page's own words never speak of "the child or their carers". A citation's quote
+    (in curly quotes) is the source's words, which may."""
+    said = re.sub(r"“[^”]*”", "", page.locator("#main-content").inner_text())
+    assert "child or their carers" not in said
+
+
+def _answer(page: Page, heading: str, *choices: str) -> None:
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    _speaks_of_the_adult(page)
+    answer(page, heading, *choices)
+
+
+def test_a_voluntary_group_shares_urgently_about_an_adult_at_immediate_risk(
+    page: Page, club: Organisation
+) -> None:
+    _start(
+        page,
+        club,
+        "Kerry told me her partner threatened her tonight and she cannot keep herself safe",
+    )
+    # The first question is already worded for an adult.
+    _answer(page, "Is the adult at immediate risk of serious harm?", "Yes")
 
     expect(page.locator("#outcome")).to_have_text("Outcome: Share urgently")
     main = page.locator("#main-content")
-    expect(main).not_to_contain_text("child or their carers")
-    expect(main).to_contain_text("adult")
+    _speaks_of_the_adult(page)
+    expect(main).to_contain_text("Record why the adult was at immediate risk")
     # What the flow told the engine, shown and not asked.
     expect(main).to_contain_text("Is your organisation a public authority?")
     expect(main).to_contain_text("No (from your organisation's details)")
@@ -90,3 +105,39 @@ def test_a_voluntary_group_shares_urgently_about_an_adult_at_immediate_risk(
     decision = Decision.objects.get()
     assert decision.answers["public_authority"] is False
     assert decision.answers["subject_is_adult"] is True
+
+
+def test_an_adult_at_risk_is_shared_about_on_schedule_1_paragraph_18(
+    page: Page, club: Organisation
+) -> None:
+    _start(page, club, "Kerry's carer is taking her money and she cannot stop it")
+    _answer(page, "Is the adult at immediate risk of serious harm?", "No")
+    _answer(page, "Is there a clear and legitimate purpose for sharing the information?", "Yes")
+    _answer(page, "Does the information identify a person?", "Yes")
+    _answer(
+        page, "Are you relying on consent to share?", "No, I am relying on another lawful basis"
+    )
+    _answer(page, "Is any of the information special category data?", "Yes")
+    _answer(page, "Does any of the information relate to crimes or alleged crimes?", "No")
+    _answer(
+        page,
+        "Which lawful bases apply to sharing this information?",
+        "Recognised legitimate interests (safeguarding condition)",
+        "Substantial public interest",
+        "Safeguarding of children and individuals at risk (Schedule 1 paragraph 18)",
+    )
+    expect(page.locator("#outcome")).to_contain_text("Outcome: Share")
+    main = page.locator("#main-content")
+    _speaks_of_the_adult(page)
+    # What to record: that the adult is at risk as the Act defines it.
+    expect(main).to_contain_text(
+        "The adult is at risk: you have reasonable cause to suspect that they have needs for "
+        "care and support, are experiencing or at risk of abuse or neglect, and because of "
+        "those needs are unable to protect themselves from it"
+    )
+    assert_accessible(page)
+    decision = Decision.objects.get()
+    assert (decision.answers["public_authority"], decision.answers["subject_is_adult"]) == (
+        False,
+        True,
+    )
