@@ -123,7 +123,7 @@ def test_the_newest_version_is_loaded_and_older_ones_stay_available(tmp_path: Pa
 
 
 def test_a_partnership_file_cannot_reuse_a_shipped_id_and_version(tmp_path: Path) -> None:
-    write(tmp_path, lambda d: d.update(id="hmg-2024", version="1"))
+    write(tmp_path, lambda d: d.update(id="hmg-2024", version="2"))
     with pytest.raises(PolicyError, match="already defined"):
         available_policies([tmp_path])
     assert any("already shipped" in str(p) for p in check_policy_file(tmp_path / "p.yaml"))
