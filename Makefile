@@ -10,7 +10,7 @@ VAR := var
 PYTEST_ARGS ?= -n 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help run install install-test install-bench system-deps lint format types test test-sqlite test-postgres bench clean
+.PHONY: help run install install-test install-bench service-deps system-deps lint format types test test-sqlite test-postgres bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -41,7 +41,10 @@ install-test: install $(VENV)/.installed-test system-deps ## Install what the te
 
 install-bench: install-test $(VENV)/.installed-bench ## Also what the benchmarks need (locust for bench/load.py; pymerkle, django-auditlog for bench/bench_ledger.py)
 
-system-deps: ## Install Debian's chromium and postgresql when missing (as root), or say what to install
+service-deps: ## Install the Debian libraries and fonts WeasyPrint needs for PDFs when missing (as root), or say what to install
+	@scripts/system-deps.sh service
+
+system-deps: ## The same, and Debian's chromium and postgresql for the tests
 	@scripts/system-deps.sh
 
 $(VAR)/secret_key:
@@ -51,7 +54,7 @@ $(VAR)/secret_key:
 $(VAR)/ledger_key: | $(VAR)/secret_key
 	@SECRET_KEY_FILE=$(VAR)/secret_key $(BIN)/safeshare ledger keygen --out $@ >/dev/null
 
-run: install $(VAR)/secret_key $(VAR)/ledger_key ## Migrate the SQLite database under var/, load demo data once, serve on http://127.0.0.1:8000
+run: install service-deps $(VAR)/secret_key $(VAR)/ledger_key ## Migrate the SQLite database under var/, load demo data once, serve on http://127.0.0.1:8000
 	@export SECRET_KEY_FILE=$(VAR)/secret_key SAFESHARE_DEMO=$${SAFESHARE_DEMO:-true} \
 	  SAFESHARE_LEDGER_SIGNING_KEY_FILE=$${SAFESHARE_LEDGER_SIGNING_KEY_FILE:-$(VAR)/ledger_key}; \
 	  $(BIN)/safeshare migrate --no-input && \

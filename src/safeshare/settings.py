@@ -341,6 +341,8 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         # Successes and clean-ups at INFO are noise; failures and lockouts are WARNING.
         "axes": {"level": "WARNING"},
+        # WeasyPrint reports each step of every PDF at INFO; what it could not use, above.
+        "weasyprint": {"level": "WARNING"},
     },
 }
 
