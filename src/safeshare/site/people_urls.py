@@ -11,4 +11,6 @@ urlpatterns = [
     path("", people.search, name="search"),
     path("new/", people.new, name="new"),
     path("<uuid:person_id>/", people.show, name="show"),
+    path("<uuid:person_id>/chronology.csv", people.chronology_csv, name="chronology_csv"),
+    path("<uuid:person_id>/chronology.pdf", people.chronology_pdf, name="chronology_pdf"),
 ]
