@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -62,9 +62,11 @@ def show(request: AuthenticatedHttpRequest, person_id: UUID) -> HttpResponse:
     person = get_person_for_user(request.user, person_id)
     record_access(request, what="subjects.person.show", person=person)
     filters, chosen = _chronology_filters(request)
-    query = request.GET.copy()
-    for cursor in ("after", "before"):
-        query.pop(cursor, None)
+    # The downloads carry the filters chosen (the empty ones left out), never the cursor.
+    query = QueryDict(mutable=True)
+    for key, values in request.GET.lists():
+        if key not in {"after", "before"} and any(values):
+            query.setlist(key, values)
     return render(
         request,
         "subjects/show.html",
@@ -76,7 +78,6 @@ def show(request: AuthenticatedHttpRequest, person_id: UUID) -> HttpResponse:
             ),
             "filters": filters,
             "filtered": filters.is_bound,
-            # The downloads carry the filters applied, never the page's cursor.
             "export_query": query.urlencode() if filters.is_bound and filters.is_valid() else "",
             "can_view_access_log": can_view_access_report(request.user),
         },
