@@ -154,6 +154,8 @@ NOT_LOADED: dict[str, str] = {
     "accounts:mfa_recovery_codes": "shown once after setting up an authenticator",
     "accounts:keep_alive": "a script's ping, no page; the session is saved on every request",
     "ledger:checkpoint_at": "witnesses ask for sizes they hold; no page links it",
+    "subjects:chronology_csv": "a rare download, not a page; its queries stay flat (tests/subjects/test_chronology_export.py)",
+    "subjects:chronology_pdf": "a rare download, laid out whole (seconds: docs/adr/0014-pdf-documents.md); its queries stay flat",
     "decisions:amend": "writes",
     "decisions:reconsider": "a form for a new draft that supersedes; writes",
     "decisions:withdraw_consent": "writes (consent withdrawn is recorded for good)",
