@@ -101,7 +101,7 @@ def test_the_csv_has_a_header_and_a_row_per_decision(
     assert [row[-1] for row in rows[1:]] == [str(refused.pk), str(shared.pk)]
 
 
-def test_the_csv_cannot_run_as_a_formula(client: Client, organisation: object) -> None:
+def test_the_csv_cannot_run_as_a_formula() -> None:
     row = chronology.Row(
         decided_at=timezone.now(),
         outcome="Share",
