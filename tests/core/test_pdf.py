@@ -71,6 +71,26 @@ def test_it_is_a4_tagged_titled_and_in_english() -> None:
     assert reader.metadata.author == "Riverside Primary School"
 
 
+def _roles(node: Any, found: set[str]) -> set[str]:
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, pypdf.generic.ArrayObject):
+        for kid in node:
+            _roles(kid, found)
+    elif isinstance(node, pypdf.generic.DictionaryObject):
+        if "/S" in node:
+            found.add(str(node["/S"]))
+        if "/K" in node:
+            _roles(node["/K"], found)
+    return found
+
+
+def test_its_structure_has_the_heading_and_the_table_with_its_header_cells() -> None:
+    reader = pypdf.PdfReader(io.BytesIO(_rows(3)))
+    root: Any = reader.trailer["/Root"]
+    roles = _roles(root["/StructTreeRoot"], set())
+    assert {"/H1", "/Table", "/Caption", "/THead", "/TH", "/TR", "/TD", "/P"} <= roles
+
+
 def test_its_fonts_are_the_embedded_dejavu_fonts() -> None:
     reader = pypdf.PdfReader(io.BytesIO(_rows(3)))
     resources: Any = reader.pages[0]["/Resources"]
