@@ -22,11 +22,6 @@ from tests.subject_access.helpers import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def ig_lead(practitioner: User) -> User:
-    return ig_lead_of(practitioner)
-
-
 def run(person: Person | str, username: str, out: Path) -> None:
     call_command(
         "reports",

@@ -17,7 +17,7 @@ from safeshare.subject_access.models import SubjectAccessRequest
 from safeshare.subject_access.pack import build_pack
 from safeshare.subjects.models import Person
 from tests.factories import PersonFactory
-from tests.subject_access.helpers import decision_naming_a_third_party, ig_lead_of, log_request
+from tests.subject_access.helpers import decision_naming_a_third_party, log_request
 from tests.test_query_counts import (
     LARGE,
     _access_records,
@@ -28,11 +28,6 @@ from tests.test_query_counts import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def ig_lead(practitioner: User) -> User:
-    return ig_lead_of(practitioner)
 
 
 def test_the_open_list(client: Client, ig_lead: User, organisation: Organisation) -> None:

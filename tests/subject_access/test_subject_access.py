@@ -43,11 +43,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ig_lead(practitioner: User) -> User:
-    return ig_lead_of(practitioner)
-
-
-@pytest.fixture
 def item(practitioner: User, person: Person) -> InformationItem:
     decision = decision_naming_a_third_party(practitioner, person)
     return decision.items.get(identifies_third_party=True)

@@ -108,7 +108,7 @@ def _item_row(decision: Decision, item: InformationItem, redacted: set[UUID]) ->
     return Row(
         (
             _date(timezone.localdate(decision.decided_at) if decision.decided_at else None),
-            str(item.position + 1),
+            str(item.position),
             REDACTED_TEXT if is_redacted else item.text,
             item.get_nature_display(),
             item.get_currency_display(),
