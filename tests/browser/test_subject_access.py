@@ -38,7 +38,7 @@ def heading(page: Page, text: str) -> None:
 
 def test_an_ig_lead_answers_a_subject_access_request(page: Page, school: Organisation) -> None:
     sign_in(page, "ig")
-    page.goto("/subject-access/")
+    page.get_by_role("link", name="Subject access").press("Enter")
     heading(page, "Subject access requests")
     page.get_by_role("button", name="Log a subject access request").click()
     heading(page, "Who is the request about?")

@@ -321,3 +321,13 @@ def test_a_cell_that_would_run_as_a_formula_is_quoted(
         received_on=timezone.localdate(),
     )
     assert "'=HYPERLINK" in pack_csv(build_pack(ig_lead, sar))
+
+
+def test_the_ig_lead_finds_subject_access_in_the_header(
+    client: Client, ig_lead: User, practitioner: User
+) -> None:
+    link = f'href="{reverse("subject_access:index")}"'
+    client.force_login(ig_lead)
+    assert link in client.get(reverse("site:home")).content.decode()
+    client.force_login(practitioner)
+    assert link not in client.get(reverse("site:home")).content.decode()
