@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -116,3 +119,36 @@ def test_an_unwritable_file_records_no_export(
     message = failure(person, ig_lead.username, tmp_path / "missing" / "pack.csv")
     assert message.startswith("cannot write")
     assert not Entry.objects.filter(event_type="subject_access.pack.exported").exists()
+
+
+def test_the_console_command_prints_one_line_and_exits_1(tmp_path: Path) -> None:
+    """As an operator's scheduled job runs it: `safeshare reports ...` in its own process."""
+    env = {
+        **os.environ,
+        "SECRET_KEY": "test-only-key-for-one-subprocess-0123456789",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
+        "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+    }
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from safeshare.cli import main; main()",
+            "reports",
+            "subject-access",
+            "00000000-0000-0000-0000-000000000000",
+            "--user",
+            "ig",
+            "--out",
+            str(tmp_path / "pack.pdf"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "CommandError: PDF is not available yet: write a .csv file instead"
+    ]
