@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", api_urls()),
     path("disclosures/", include("safeshare.disclosures.urls")),
     path("policies/", include("safeshare.policies.urls")),
+    path("subject-access/", include("safeshare.subject_access.urls")),
     path("admin/", admin.site.urls),
 ]
 

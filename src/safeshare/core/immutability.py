@@ -87,6 +87,20 @@ GUARDS: list[Guard] = [
         old_condition="1 = 1",
         message="a policy activation cannot be changed or deleted",
     ),
+    # What a subject access pack left out, and each extension of its due date: evidence
+    # of how the request was answered, written once.
+    Guard(
+        name="subject_access_extension",
+        table="subject_access_extension",
+        old_condition="1 = 1",
+        message="a subject access extension cannot be changed or deleted",
+    ),
+    Guard(
+        name="subject_access_redaction",
+        table="subject_access_redaction",
+        old_condition="1 = 1",
+        message="a subject access redaction cannot be changed or deleted",
+    ),
     # The ledger (docs/adr/0004-ledger-storage.md): entries, tree nodes and signed
     # checkpoints are append-only.
     Guard(

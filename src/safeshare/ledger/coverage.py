@@ -46,12 +46,24 @@ RULES: tuple[Rule, ...] = (
     Rule("disclosures.revocation", ALL, "revoke; never changed"),
     Rule("policies.policyactivation", ALL, "activate_policy; never changed"),
     Rule("api.apitoken", ALL, "create_token; only revoke_token changes one, with an entry"),
+    Rule(
+        "subject_access.extension",
+        ALL,
+        "extend_subject_access_request, with the request's own entry; never changed",
+    ),
+    Rule("subject_access.redaction", ALL, "redact_item; never changed"),
     # Changed later, but made only by actions that append an entry, so a row without
     # one was written behind the application or lost its entries.
     Rule(
         "requests.informationrequest",
         ALL,
         "raise_request and log_external_request append requests.request.received",
+    ),
+    Rule(
+        "subject_access.subjectaccessrequest",
+        ALL,
+        "log_subject_access_request appends subject_access.request.logged; extending and "
+        "signing off append theirs",
     ),
     Rule("agreements.agreement", ALL, "add_agreement appends agreements.agreement.added"),
     Rule("directory.organisationprofile", ALL, "update_profile is the only way one is made"),

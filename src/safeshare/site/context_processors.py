@@ -12,6 +12,7 @@ from safeshare.accounts.permissions import (
     can_view_case_records,
 )
 from safeshare.requests.queries import queue_counts
+from safeshare.subject_access.permissions import can_handle_subject_access
 
 
 def service(request: HttpRequest) -> dict[str, Any]:
@@ -51,6 +52,14 @@ def service(request: HttpRequest) -> dict[str, Any]:
         if can_view_access_report(user):
             navigation.append(
                 {"text": "Access report", "url": "audit:report", "active": current == "audit"}
+            )
+        if can_handle_subject_access(user):
+            navigation.append(
+                {
+                    "text": "Subject access",
+                    "url": "subject_access:index",
+                    "active": current == "subject_access",
+                }
             )
         if user.is_staff:
             navigation.append({"text": "Administration", "url": "admin:index", "active": False})
