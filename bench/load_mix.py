@@ -189,6 +189,16 @@ NOT_LOADED: dict[str, str] = {
     "api_tokens:revoke": "writes",
     "policies:index": "administrators only: the load users hold no administrator role",
     "policies:activate": "administrators only, and writes",
+    "subject_access:index": "not in the mix yet: the scale seed logs no subject access requests (IG leads only; queries flat: tests/subject_access/test_query_counts.py)",
+    "subject_access:find_person": "not in the mix yet: the scale seed logs no subject access requests (IG leads only; queries flat: tests/subject_access/test_query_counts.py)",
+    "subject_access:new": "not in the mix yet: the scale seed logs no subject access requests (IG leads only; queries flat: tests/subject_access/test_query_counts.py)",
+    "subject_access:show": "not in the mix yet: the scale seed logs no subject access requests (IG leads only; queries flat: tests/subject_access/test_query_counts.py)",
+    "subject_access:extend": "not in the mix yet: the scale seed logs no subject access requests (IG leads only; queries flat: tests/subject_access/test_query_counts.py)",
+    "subject_access:redact": "not in the mix yet: the scale seed logs no subject access requests (IG leads only; queries flat: tests/subject_access/test_query_counts.py)",
+    "subject_access:sign_off": "not in the mix yet: the scale seed logs no subject access requests (IG leads only; queries flat: tests/subject_access/test_query_counts.py)",
+    "subject_access:pack": "not in the mix yet: the scale seed logs no subject access requests (IG leads only; queries flat: tests/subject_access/test_query_counts.py)",
+    "subject_access:pack_csv": "not in the mix yet: the scale seed logs no subject access requests (IG leads only; queries flat: tests/subject_access/test_query_counts.py)",
+    "subject_access:pack_pdf": "not in the mix yet: the scale seed logs no subject access requests (IG leads only; queries flat: tests/subject_access/test_query_counts.py)",
 }
 # The JSON API (namespace api) is not pages: its own load is a separate benchmark.
 NOT_LOADED_NAMESPACES = {"api": "the JSON API: token callers, not the pages' users"}

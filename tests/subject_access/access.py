@@ -75,4 +75,5 @@ RULES = {
     "subject_access:sign_off": _on_sar("sign_off", post=True),
     "subject_access:pack": _on_sar("pack"),
     "subject_access:pack_csv": _on_sar("pack_csv"),
+    "subject_access:pack_pdf": _on_sar("pack_pdf"),
 }

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pypdf
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -66,16 +68,29 @@ def test_it_writes_the_pack_as_csv_and_records_it(
     ).exists()
 
 
-def test_pdf_is_not_available_yet(tmp_path: Path, ig_lead: User, person: Person) -> None:
-    log_request(ig_lead, person)
-    assert failure(person, ig_lead.username, tmp_path / "pack.pdf") == (
-        "PDF is not available yet: write a .csv file instead"
-    )
-    assert not Entry.objects.filter(event_type="subject_access.pack.exported").exists()
+def test_it_writes_the_pack_as_pdf_marked_on_every_page(
+    tmp_path: Path, ig_lead: User, practitioner: User, person: Person
+) -> None:
+    decision_naming_a_third_party(practitioner, person)
+    sar = log_request(ig_lead, person)
+    out = tmp_path / "pack.pdf"
+    run(person, ig_lead.username, out)
+    pages = [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(out.read_bytes())).pages]
+    assert pages
+    for number, text in enumerate(pages, start=1):
+        assert text.count("OFFICIAL-SENSITIVE") >= 2, f"page {number}"
+        assert f"Page {number} of {len(pages)}" in text
+        assert ig_lead.organisation.name in text
+    whole = "\n".join(pages)
+    assert "Subject access pack" in whole and "Lily Morgan" in whole
+    entry = Entry.objects.get(event_type="subject_access.pack.exported")
+    assert (entry.object_id, entry.payload["format"]) == (str(sar.pk), "pdf")
 
 
 def test_another_suffix_is_refused(tmp_path: Path, ig_lead: User, person: Person) -> None:
-    assert "--out must end in .csv" in failure(person, ig_lead.username, tmp_path / "pack.txt")
+    assert "--out must end in .pdf or .csv" in failure(
+        person, ig_lead.username, tmp_path / "pack.txt"
+    )
 
 
 def test_the_user_must_be_an_ig_lead(
@@ -140,7 +155,7 @@ def test_the_console_command_prints_one_line_and_exits_1(tmp_path: Path) -> None
             "--user",
             "ig",
             "--out",
-            str(tmp_path / "pack.pdf"),
+            str(tmp_path / "pack.txt"),
         ],
         env=env,
         capture_output=True,
@@ -150,5 +165,5 @@ def test_the_console_command_prints_one_line_and_exits_1(tmp_path: Path) -> None
     )
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [
-        "CommandError: PDF is not available yet: write a .csv file instead"
+        "CommandError: --out must end in .pdf or .csv, not 'pack.txt'"
     ]

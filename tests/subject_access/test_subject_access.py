@@ -296,7 +296,7 @@ def test_exports_are_not_cached_not_named_after_the_person_and_are_recorded(
     client: Client, ig_lead: User, person: Person, sar: SubjectAccessRequest
 ) -> None:
     client.force_login(ig_lead)
-    for name, file_format in [("pack_csv", "csv"), ("pack", "html")]:
+    for name, file_format in [("pack_csv", "csv"), ("pack_pdf", "pdf"), ("pack", "html")]:
         before = AccessRecord.objects.filter(user=ig_lead, person=person).count()
         response = client.get(reverse(f"subject_access:{name}", args=[sar.pk]))
         assert "no-store" in response["Cache-Control"].split(", ")
@@ -305,7 +305,7 @@ def test_exports_are_not_cached_not_named_after_the_person_and_are_recorded(
         assert AccessRecord.objects.filter(user=ig_lead, person=person).count() == before + 1
         entry = Entry.objects.filter(event_type="subject_access.pack.exported").latest("sequence")
         assert entry.payload == {"format": file_format, "signed_off": False}
-        if file_format == "csv":
+        if file_format in {"csv", "pdf"}:
             assert f'filename="subject-access-{sar.pk}-' in disposition
 
 

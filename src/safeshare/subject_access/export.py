@@ -1,4 +1,5 @@
-"""The pack as files. CSV now; a PDF renderer takes the same `pack.build_pack` result."""
+"""The pack as files: CSV, and PDF through core.pdf, both from the same `pack.build_pack` result
+(redactions already applied there)."""
 
 from __future__ import annotations
 
@@ -44,3 +45,17 @@ def pack_csv(pack: Pack) -> str:
     writer.writerow([])
     writer.writerow([MARKING])
     return out.getvalue()
+
+
+def pack_pdf(pack: Pack) -> bytes:
+    """The pack as an A4 PDF (core/pdf.py: OFFICIAL-SENSITIVE and "Page x of y" on every
+    page, the organisation and the date produced). Its title never names the person."""
+    from safeshare.core.pdf import render_pdf
+
+    return render_pdf(
+        "subject_access/pack_pdf.html",
+        {"pack": pack},
+        title="Subject access pack",
+        organisation=pack.organisation,
+        produced_at=pack.produced_at,
+    )

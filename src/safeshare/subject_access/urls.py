@@ -13,4 +13,5 @@ urlpatterns = [
     path("<uuid:sar_id>/sign-off/", views.sign_off, name="sign_off"),
     path("<uuid:sar_id>/pack/", views.pack, name="pack"),
     path("<uuid:sar_id>/pack.csv", views.pack_csv_file, name="pack_csv"),
+    path("<uuid:sar_id>/pack.pdf", views.pack_pdf_file, name="pack_pdf"),
 ]

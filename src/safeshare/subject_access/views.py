@@ -16,7 +16,7 @@ from safeshare.audit.actions import record_access, record_access_many
 from safeshare.core.forms import posted
 from safeshare.core.pagination import paginate
 from safeshare.subject_access import actions, permissions, queries
-from safeshare.subject_access.export import file_name, pack_csv
+from safeshare.subject_access.export import file_name, pack_csv, pack_pdf
 from safeshare.subject_access.forms import ExtendForm, LogRequestForm, RedactForm, SignOffForm
 from safeshare.subject_access.models import REDACTED_TEXT, SubjectAccessRequest
 from safeshare.subject_access.pack import MARKING, build_pack
@@ -188,4 +188,14 @@ def pack_csv_file(request: AuthenticatedHttpRequest, sar_id: UUID) -> HttpRespon
     record_access(request, what="subject_access.pack.csv", person=sar.person, obj=sar)
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{file_name(sar, "csv")}"'
+    return _no_store(response)
+
+
+def pack_pdf_file(request: AuthenticatedHttpRequest, sar_id: UUID) -> HttpResponse:
+    sar = _get(request, sar_id)
+    content = pack_pdf(build_pack(request.user, sar))
+    actions.record_export(actor=request.user, request=sar, file_format="pdf")
+    record_access(request, what="subject_access.pack.pdf", person=sar.person, obj=sar)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{file_name(sar, "pdf")}"'
     return _no_store(response)

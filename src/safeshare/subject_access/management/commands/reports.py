@@ -14,7 +14,7 @@ from django.http import Http404
 from safeshare.accounts.models import User
 from safeshare.audit.actions import record_access
 from safeshare.subject_access import actions, permissions, queries
-from safeshare.subject_access.export import pack_csv
+from safeshare.subject_access.export import pack_csv, pack_pdf
 from safeshare.subject_access.pack import build_pack
 from safeshare.subjects.queries import get_person_for_user
 
@@ -42,9 +42,7 @@ class Command(BaseCommand):
         )
         sar.add_argument("person_id", metavar="PERSON_ID")
         sar.add_argument("--user", required=True, metavar="USERNAME", help="an IG lead")
-        sar.add_argument(
-            "--out", required=True, metavar="FILE", help="a .csv file (.pdf when available)"
-        )
+        sar.add_argument("--out", required=True, metavar="FILE", help="a .pdf or .csv file")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "subject-access":
@@ -52,10 +50,8 @@ class Command(BaseCommand):
 
     def subject_access(self, person_id: str, username: str, out: Path) -> None:
         suffix = out.suffix.lower()
-        if suffix == ".pdf":
-            _fail("PDF is not available yet: write a .csv file instead")
-        if suffix != ".csv":
-            _fail(f"--out must end in .csv, not {out.name!r}")
+        if suffix not in {".csv", ".pdf"}:
+            _fail(f"--out must end in .pdf or .csv, not {out.name!r}")
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
             _fail(f"no active user {username!r}")
@@ -70,13 +66,14 @@ class Command(BaseCommand):
             _fail(f"no subject access request is logged for person {person_id}")
         # The file is written inside the transaction: if it cannot be, no export is recorded.
         with transaction.atomic():
-            text = pack_csv(build_pack(user, sar))
-            actions.record_export(actor=user, request=sar, file_format="csv")
+            built = build_pack(user, sar)
+            content = pack_pdf(built) if suffix == ".pdf" else pack_csv(built).encode("utf-8")
+            actions.record_export(actor=user, request=sar, file_format=suffix[1:])
             record_access(
                 CommandRequest(user), what="subject_access.pack.command", person=person, obj=sar
             )
             try:
-                out.write_text(text, encoding="utf-8")
+                out.write_bytes(content)
             except OSError as exc:
                 _fail(f"cannot write {out}: {exc.strerror}")
         self.stdout.write(f"Wrote the subject access pack to {out}")
