@@ -11,14 +11,15 @@ from html import escape
 
 from safeshare.figures.tables import Figure
 
-# GOV.UK Frontend's palette: blue, orange, green, purple, dark blue.
-SERIES_COLOURS = ("#1d70b8", "#f47738", "#00703c", "#4c2c92", "#003078")
+# GOV.UK Frontend's palette, each at least 3:1 against white (WCAG 1.4.11).
+SERIES_COLOURS = ("#1d70b8", "#00703c", "#4c2c92", "#d4351c", "#003078")
 TEXT_COLOUR = "#0b0c0c"
-WIDTH = 640
-LABEL_WIDTH = 220
-BAR_HEIGHT = 18
-GAP = 10
-LEGEND_HEIGHT = 28
+# About the width of half the page's column, so that the text draws at its own size.
+WIDTH = 460
+LABEL_WIDTH = 170
+BAR_HEIGHT = 24
+GAP = 12
+LEGEND_HEIGHT = 32
 
 
 def _series(figure: Figure) -> list[int]:
@@ -35,19 +36,19 @@ def bar_chart(figure: Figure) -> str:
     legend = LEGEND_HEIGHT if len(series) > 1 else 0
     group = len(series) * BAR_HEIGHT + GAP
     height = legend + len(rows) * group + GAP
-    plot = WIDTH - LABEL_WIDTH - 110
+    plot = WIDTH - LABEL_WIDTH - 100
     parts = [
         f'<svg class="figures-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'width="100%" aria-hidden="true" focusable="false" font-family="GDS Transport, arial, sans-serif" font-size="14">'
+        f'width="100%" aria-hidden="true" focusable="false" font-family="GDS Transport, arial, sans-serif" font-size="16">'
     ]
     if legend:
-        x = LABEL_WIDTH
+        x = 0
         for k, column in enumerate(series):
             colour = SERIES_COLOURS[k % len(SERIES_COLOURS)]
-            parts.append(f'<rect x="{x}" y="6" width="14" height="14" fill="{colour}"/>')
+            parts.append(f'<rect x="{x}" y="8" width="16" height="16" fill="{colour}"/>')
             label = escape(figure.columns[column])
-            parts.append(f'<text x="{x + 20}" y="18" fill="{TEXT_COLOUR}">{label}</text>')
-            x += 30 + 8 * len(figure.columns[column])
+            parts.append(f'<text x="{x + 22}" y="22" fill="{TEXT_COLOUR}">{label}</text>')
+            x += 36 + 8 * len(figure.columns[column])
     for r, row in enumerate(rows):
         top = legend + r * group + GAP // 2
         parts.append(
@@ -76,5 +77,5 @@ def bar_chart(figure: Figure) -> str:
     return "".join(parts)
 
 
-def _short(label: str, limit: int = 28) -> str:
+def _short(label: str, limit: int = 20) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
