@@ -43,18 +43,17 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, period, figures = _figures(request)
     query = request.GET.copy() if form.is_bound and form.is_valid() else QueryDict()
     charts = {f.slug: mark_safe(bar_chart(f)) for f in figures}  # noqa: S308 — every text in it is escaped by charts.py
-    status = 400 if form.is_bound and not form.is_valid() else 200
+    valid = not form.is_bound or form.is_valid()
     return render(
         request,
         "figures/index.html",
         {
             "form": form,
             "period": period,
-            "figures": [(f, charts[f.slug]) for f in figures] if status == 200 else [],
+            "figures": [(f, charts[f.slug]) for f in figures] if valid else [],
             "query": query.urlencode(),
             "partnership": can_view_partnership_figures(request.user),
         },
-        status=status,
     )
 
 
