@@ -1,8 +1,8 @@
 """`safeshare reports partnership [--from DATE] [--to DATE] --csv FILE`: every figure of
 the whole partnership, suppressed as on the page, in one CSV for scheduled reports.
 
-The `reports` command (site/management/commands/reports.py) only wires its subcommands;
-this holds the subcommand's arguments and work.
+The `reports` command (subject_access/management/commands/reports.py) wires this
+subcommand in; its arguments and work are here.
 """
 
 from __future__ import annotations
