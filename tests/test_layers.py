@@ -29,6 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("requests",),  # requests for information; answered through requests/answering.py
     ("decisions",),  # the decision record, which may answer a request
     ("disclosures",),  # in-system sharing of a finalised decision's items
+    ("figures",),  # counts for assurance, suppressed: no personal data
     ("subject_access",),  # subject access requests and their packs, over all of the above
     ("api",),  # the partner API over all of the above
     ("site",),  # pages across apps: home, header counts, people pages, demo data

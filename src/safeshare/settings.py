@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "safeshare.api",
     "safeshare.disclosures",
     "safeshare.policies",
+    "safeshare.figures",
     "safeshare.subject_access",
     "safeshare.site",
     "django.contrib.admin",

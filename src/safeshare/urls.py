@@ -20,6 +20,7 @@ urlpatterns = [
     path("disclosures/", include("safeshare.disclosures.urls")),
     path("policies/", include("safeshare.policies.urls")),
     path("subject-access/", include("safeshare.subject_access.urls")),
+    path("figures/", include("safeshare.figures.urls")),
     path("admin/", admin.site.urls),
 ]
 

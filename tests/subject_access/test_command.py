@@ -80,7 +80,7 @@ def test_it_writes_the_pack_as_pdf_marked_on_every_page(
     for number, text in enumerate(pages, start=1):
         assert text.count("OFFICIAL-SENSITIVE") >= 2, f"page {number}"
         assert f"Page {number} of {len(pages)}" in text
-        assert ig_lead.organisation.name in text
+        assert ig_lead.organisation is not None and ig_lead.organisation.name in text
     whole = "\n".join(pages)
     assert "Subject access pack" in whole and "Lily Morgan" in whole
     entry = Entry.objects.get(event_type="subject_access.pack.exported")

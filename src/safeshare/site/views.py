@@ -14,6 +14,7 @@ from safeshare.accounts.permissions import (
 )
 from safeshare.audit.actions import record_access_many
 from safeshare.decisions.queries import recent_decisions_for_user
+from safeshare.figures.permissions import can_view_figures
 
 
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -30,5 +31,6 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "case_role": can_view_case_records(request.user),
             "can_view_access_report": can_view_access_report(request.user),
             "can_administer": can_administer(request.user),
+            "can_view_figures": can_view_figures(request.user),
         },
     )

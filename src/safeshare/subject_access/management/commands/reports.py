@@ -1,6 +1,9 @@
 """`safeshare reports subject-access PERSON_ID --user USERNAME --out FILE`, for scheduled
 reports: the pack of the person's latest subject access request, as the named IG lead
-would download it (the same ledger event and read audit as the page)."""
+would download it (the same ledger event and read audit as the page).
+
+`safeshare reports partnership [--from DATE] [--to DATE] --csv FILE`: the partnership
+figures as one CSV; its arguments and work are in safeshare.figures.cli."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from django.http import Http404
 
 from safeshare.accounts.models import User
 from safeshare.audit.actions import record_access
+from safeshare.figures import cli as figures_cli
 from safeshare.subject_access import actions, permissions, queries
 from safeshare.subject_access.export import pack_csv, pack_pdf
 from safeshare.subject_access.pack import build_pack
@@ -33,7 +37,7 @@ def _fail(message: str) -> NoReturn:
 
 
 class Command(BaseCommand):
-    help = "Reports for scheduled jobs: a subject access pack."
+    help = "Reports for scheduled jobs: a subject access pack, the partnership's figures."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="subcommand", required=True, metavar="SUBCOMMAND")
@@ -43,10 +47,15 @@ class Command(BaseCommand):
         sar.add_argument("person_id", metavar="PERSON_ID")
         sar.add_argument("--user", required=True, metavar="USERNAME", help="an IG lead")
         sar.add_argument("--out", required=True, metavar="FILE", help="a .pdf or .csv file")
+        figures_cli.add_arguments(
+            sub.add_parser("partnership", help="the partnership's figures, as one CSV")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "subject-access":
             self.subject_access(options["person_id"], options["user"], Path(options["out"]))
+        elif options["subcommand"] == "partnership":
+            figures_cli.partnership(options, self.stdout)
 
     def subject_access(self, person_id: str, username: str, out: Path) -> None:
         suffix = out.suffix.lower()
