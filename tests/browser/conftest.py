@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -86,9 +87,25 @@ def page(
 _axe = Axe()
 
 
+# What the browser says when axe starts while a click's navigation is still
+# replacing the document: run again on the page that arrives.
+_NAVIGATING = ("reading 'documentElement'", "Execution context was destroyed")
+
+
 def assert_accessible(page: Page) -> None:
-    """axe-core in the real browser: no violations at all, of any impact."""
-    results = _axe.run(page)
+    """axe-core in the real browser: no violations at all, of any impact.
+
+    A click that submits a form returns before the next page has loaded, so
+    axe waits for the page to load and, if the document is swapped while it
+    runs, runs again on the new one (never more than three times)."""
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            results = _axe.run(page)
+            break
+        except PlaywrightError as error:
+            if attempt == 2 or not any(sign in str(error) for sign in _NAVIGATING):
+                raise
     violations: list[dict[str, Any]] = results.response["violations"]
     details = [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"

@@ -5,9 +5,8 @@ the questions and outcomes speak of the adult, never of "the child or their care
 adult at immediate risk has the urgent route; and Schedule 1 paragraph 18 for an adult
 asks the practitioner to record that the adult is at risk as the Act defines it.
 
-It needs a policy that takes the answer `subject_is_adult`; with one that does not, it is
-skipped (the derived answers are tested without a browser in
-tests/decisions/test_derived_answers.py)."""
+The shipped policy must take the answer `subject_is_adult`; the first test says so (the
+derived answers are tested without a browser in tests/decisions/test_derived_answers.py)."""
 
 from __future__ import annotations
 
@@ -24,14 +23,11 @@ from tests.browser.conftest import assert_accessible
 from tests.browser.helpers import answer, sign_in
 from tests.factories import OrganisationFactory, PersonFactory, UserFactory
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        "subject_is_adult" not in guidance.load_policy(guidance.DEFAULT_POLICY_ID).answer_keys,
-        reason="the shipped policy does not yet take the answer subject_is_adult",
-    ),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_shipped_policy_takes_the_adult_answer() -> None:
+    assert "subject_is_adult" in guidance.load_policy(guidance.DEFAULT_POLICY_ID).answer_keys
 
 
 @pytest.fixture
