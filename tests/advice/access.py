@@ -13,12 +13,15 @@ from django.urls import reverse
 from safeshare.advice import actions
 from safeshare.advice.models import AdviserKind
 from tests.access import Rule, World
+from tests.factories import UserFactory
 
 NO_CASE_ROLE = {"auditor": 403, "administrator": 403}
 
 
 def extra(world: World) -> dict[str, Any]:
     practitioner = world.decision.started_by
+    # Someone to address: the matrix's own manager is made after the extras.
+    UserFactory.create(organisation=practitioner.organisation, manager=True)
     kinds: dict[str, Any] = {}
     for name, shared in [("advice", False), ("advice_shared", True)]:
         kinds[name] = actions.ask_advice(

@@ -140,7 +140,7 @@ def test_the_colleague_must_be_a_case_role_member_of_the_organisation(
         assert isinstance(raised, actions.InvalidAdvice) and raised.field == "colleague"
 
 
-def test_bad_input_names_the_field(practitioner: User, draft: Decision) -> None:
+def test_bad_input_names_the_field(practitioner: User, manager: User, draft: Decision) -> None:
     for kwargs, field in [
         ({"question": "  "}, "question"),
         ({"question": "<script>x</script>"}, "question"),
@@ -150,7 +150,9 @@ def test_bad_input_names_the_field(practitioner: User, draft: Decision) -> None:
         assert isinstance(raised, actions.InvalidAdvice) and raised.field == field
 
 
-def test_a_draft_without_urgency_needs_one_chosen(practitioner: User, named_person: Any) -> None:
+def test_a_draft_without_urgency_needs_one_chosen(
+    practitioner: User, manager: User, named_person: Any
+) -> None:
     bare = decision_actions.start_decision(actor=practitioner, subject=named_person)
     raised = assert_refused(lambda: ask(practitioner, bare), actions.InvalidAdvice)
     assert isinstance(raised, actions.InvalidAdvice) and raised.field == "urgency"
@@ -192,7 +194,7 @@ def test_finalising_first_withdraws_the_waiting_request_and_refuses_an_answer(
 
 
 def test_discarding_the_draft_keeps_the_requests_and_the_ledger_verifies(
-    practitioner: User, manager: User, draft: Decision
+    practitioner: User, manager: User, ig_lead: User, draft: Decision
 ) -> None:
     answered = ask(practitioner, draft)
     actions.answer_advice(actor=manager, request=answered, answer="Share.")
@@ -206,3 +208,12 @@ def test_discarding_the_draft_keeps_the_requests_and_the_ledger_verifies(
     assert Entry.objects.filter(event_type="advice.request.draft_discarded").count() == 1
     report = verify_ledger()
     assert report.ok, report.lines()
+
+
+def test_a_role_nobody_holds_cannot_be_asked(practitioner: User, draft: Decision) -> None:
+    raised = assert_refused(partial(ask, practitioner, draft), actions.InvalidAdvice)
+    assert isinstance(raised, actions.InvalidAdvice) and raised.field == "adviser_kind"
+    assert "ask a named colleague" in raised.message
+    # The asker themselves does not count: a manager asking the managers needs another one.
+    manager = UserFactory.create(organisation=practitioner.organisation, manager=True)
+    assert_refused(partial(ask, manager, draft), actions.InvalidAdvice)

@@ -99,7 +99,7 @@ def test_asking_then_answering_through_the_pages(
 
 
 def test_the_asker_cannot_answer_through_the_page(
-    client: Client, practitioner: User, draft: Decision
+    client: Client, practitioner: User, manager: User, draft: Decision
 ) -> None:
     request = _ask(practitioner, draft)
     client.force_login(practitioner)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from safeshare.accounts.models import User
 from safeshare.advice import notifications, permissions
 from safeshare.advice.models import (
+    ADDRESSED,
     PRIORITY,
     ROLE_FOR_KIND,
     AdviceRequest,
@@ -88,6 +89,20 @@ def ask_advice(
             raise InvalidAdvice("colleague", "Select the colleague you want to ask")
     else:
         colleague = None
+        role = ROLE_FOR_KIND[AdviserKind(adviser_kind)]
+        if (
+            not User.objects.filter(
+                organisation_id=decision.organisation_id, role=role, is_active=True
+            )
+            .exclude(pk=actor.pk)
+            .exists()
+        ):
+            # Nobody would ever see it: say so now, not after it has waited for days.
+            raise InvalidAdvice(
+                "adviser_kind",
+                f"Nobody in your organisation is set up in safeshare as its "
+                f"{ADDRESSED[AdviserKind(adviser_kind)].lower()}: ask a named colleague",
+            )
     text = _text(question, "question", "Your question", "Enter your question")
     with transaction.atomic():
         locked = Decision.objects.select_for_update().get(pk=decision.pk)
