@@ -160,3 +160,11 @@ def test_a_named_colleague_sees_the_header_link_only_while_something_waits(
         reverse("advice:show", args=[request.pk])
         in client.get(reverse("advice:queue")).content.decode()
     )
+
+
+def test_the_link_to_ask_is_offered_only_to_who_may_ask(
+    client: Client, ig_lead: User, draft: Decision
+) -> None:
+    client.force_login(ig_lead)
+    html = client.get(reverse("decisions:tasks", args=[draft.pk])).content.decode()
+    assert reverse("advice:ask", args=[draft.pk]) not in html

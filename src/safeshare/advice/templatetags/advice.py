@@ -27,3 +27,14 @@ def draft_advice(context: template.Context, decision: Decision) -> dict[str, Any
         "rows": requests_of_decision(user, decision),
         "can_ask": permissions.can_ask(user, decision),
     }
+
+
+@register.inclusion_tag("advice/includes/ask_link.html", takes_context=True)
+def ask_advice_link(
+    context: template.Context, decision: Decision, question_id: str = ""
+) -> dict[str, Any]:
+    """ "Ask for advice" on a page of a draft, for those who may ask (can_ask); from a
+    guided question, `question_id` starts the question for them."""
+    user = user_of(context.get("request"))
+    show = user is not None and not decision.is_finalised and permissions.can_ask(user, decision)
+    return {"show": show, "decision": decision, "question_id": question_id}
