@@ -28,6 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("directory", "agreements", "policies"),
     ("requests",),  # requests for information; answered through requests/answering.py
     ("decisions",),  # the decision record, which may answer a request
+    ("advice",),  # advice asked from a manager, IG lead or colleague, answered into a draft
     ("disclosures",),  # in-system sharing of a finalised decision's items
     ("figures",),  # counts for assurance, suppressed: no personal data
     ("subject_access",),  # subject access requests and their packs, over all of the above

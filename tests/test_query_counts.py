@@ -335,3 +335,46 @@ def test_api_shared_with_you(practitioner: User, shared: Decision, recipient: Us
         _copies_sent(practitioner, shared, recipient),
         _bearer(recipient),
     )
+
+
+def _advice_requests(template: Any) -> Callable[[int], None]:
+    """`count` copies of an advice request made through the action, in one statement."""
+    from safeshare.advice.models import AdviceRequest
+
+    def grow(count: int) -> None:
+        values = {
+            f.attname: getattr(template, f.attname)
+            for f in AdviceRequest._meta.concrete_fields
+            if f.attname not in {"id", "asked_at"}
+        }
+        now = timezone.now()
+        AdviceRequest.objects.bulk_create(
+            [
+                AdviceRequest(**values, id=uuid.uuid4(), asked_at=now - datetime.timedelta(hours=i))
+                for i in range(count)
+            ]
+        )
+
+    return grow
+
+
+def test_the_advice_queue_and_a_draft_with_its_advice(
+    client: Client, practitioner: User, organisation: Organisation, person: Person
+) -> None:
+    from safeshare.advice import actions as advice_actions
+    from safeshare.decisions import actions as decision_actions
+
+    manager = UserFactory.create(organisation=organisation, manager=True)
+    draft = decision_actions.start_decision(actor=practitioner, subject=person)
+    asked = advice_actions.ask_advice(
+        actor=practitioner,
+        decision=draft,
+        adviser_kind="manager",
+        question="Can I share?",
+        urgency="urgent",
+    )
+    grow = _advice_requests(asked)
+    client.force_login(manager)
+    assert_constant(client, lambda: reverse("advice:queue"), grow)
+    client.force_login(practitioner)
+    assert_constant(client, lambda: reverse("decisions:tasks", args=[draft.pk]), grow)

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "safeshare.signin",
     "safeshare.subjects",
     "safeshare.decisions",
+    "safeshare.advice",
     "safeshare.ledger",
     "safeshare.audit",
     "safeshare.directory",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("safeshare.signin.urls")),
     path("people/", include("safeshare.site.people_urls")),
     path("decisions/", include("safeshare.decisions.urls")),
+    path("advice/", include("safeshare.advice.urls")),
     path("requests/", include("safeshare.requests.urls")),
     path("ledger/", include("safeshare.ledger.urls")),
     path("access-records/", include("safeshare.audit.urls")),

@@ -212,6 +212,30 @@ def update_section(
     return locked
 
 
+def record_advice_answer(
+    *, actor: User, decision: Decision, advised_on: datetime.date, advice: str
+) -> Decision:
+    """Advice given through safeshare (safeshare.advice.actions.answer_advice, which checks
+    the adviser was asked) written into the draft's advice fields: who advised (the actor),
+    in what role, of which organisation, when and what. A later answer replaces an earlier
+    one here; each stays on its advice request. Finalising then records them in the
+    decision's digest and its decisions.advice.recorded entry."""
+    if not permissions.can_receive_advice(actor, decision):
+        raise PermissionDenied("You cannot give advice on this decision")
+    with transaction.atomic():
+        locked = Decision.objects.select_for_update().get(pk=decision.pk)
+        if not permissions.can_receive_advice(actor, locked):
+            raise FinalisedRecordError("A finalised decision cannot be changed")
+        locked.advice_sought = True
+        locked.adviser_name = actor.display_name()
+        locked.adviser_role = actor.job_title or actor.get_role_display()
+        locked.adviser_organisation = actor.organisation.name if actor.organisation else ""
+        locked.advised_on = advised_on
+        locked.advice = advice
+        locked.save(update_fields=[*SECTION_FIELDS["advice"], "updated_at"])
+    return locked
+
+
 def check_recipient(decision: Decision) -> None:
     agreements, verified = queries.recipient_checks(decision)
     decision.agreement = agreements[0] if agreements else None

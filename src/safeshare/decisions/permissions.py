@@ -57,6 +57,13 @@ def can_edit_draft(user: User, decision: Decision) -> bool:
     return can_record_for(user, decision) and decision.status == DecisionStatus.DRAFT
 
 
+def can_receive_advice(user: User, decision: Decision) -> bool:
+    """Have advice given through safeshare written into a draft's advice fields: the
+    adviser, of the draft's organisation with a case role (the IG lead too, who does not
+    edit drafts); who may advise on which request is safeshare.advice's rule."""
+    return can_view_case_records(user) and is_own(user, decision) and not decision.is_finalised
+
+
 def can_discard(user: User, decision: Decision) -> bool:
     """Throw a draft away: only the person who started it. Discarding removes what a
     colleague wrote, so cover carries a draft on instead of discarding it."""

@@ -65,6 +65,12 @@ RULES: tuple[Rule, ...] = (
         "log_subject_access_request appends subject_access.request.logged; extending and "
         "signing off append theirs",
     ),
+    Rule(
+        "advice.advicerequest",
+        ALL,
+        "ask_advice appends advice.request.asked; answer_advice and withdraw_open_advice "
+        "append theirs",
+    ),
     Rule("agreements.agreement", ALL, "add_agreement appends agreements.agreement.added"),
     Rule("directory.organisationprofile", ALL, "update_profile is the only way one is made"),
     Rule("directory.contactpoint", ALL, "add_contact_point and import_directory"),

@@ -11,6 +11,8 @@ from safeshare.accounts.permissions import (
     can_view_access_report,
     can_view_case_records,
 )
+from safeshare.advice.permissions import can_advise
+from safeshare.advice.queries import waiting_count
 from safeshare.requests.queries import queue_counts
 from safeshare.subject_access.permissions import can_handle_subject_access
 
@@ -42,6 +44,18 @@ def service(request: HttpRequest) -> dict[str, Any]:
             navigation.append(
                 {"text": label, "url": "requests:incoming", "active": current == "requests"}
             )
+        if can_view_case_records(user):
+            # Managers and IG leads advise by role; anyone may be asked by name, and sees
+            # the link while something waits for them. The count is one query.
+            waiting = waiting_count(user)
+            if waiting or can_advise(user):
+                navigation.append(
+                    {
+                        "text": f"Advice ({waiting} waiting)" if waiting else "Advice",
+                        "url": "advice:queue",
+                        "active": current == "advice",
+                    }
+                )
         if can_view_case_records(user) or can_administer(user):
             navigation.append(
                 {"text": "Directory", "url": "directory:index", "active": current == "directory"}
