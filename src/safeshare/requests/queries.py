@@ -69,3 +69,15 @@ def queue_counts(user: User) -> dict[str, int]:
         overdue=Count("due_at", filter=Q(due_at__lt=timezone.now())),
     )
     return {name: int(value or 0) for name, value in counts.items()}
+
+
+def assigned_count(user: User) -> int:
+    """Open requests assigned to the user, for "Your tasks": one query on the
+    assigned_to index."""
+    if not can_view_case_records(user):
+        return 0
+    return InformationRequest.objects.filter(
+        to_organisation_id=user.organisation_id,
+        assigned_to=user,
+        status__in=[Status.OPEN, Status.ASSIGNED],
+    ).count()

@@ -15,6 +15,7 @@ from safeshare.accounts.permissions import (
 from safeshare.audit.actions import record_access_many
 from safeshare.decisions.queries import recent_decisions_for_user
 from safeshare.figures.permissions import can_view_figures
+from safeshare.site.tasks import tasks_for
 
 
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -28,6 +29,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "site/home.html",
         {
             "recent_decisions": recent,
+            "tasks": tasks_for(request.user),
             "case_role": can_view_case_records(request.user),
             "can_view_access_report": can_view_access_report(request.user),
             "can_administer": can_administer(request.user),

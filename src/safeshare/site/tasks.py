@@ -1,0 +1,64 @@
+""" "Your tasks" on the home page (issue 17): what is waiting for the signed-in user, each
+a count read in one query from the app that owns it, with a link to the list that shows
+it. The home page and nothing else builds them; each app's header item keeps its own
+count (site/context_processors.py).
+
+A task a user's role cannot do is not listed; one they can do with nothing waiting is
+listed as "None", so that the page says the same things every time it is opened."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from safeshare.accounts.models import User
+from safeshare.accounts.permissions import can_view_case_records
+from safeshare.advice.permissions import can_advise
+from safeshare.advice.queries import waiting_count
+from safeshare.decisions.permissions import can_record_decision
+from safeshare.decisions.queries import drafts_for_user
+from safeshare.requests.queries import assigned_count
+
+
+@dataclass(frozen=True)
+class Task:
+    text: str
+    count: int
+    url: str
+
+
+@dataclass(frozen=True)
+class _Kind:
+    text: str
+    applies: Callable[[User], bool]
+    count: Callable[[User], int]
+    url: Callable[[], str]
+
+
+KINDS: tuple[_Kind, ...] = (
+    _Kind(
+        "Advice asked of you",
+        can_advise,
+        waiting_count,
+        lambda: reverse("advice:queue"),
+    ),
+    _Kind(
+        "Requests assigned to you",
+        can_view_case_records,
+        assigned_count,
+        lambda: reverse("requests:incoming") + "?mine=on",
+    ),
+    _Kind(
+        "Your draft decisions",
+        can_record_decision,
+        lambda user: drafts_for_user(user).count(),
+        lambda: reverse("decisions:index"),
+    ),
+)
+
+
+def tasks_for(user: User) -> list[Task]:
+    """The user's tasks, in a fixed order: one count query per task their role has."""
+    return [Task(kind.text, kind.count(user), kind.url()) for kind in KINDS if kind.applies(user)]
