@@ -42,3 +42,23 @@ def test_posting_the_check_page_twice_records_once_and_shows_the_record(
     shown = reverse("decisions:show", args=[draft.pk])
     assert first["Location"] == shown and again["Location"] == shown
     assert Entry.objects.filter(event_type="decisions.decision.finalised").count() == 1
+
+
+def test_a_submit_that_read_the_draft_before_another_finalised_it_shows_the_record(
+    client: Client, practitioner: User, person: Person, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second of two submits at the same moment: it passed the page's draft check,
+    then the first finalised the decision before its own finalise locked the row."""
+    from safeshare.decisions.views import check
+
+    draft = DecisionFactory.create(started_by=practitioner, subject=person, share=True)
+    stale = Decision.objects.get(pk=draft.pk)
+    actions.finalise_decision(actor=practitioner, decision=draft)
+    monkeypatch.setattr(check, "draft_page", lambda request, decision_id: stale)
+    client.force_login(practitioner)
+    again = client.post(
+        reverse("decisions:check", args=[draft.pk]), {"decided_by": str(practitioner.pk)}
+    )
+    assert again.status_code == 302
+    assert again["Location"] == reverse("decisions:show", args=[draft.pk])
+    assert Entry.objects.filter(event_type="decisions.decision.finalised").count() == 1

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 
 from safeshare.accounts.http import AuthenticatedHttpRequest
 from safeshare.decisions import actions, completeness, flow
-from safeshare.decisions.models import Channel, Decision, DecisionStatus
+from safeshare.decisions.models import Channel, Decision, DecisionStatus, FinalisedRecordError
 from safeshare.decisions.presenters import decision_summary
 from safeshare.decisions.queries import decision_makers_for, explain, problems_for
 from safeshare.decisions.views.common import draft_or_record, draft_page, page_context
@@ -36,9 +36,10 @@ def check(request: AuthenticatedHttpRequest, decision_id: UUID) -> HttpResponse:
                 )
             except actions.DecisionIncomplete as incomplete:
                 problems = incomplete.problems
-            except IntegrityError:
-                # The database's guard refused: a second submit that read the draft before
-                # the first finalised it. The first one's record stands; show it.
+            except (IntegrityError, FinalisedRecordError):
+                # A second submit that read the draft before the first finalised it: the
+                # action found it final (or the database's guard refused). The first
+                # one's record stands; show it.
                 if Decision.objects.filter(
                     pk=decision.pk, status=DecisionStatus.FINALISED
                 ).exists():
