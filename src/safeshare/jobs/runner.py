@@ -26,7 +26,7 @@ from django.db import IntegrityError, close_old_connections, connections, transa
 from django.utils import timezone
 
 from safeshare.jobs.models import JobRun
-from safeshare.jobs.registry import Job, all_jobs
+from safeshare.jobs.registry import Job, all_jobs, get
 
 logger = logging.getLogger("safeshare.jobs")
 
@@ -105,6 +105,10 @@ def run_due(
             if report is not None:
                 report(ran[-1])
     return ran
+
+
+def slot_of(name: str, now: datetime.datetime) -> datetime.datetime:
+    return get(name).slot(now)
 
 
 def next_due(now: datetime.datetime, jobs: Iterable[Job] | None = None) -> datetime.datetime:
