@@ -54,14 +54,17 @@ $(VAR)/secret_key:
 $(VAR)/ledger_key: | $(VAR)/secret_key
 	@SECRET_KEY_FILE=$(VAR)/secret_key $(BIN)/safeshare ledger keygen --out $@ >/dev/null
 
-run: install service-deps $(VAR)/secret_key $(VAR)/ledger_key ## Migrate the SQLite database under var/, load demo data once, serve on http://127.0.0.1:8000
+run: install service-deps $(VAR)/secret_key $(VAR)/ledger_key ## Migrate the SQLite database under var/, load demo data once, serve on http://127.0.0.1:8000 with the scheduled jobs beside it
 	@export SECRET_KEY_FILE=$(VAR)/secret_key SAFESHARE_DEMO=$${SAFESHARE_DEMO:-true} \
 	  SAFESHARE_LEDGER_SIGNING_KEY_FILE=$${SAFESHARE_LEDGER_SIGNING_KEY_FILE:-$(VAR)/ledger_key}; \
 	  $(BIN)/safeshare migrate --no-input && \
 	  $(BIN)/safeshare collectstatic --no-input -v 0 && \
 	  $(BIN)/safeshare demo --if-empty && \
-	  echo && echo "safeshare is starting on http://127.0.0.1:8000 (Ctrl+C stops it)" && \
-	  exec $(BIN)/safeshare serve
+	  echo && echo "safeshare is starting on http://127.0.0.1:8000 (Ctrl+C stops it)" || exit 1; \
+	  $(BIN)/safeshare jobs run & jobs=$$!; \
+	  trap 'kill -TERM $$jobs 2>/dev/null; wait $$jobs 2>/dev/null' EXIT; \
+	  trap 'exit 130' INT TERM; \
+	  $(BIN)/safeshare serve
 
 lint: $(VENV)/.installed-test ## ruff lint and format check
 	$(BIN)/ruff check src tests bench

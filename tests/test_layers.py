@@ -19,6 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "safeshare"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("guidance",),  # the pure engine: no Django, no other app
     ("core",),  # the shared kernel: forms, pagination, immutability, http, middleware
+    ("jobs",),  # scheduled jobs, each once per slot; the apps above register theirs
     ("vocabulary",),  # purposes, urgency, contact methods, outcome codes
     ("accounts",),  # organisations, users, roles and what each role may do
     ("ledger",),  # the tamper-evident log every action appends to

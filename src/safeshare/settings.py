@@ -81,6 +81,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
     "safeshare.core",
+    "safeshare.jobs",
     "safeshare.vocabulary",
     "safeshare.accounts",
     "safeshare.signin",

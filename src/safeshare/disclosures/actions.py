@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ from safeshare.disclosures.models import (
     MAX_AVAILABLE_DAYS,
     DisclosedItem,
     Disclosure,
+    ExpiryNotice,
     Receipt,
     Revocation,
 )
@@ -260,3 +262,69 @@ def revoke(*, actor: User, disclosure: Disclosure, reason: str) -> Revocation:
         )
         notifications.notify("revoked", locked.recipient, reverse("disclosures:received"))
     return revocation
+
+
+# The sender and the recipient are told once when a disclosure has this many days or
+# fewer left (unless it was sent for no longer than that), and once when it has expired.
+EXPIRY_NOTICE_DAYS = 3
+# An expired disclosure is told about only this long after: the first run of the job on
+# an old database does not mail everyone about everything that ever expired.
+EXPIRED_NOTICE_WITHIN = datetime.timedelta(days=7)
+
+
+def send_expiry_notices(*, now: datetime.datetime | None = None) -> int:
+    """The scheduled job (safeshare.jobs): tell the sender and the recipient, by a link
+    only, that a disclosure expires within EXPIRY_NOTICE_DAYS days or has expired; once
+    per disclosure and kind (an ExpiryNotice row claims it), none for a revoked one. A
+    system action: no actor. How many notices were sent."""
+    now = now or timezone.now()
+    soon = datetime.timedelta(days=EXPIRY_NOTICE_DAYS)
+    live = Disclosure.objects.filter(revocation__isnull=True)
+    due = {
+        ExpiryNotice.Kind.EXPIRING: live.filter(
+            expires_at__gt=now, expires_at__lte=now + soon, sent_at__lt=F("expires_at") - soon
+        ),
+        ExpiryNotice.Kind.EXPIRED: live.filter(
+            expires_at__lte=now, expires_at__gt=now - EXPIRED_NOTICE_WITHIN
+        ),
+    }
+    count = 0
+    for kind, disclosures in due.items():
+        pending = disclosures.exclude(expiry_notices__kind=kind).values_list("pk", flat=True)
+        for pk in list(pending):
+            count += _send_expiry_notice(pk, kind, now)
+    return count
+
+
+def _send_expiry_notice(pk: Any, kind: str, now: datetime.datetime) -> int:
+    try:
+        with transaction.atomic():
+            disclosure = Disclosure.objects.select_related("sent_by", "recipient").get(pk=pk)
+            ExpiryNotice.objects.create(disclosure=disclosure, kind=kind, at=now)
+            record_change(
+                f"disclosures.disclosure.{kind}_notice",
+                actor=None,
+                obj=disclosure,
+                payload={"disclosure": str(disclosure.pk), "reference": disclosure.reference},
+                organisation=disclosure.organisation,
+            )
+            # Each only while still in the organisation the disclosure names.
+            if disclosure.recipient.organisation_id == disclosure.recipient_organisation_id:
+                path = (
+                    _show_path(disclosure)
+                    if kind == ExpiryNotice.Kind.EXPIRING
+                    else reverse("disclosures:received")
+                )
+                notifications.notify(
+                    f"{kind}_recipient", disclosure.recipient, path, days=EXPIRY_NOTICE_DAYS
+                )
+            if disclosure.sent_by.organisation_id == disclosure.organisation_id:
+                notifications.notify(
+                    f"{kind}_sender",
+                    disclosure.sent_by,
+                    reverse("disclosures:sent", args=[disclosure.pk]),
+                    days=EXPIRY_NOTICE_DAYS,
+                )
+    except IntegrityError:
+        return 0  # another run told them first
+    return 1

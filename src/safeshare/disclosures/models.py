@@ -234,3 +234,27 @@ class Revocation(AppendOnly):
 
     def __str__(self) -> str:
         return f"Revocation of {self.disclosure_id}"
+
+
+class ExpiryNotice(models.Model):
+    """The sender and the recipient were told the disclosure expires soon, or has expired:
+    one row per disclosure and kind, so a notice is sent once however often the job runs
+    (disclosures.actions.send_expiry_notices)."""
+
+    class Kind(models.TextChoices):
+        EXPIRING = "expiring", "Expires soon"
+        EXPIRED = "expired", "Expired"
+
+    disclosure = models.ForeignKey(
+        Disclosure, on_delete=models.PROTECT, related_name="expiry_notices"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["disclosure", "kind"], name="expiry_notice_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.disclosure_id}"

@@ -9,6 +9,10 @@ from safeshare.core.notifications import notify_after_commit
 SUBJECTS = {
     "sent": "Information has been shared with you securely in safeshare",
     "revoked": "Information shared with you in safeshare has been withdrawn",
+    "expiring_recipient": "Information shared with you in safeshare expires soon",
+    "expiring_sender": "Information you shared in safeshare expires soon",
+    "expired_recipient": "Information shared with you in safeshare has expired",
+    "expired_sender": "Information you shared in safeshare has expired",
 }
 
 BODIES = {
@@ -21,10 +25,26 @@ BODIES = {
         "It is no longer available. Delete any copy you made, following your organisation's "
         "rules."
     ),
+    "expiring_recipient": (
+        "Information another organisation shared with you securely expires within "
+        "{days} days. After that you cannot open it."
+    ),
+    "expiring_sender": (
+        "Information you shared securely with another organisation expires within {days} "
+        "days. If they still need it after that, send it again."
+    ),
+    "expired_recipient": (
+        "Information another organisation shared with you securely has expired and can no "
+        "longer be opened. Delete any copy you made, following your organisation's rules."
+    ),
+    "expired_sender": (
+        "Information you shared securely with another organisation has expired: the "
+        "recipient can no longer open it."
+    ),
 }
 
 
-def notify(kind: str, user: User, path: str) -> None:
+def notify(kind: str, user: User, path: str, **values: object) -> None:
     """Send after the transaction commits, so a rolled-back change sends nothing. If the
     mail server fails, the disclosure is recorded either way; the header count still
     shows it."""
@@ -32,7 +52,7 @@ def notify(kind: str, user: User, path: str) -> None:
         app="disclosures",
         kind=kind,
         subject=SUBJECTS[kind],
-        text=BODIES[kind],
+        text=BODIES[kind].format(**values),
         users=[user],
         path=path,
     )

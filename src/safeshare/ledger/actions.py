@@ -396,6 +396,13 @@ def sign_checkpoint_if_grown() -> SignedCheckpoint | None:
     return stored if signed else None
 
 
+def sign_checkpoint_job(*, now: datetime.datetime | None = None) -> int:
+    """The scheduled job (safeshare.jobs): 1 when it signed a checkpoint, 0 when the tree
+    had not grown. Shares sign_checkpoint_if_grown with `safeshare ledger checkpoint
+    --if-grown`; a missing key or an inconsistent tree raises, and the job run records it."""
+    return 0 if sign_checkpoint_if_grown() is None else 1
+
+
 def _sign() -> tuple[SignedCheckpoint, bool]:
     signer = keys.signer()
     with transaction.atomic():

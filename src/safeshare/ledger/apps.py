@@ -1,3 +1,5 @@
+import datetime
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,16 @@ class LedgerConfig(AppConfig):
     name = "safeshare.ledger"
     label = "ledger"
     verbose_name = "Ledger"
+
+    def ready(self) -> None:
+        from safeshare.jobs.registry import register
+        from safeshare.ledger.actions import sign_checkpoint_job
+
+        # What `safeshare ledger checkpoint --if-grown` does from cron (docs/operations.md):
+        # five minutes bounds what a rollback of the database alone could hide.
+        register(
+            "ledger.checkpoint",
+            run=sign_checkpoint_job,
+            every=datetime.timedelta(minutes=5),
+            description="Sign a ledger checkpoint if the tree grew since the last one",
+        )
