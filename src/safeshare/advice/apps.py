@@ -1,3 +1,5 @@
+import datetime
+
 from django.apps import AppConfig
 
 
@@ -11,5 +13,15 @@ class AdviceConfig(AppConfig):
         # the decisions app knows nothing of advice (it sits a layer below), so this app
         # listens for the draft's end (advice/signals.py).
         from safeshare.advice import signals
+        from safeshare.advice.jobs import remind_advisers
+        from safeshare.jobs.registry import register
 
         signals.connect()
+        # Each request is reminded once (advice/jobs.py); every 15 minutes keeps an urgent
+        # request's hour close to an hour.
+        register(
+            "advice.remind",
+            run=remind_advisers,
+            every=datetime.timedelta(minutes=15),
+            description="Remind advisers of advice requests that have waited too long",
+        )
