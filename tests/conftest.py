@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.test import Client
@@ -17,6 +18,30 @@ from tests.factories import OrganisationFactory, PersonFactory, TOTPDeviceFactor
 
 # Fixtures more than one test package uses, kept beside the tests they belong to.
 pytest_plugins = ["tests.disclosures.fixtures"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_one_request_at_a_time_on_shared_sqlite() -> Iterator[None]:
+    """On SQLite the test database is in memory, and Django's live server hands every
+    request thread the test's one connection: two requests at once (a double click) would
+    then run inside each other's transactions, which no deployment does (each request has
+    its own connection, and IMMEDIATE transactions queue). So on SQLite the live server
+    answers one request at a time, as the IMMEDIATE write lock would make them; on
+    PostgreSQL each request thread has its own connection and the row locks are tested for
+    real."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    class OneAtATime(WSGIServer):
+        def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any):
+            super().__init__(*args, **kwargs)  # the connection is already this thread's
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with mock.patch.object(LiveServerThread, "server_class", OneAtATime):
+        yield
 
 
 @pytest.fixture(autouse=True)

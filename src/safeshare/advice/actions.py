@@ -159,7 +159,9 @@ def answer_advice(*, actor: User, request: AdviceRequest, answer: str) -> Advice
     text = _text(answer, "answer", "Your advice", "Enter your advice")
     with transaction.atomic():
         locked = (
-            AdviceRequest.objects.select_for_update()
+            # Lock the request's own row only: PostgreSQL refuses FOR UPDATE on the
+            # nullable side of the outer join to the draft (gone once it is discarded).
+            AdviceRequest.objects.select_for_update(of=("self",))
             .select_related("decision", "asked_by")
             .get(pk=request.pk)
         )
@@ -204,7 +206,9 @@ def withdraw_open_advice(*, actor: User | None, decision: Decision, reason: str)
     discarded = reason == WithdrawnReason.DISCARDED
     changed = 0
     with transaction.atomic():
-        found = AdviceRequest.objects.select_for_update().filter(decision_id=decision.pk)
+        found = AdviceRequest.objects.select_for_update(of=("self",)).filter(
+            decision_id=decision.pk
+        )
         if not discarded:
             found = found.filter(Q(answered_at__isnull=True) & Q(withdrawn_at__isnull=True))
         now = timezone.now()

@@ -47,7 +47,7 @@ def remind_advisers(*, now: datetime.datetime) -> int:
     for pk in list(candidates.values_list("pk", flat=True)):
         with transaction.atomic():
             request = (
-                AdviceRequest.objects.select_for_update()
+                AdviceRequest.objects.select_for_update(of=("self",))
                 .select_related("colleague")
                 .filter(pk=pk, reminded_at__isnull=True, answered_at__isnull=True)
                 .filter(withdrawn_at__isnull=True)
