@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("decisions",),  # the decision record, which may answer a request
     ("advice",),  # advice asked from a manager, IG lead or colleague, answered into a draft
     ("disclosures",),  # in-system sharing of a finalised decision's items
+    ("consent",),  # the consent register: one consent relied on by several decisions
     ("figures",),  # counts for assurance, suppressed: no personal data
     ("subject_access",),  # subject access requests and their packs, over all of the above
     ("api",),  # the partner API over all of the above

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "safeshare.agreements",
     "safeshare.api",
     "safeshare.disclosures",
+    "safeshare.consent",
     "safeshare.policies",
     "safeshare.figures",
     "safeshare.subject_access",

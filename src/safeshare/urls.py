@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("safeshare.site.urls")),
     path("", include("safeshare.core.urls")),
     path("", include("safeshare.signin.urls")),
+    path("", include("safeshare.consent.urls")),
     path("people/", include("safeshare.site.people_urls")),
     path("decisions/", include("safeshare.decisions.urls")),
     path("advice/", include("safeshare.advice.urls")),

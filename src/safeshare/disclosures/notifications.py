@@ -13,6 +13,7 @@ SUBJECTS = {
     "expiring_sender": "Information you shared in safeshare expires soon",
     "expired_recipient": "Information shared with you in safeshare has expired",
     "expired_sender": "Information you shared in safeshare has expired",
+    "consent_withdrawn": "Consent for information shared with you in safeshare was withdrawn",
 }
 
 BODIES = {
@@ -40,6 +41,10 @@ BODIES = {
     "expired_sender": (
         "Information you shared securely with another organisation has expired: the "
         "recipient can no longer open it."
+    ),
+    "consent_withdrawn": (
+        "The consent that information shared with you in safeshare relied on has been "
+        "withdrawn. Sign in to see what this means for how you use it."
     ),
 }
 

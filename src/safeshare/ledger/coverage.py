@@ -44,6 +44,9 @@ RULES: tuple[Rule, ...] = (
     Rule("disclosures.disclosure", ALL, "send_disclosure; never changed"),
     Rule("disclosures.receipt", ALL, "record_opened and acknowledge; never changed"),
     Rule("disclosures.revocation", ALL, "revoke; never changed"),
+    Rule("consent.consententry", ALL, "record_entry; never changed"),
+    Rule("consent.consentevent", ALL, "withdraw_entry and review_entry; never changed"),
+    Rule("consent.reliance", ALL, "rely_on_entry; never changed"),
     Rule("policies.policyactivation", ALL, "activate_policy; never changed"),
     Rule("api.apitoken", ALL, "create_token; only revoke_token changes one, with an entry"),
     Rule(

@@ -17,6 +17,8 @@ from safeshare.accounts.models import User
 from safeshare.accounts.permissions import can_view_case_records
 from safeshare.advice.permissions import can_advise
 from safeshare.advice.queries import waiting_count
+from safeshare.consent.permissions import can_use_register
+from safeshare.consent.queries import due_count
 from safeshare.decisions.permissions import can_record_decision
 from safeshare.decisions.queries import drafts_for_user
 from safeshare.requests.queries import assigned_count
@@ -55,6 +57,12 @@ KINDS: tuple[_Kind, ...] = (
         can_record_decision,
         lambda user: drafts_for_user(user).count(),
         lambda: reverse("decisions:index"),
+    ),
+    _Kind(
+        "Consents to review",
+        can_use_register,
+        due_count,
+        lambda: reverse("consent:due"),
     ),
 )
 
