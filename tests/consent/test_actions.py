@@ -142,9 +142,12 @@ def test_history_is_kept_the_models_and_the_database_refuse_changes(
         event.delete()
     for table in ("consent_consententry", "consent_consentevent", "consent_reliance"):
         for sql in (f"UPDATE {table} SET recorded_at = recorded_at", f"DELETE FROM {table}"):
-            with pytest.raises((DatabaseError, IntegrityError)), transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute(sql)
+            with (
+                pytest.raises((DatabaseError, IntegrityError)),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(sql)
     # Discarding the draft leaves the reliance that it once relied on this consent.
     decision_actions.discard_draft(actor=practitioner, decision=draft_with_consent)
     assert Reliance.objects.filter(entry=entry).count() == 1

@@ -199,6 +199,8 @@ def review(request: AuthenticatedHttpRequest, person_id: UUID, entry_id: UUID) -
 def choose(request: AuthenticatedHttpRequest, decision_id: UUID) -> HttpResponse:
     """A draft's consent from the register: its people's given entries for its purpose,
     or record a new one."""
+    if not permissions.can_use_register(request.user):
+        raise PermissionDenied
     decision = get_decision_for_user(request.user, decision_id)
     if decision.is_finalised:
         return redirect("decisions:show", decision_id=decision.pk)
