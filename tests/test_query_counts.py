@@ -378,3 +378,64 @@ def test_the_advice_queue_and_a_draft_with_its_advice(
     assert_constant(client, lambda: reverse("advice:queue"), grow)
     client.force_login(practitioner)
     assert_constant(client, lambda: reverse("decisions:tasks", args=[draft.pk]), grow)
+
+
+# The consent register (issue 17): a person's register, a draft's choice from it, the
+# consents to review, and the decisions that relied on one entry.
+
+
+def _consent_entries(template: Any) -> Callable[[int], None]:
+    """`count` copies of a consent entry recorded through the action, in one statement."""
+    from safeshare.consent.models import ConsentEntry
+
+    def grow(count: int) -> None:
+        values = {
+            f.attname: getattr(template, f.attname)
+            for f in ConsentEntry._meta.concrete_fields
+            if f.attname not in {"id", "recorded_at"}
+        }
+        now = timezone.now()
+        ConsentEntry.objects.bulk_create(
+            [
+                ConsentEntry(
+                    **values, id=uuid.uuid4(), recorded_at=now - datetime.timedelta(hours=i)
+                )
+                for i in range(count)
+            ]
+        )
+
+    return grow
+
+
+def test_the_consent_register_pages(client: Client, practitioner: User, person: Person) -> None:
+    from safeshare.consent import actions as consent_actions
+    from safeshare.consent.models import Reliance
+    from safeshare.decisions import actions as decision_actions
+    from safeshare.vocabulary.models import Purpose
+
+    today = timezone.localdate()
+    draft = decision_actions.start_decision(actor=practitioner, subject=person)
+    entry = consent_actions.record_entry(
+        actor=practitioner,
+        person=person,
+        status="given",
+        given_by_kind="person",
+        purpose=Purpose.objects.filter(active=True).first(),
+        scope="Attendance",
+        recipients="Early help",
+        method="phone",
+        obtained_on=today - datetime.timedelta(days=30),
+        review_on=today,
+    )
+    grow = _consent_entries(entry)
+    client.force_login(practitioner)
+    assert_constant(client, lambda: reverse("consent:register", args=[person.pk]), grow)
+    assert_constant(client, lambda: reverse("consent:choose", args=[draft.pk]), grow)
+    assert_constant(client, lambda: reverse("consent:due"), grow)
+
+    def relied_on(count: int) -> None:
+        for _ in range(count):
+            made = decision_actions.start_decision(actor=practitioner, subject=person)
+            Reliance.objects.create(entry=entry, decision=made, recorded_by=practitioner)
+
+    assert_constant(client, lambda: reverse("consent:show", args=[person.pk, entry.pk]), relied_on)

@@ -52,7 +52,7 @@ def decisions_relying_on(user: User, entry: ConsentEntry) -> list[Decision]:
             organisation_id=user.organisation_pk(),
             pk__in=Reliance.objects.filter(entry=entry).values("decision_id"),
         )
-        .select_related("purpose_category")
+        .select_related("purpose_category", "consent_withdrawal")
         .prefetch_related("subjects")
         .order_by("started_at", "id")
     )
