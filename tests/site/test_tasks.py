@@ -90,6 +90,7 @@ def test_another_organisations_work_is_not_counted(
         "Advice asked of you": 0,
         "Requests assigned to you": 0,
         "Your draft decisions": 0,
+        "Consents to review": 0,
     }
 
 
