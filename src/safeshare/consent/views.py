@@ -25,6 +25,7 @@ from safeshare.consent.queries import (
 )
 from safeshare.core.forms import GovUKForm, posted
 from safeshare.core.pagination import paginate
+from safeshare.decisions.permissions import can_edit_draft
 from safeshare.decisions.queries import get_decision_for_user
 from safeshare.subjects.models import Person
 from safeshare.subjects.queries import get_person_for_user
@@ -204,18 +205,15 @@ def choose(request: AuthenticatedHttpRequest, decision_id: UUID) -> HttpResponse
     decision = get_decision_for_user(request.user, decision_id)
     if decision.is_finalised:
         return redirect("decisions:show", decision_id=decision.pk)
-    from safeshare.decisions.permissions import can_edit_draft
-
     if not can_edit_draft(request.user, decision):
         raise PermissionDenied("You cannot change this draft")
     subjects = list(decision.subjects.all())
     error = ""
     if request.method == "POST":
+        posted_id = request.POST.get("entry", "")
         chosen = (
-            choices_for(request.user, decision)
-            .filter(pk__in=[request.POST.get("entry") or None])
-            .first()
-            if _is_uuid(request.POST.get("entry", ""))
+            choices_for(request.user, decision).filter(pk=posted_id).first()
+            if _is_uuid(posted_id)
             else None
         )
         if chosen is None:
