@@ -31,7 +31,9 @@ def _form(name: str):  # type: ignore[no-untyped-def]
 RULES = {
     "families:to_tell": [
         Rule("get", lambda w: reverse("families:to_tell"), 200, 200, roles=NO_CASE_ROLE),
-        Rule("get", lambda w: reverse("families:to_tell") + "?due=on", 200, 200, roles=NO_CASE_ROLE),
+        Rule(
+            "get", lambda w: reverse("families:to_tell") + "?due=on", 200, 200, roles=NO_CASE_ROLE
+        ),
     ],
     "families:told": [
         Rule("get", _form("families:told"), 200, 404, roles={"ig_lead": 404}),

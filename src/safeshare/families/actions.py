@@ -207,6 +207,6 @@ def people_to_remind(row: ToTell) -> list[User]:
     """Who hears that a review date has come: the practitioner who made the decision, whoever
     recorded it, and the organisation's managers (active accounts)."""
     decision = row.decision
-    ids = {decision.decided_by_id, decision.recorded_by_id} - {None}
+    ids = [pk for pk in (decision.decided_by_id, decision.recorded_by_id) if pk is not None]
     found = User.objects.filter(organisation_id=row.organisation_id, is_active=True)
     return list(found.filter(pk__in=ids) | found.filter(role=Role.MANAGER))
