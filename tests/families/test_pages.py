@@ -82,7 +82,7 @@ def test_told_is_recorded_and_the_decision_shows_it(
     page = client.get(url).content.decode()
     assert "Record that they were told" in page and "Lily" in page
     show = client.get(reverse("decisions:show", args=[decision.pk])).content.decode()
-    assert "Not yet" in show and url in show
+    assert "Not told yet" in show and url in show
     empty = client.post(url, {}).content.decode()
     for message in [
         "Enter date they were told",
