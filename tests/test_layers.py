@@ -30,6 +30,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("requests",),  # requests for information; answered through requests/answering.py
     ("decisions",),  # the decision record, which may answer a request
     ("advice",),  # advice asked from a manager, IG lead or colleague, answered into a draft
+    ("families",),  # the people not yet told of a decision, their reviews and "told on ..."
     ("disclosures",),  # in-system sharing of a finalised decision's items
     ("consent",),  # the consent register: one consent relied on by several decisions
     ("figures",),  # counts for assurance, suppressed: no personal data

@@ -439,3 +439,37 @@ def test_the_consent_register_pages(client: Client, practitioner: User, person: 
             Reliance.objects.create(entry=entry, decision=made, recorded_by=practitioner)
 
     assert_constant(client, lambda: reverse("consent:show", args=[person.pk, entry.pk]), relied_on)
+
+
+def test_the_families_to_tell(
+    client: Client, practitioner: User, organisation: Organisation, person: Person
+) -> None:
+    from safeshare.families.models import ToTell
+
+    manager = UserFactory.create(organisation=organisation, manager=True)
+    template = DecisionFactory.create(
+        started_by=practitioner, subject=person, share=True, finalised=True
+    )
+    assert ToTell.objects.filter(decision=template).exists()
+
+    def grow(count: int) -> None:
+        for _ in range(count):
+            clone_decisions(template, 1, PersonFactory.create(organisation=organisation))
+        listed = ToTell.objects.values_list("decision_id", flat=True)
+        ToTell.objects.bulk_create(
+            [
+                ToTell(
+                    decision_id=d.pk,
+                    organisation_id=organisation.pk,
+                    review_on=timezone.localdate() - datetime.timedelta(days=i % 3),
+                )
+                for i, d in enumerate(
+                    Decision.objects.exclude(pk__in=listed).filter(status="finalised")
+                )
+            ]
+        )
+
+    for user in (practitioner, manager):
+        client.force_login(user)
+        assert_constant(client, lambda: reverse("families:to_tell"), grow)
+        assert_constant(client, lambda: reverse("families:to_tell") + "?due=on", grow)

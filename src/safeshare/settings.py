@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "safeshare.subjects",
     "safeshare.decisions",
     "safeshare.advice",
+    "safeshare.families",
     "safeshare.ledger",
     "safeshare.audit",
     "safeshare.directory",

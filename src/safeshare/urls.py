@@ -12,6 +12,7 @@ urlpatterns = [
     path("people/", include("safeshare.site.people_urls")),
     path("decisions/", include("safeshare.decisions.urls")),
     path("advice/", include("safeshare.advice.urls")),
+    path("families/", include("safeshare.families.urls")),
     path("requests/", include("safeshare.requests.urls")),
     path("ledger/", include("safeshare.ledger.urls")),
     path("access-records/", include("safeshare.audit.urls")),

@@ -89,6 +89,7 @@ def test_another_organisations_work_is_not_counted(
     assert {task.text: task.count for task in tasks_for(mine)} == {
         "Advice asked of you": 0,
         "Requests assigned to you": 0,
+        "Families to tell": 0,
         "Your draft decisions": 0,
         "Consents to review": 0,
     }

@@ -55,6 +55,8 @@ RULES: tuple[Rule, ...] = (
         "extend_subject_access_request, with the request's own entry; never changed",
     ),
     Rule("subject_access.redaction", ALL, "redact_item; never changed"),
+    Rule("families.told", ALL, "record_told appends families.told.recorded; never changed"),
+    Rule("families.review", ALL, "record_review appends families.review.deferred; never changed"),
     # Changed later, but made only by actions that append an entry, so a row without
     # one was written behind the application or lost its entries.
     Rule(

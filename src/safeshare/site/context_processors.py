@@ -13,6 +13,7 @@ from safeshare.accounts.permissions import (
 )
 from safeshare.advice.permissions import can_advise
 from safeshare.advice.queries import waiting_count
+from safeshare.families.queries import due_count
 from safeshare.requests.queries import queue_counts
 from safeshare.subject_access.permissions import can_handle_subject_access
 
@@ -56,6 +57,16 @@ def service(request: HttpRequest) -> dict[str, Any]:
                         "active": current == "advice",
                     }
                 )
+        if can_view_case_records(user):
+            # Families to tell whose review date has come: one count query.
+            due = due_count(user)
+            navigation.append(
+                {
+                    "text": f"Families to tell ({due} due)" if due else "Families to tell",
+                    "url": "families:to_tell",
+                    "active": current == "families",
+                }
+            )
         if can_view_case_records(user) or can_administer(user):
             navigation.append(
                 {"text": "Directory", "url": "directory:index", "active": current == "directory"}

@@ -21,6 +21,7 @@ from safeshare.consent.permissions import can_use_register
 from safeshare.consent.queries import due_count
 from safeshare.decisions.permissions import can_record_decision
 from safeshare.decisions.queries import drafts_for_user
+from safeshare.families.queries import due_count
 from safeshare.requests.queries import assigned_count
 
 
@@ -51,6 +52,12 @@ KINDS: tuple[_Kind, ...] = (
         can_view_case_records,
         assigned_count,
         lambda: reverse("requests:incoming") + "?mine=on",
+    ),
+    _Kind(
+        "Families to tell",
+        can_view_case_records,
+        due_count,
+        lambda: reverse("families:to_tell") + "?due=on",
     ),
     _Kind(
         "Your draft decisions",
