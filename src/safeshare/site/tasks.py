@@ -17,11 +17,11 @@ from safeshare.accounts.models import User
 from safeshare.accounts.permissions import can_view_case_records
 from safeshare.advice.permissions import can_advise
 from safeshare.advice.queries import waiting_count
+from safeshare.consent import queries as consent_queries
 from safeshare.consent.permissions import can_use_register
-from safeshare.consent.queries import due_count
 from safeshare.decisions.permissions import can_record_decision
 from safeshare.decisions.queries import drafts_for_user
-from safeshare.families.queries import due_count
+from safeshare.families import queries as families_queries
 from safeshare.requests.queries import assigned_count
 
 
@@ -56,7 +56,7 @@ KINDS: tuple[_Kind, ...] = (
     _Kind(
         "Families to tell",
         can_view_case_records,
-        due_count,
+        families_queries.due_count,
         lambda: reverse("families:to_tell") + "?due=on",
     ),
     _Kind(
@@ -68,7 +68,7 @@ KINDS: tuple[_Kind, ...] = (
     _Kind(
         "Consents to review",
         can_use_register,
-        due_count,
+        consent_queries.due_count,
         lambda: reverse("consent:due"),
     ),
 )
