@@ -55,9 +55,7 @@ def test_a_share_without_consent_waits_for_sign_off_and_is_approved(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "This decision is waiting for sign-off"
     )
-    expect(page.locator(".govuk-notification-banner")).to_contain_text(
-        "Decision sent for sign-off"
-    )
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Decision sent for sign-off")
     expect(page.locator("#main-content")).to_contain_text("Sharing without consent is signed off")
     assert_accessible(page)
     # Its draft pages now show the record instead.
@@ -109,9 +107,7 @@ def test_an_urgent_share_is_in_the_review_list_until_reviewed(
     )
     sign_in(page, "dsl")
     page.goto("/decisions/reviews/")
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Decisions to review after the event"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Decisions to review after the event")
     expect(page.locator("tbody")).to_contain_text("Share urgently")
     assert_accessible(page)
     page.get_by_role("link", name=re.compile("^Review")).click()

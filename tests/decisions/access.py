@@ -72,7 +72,7 @@ def _urgent(w: World) -> Decision:
 MANAGERS_ONLY = {"manager": 200, "ig_lead": 403}
 
 
-def _on(name: str, decision: Any):  # type: ignore[no-untyped-def]  # type: ignore[no-untyped-def]
+def _on(name: str, decision: Any):  # type: ignore[no-untyped-def]
     return lambda w: reverse(f"decisions:{name}", args=[decision(w).pk])
 
 

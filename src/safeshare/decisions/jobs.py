@@ -12,6 +12,7 @@ an event of the record (the field is left out of its ledger digest).
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -26,7 +27,7 @@ from safeshare.decisions.models import Review, SignOff
 REMIND_AFTER_WORKING_DAYS = 1
 
 
-def _managers(organisation_id: object, *, besides: set[object]) -> list[User]:
+def _managers(organisation_id: Any, *, besides: set[object]) -> list[User]:
     """The organisation's active managers, but not whoever made or recorded the decision."""
     return [
         u
@@ -106,7 +107,7 @@ BODIES = {
 }
 
 
-def _notify(kind: str, organisation_id: object, besides: set[object], path: str) -> None:
+def _notify(kind: str, organisation_id: Any, besides: set[object], path: str) -> None:
     notify_after_commit(
         app="decisions",
         kind=kind,

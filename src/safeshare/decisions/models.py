@@ -598,7 +598,9 @@ class SignOff(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["organisation", "resolved_at", "requested_at"], name="sign_off_queue")
+            models.Index(
+                fields=["organisation", "resolved_at", "requested_at"], name="sign_off_queue"
+            )
         ]
         constraints = [
             models.CheckConstraint(

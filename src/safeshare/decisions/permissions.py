@@ -131,9 +131,7 @@ def can_withdraw_consent(user: User, decision: Decision) -> bool:
 def is_manager(user: User) -> bool:
     """A signed-in, active manager (designated safeguarding lead): who signs off and
     reviews decisions under the policy's `sign_off` rules."""
-    return bool(
-        can_view_case_records(user) and user.is_active and user.role == Role.MANAGER
-    )
+    return bool(can_view_case_records(user) and user.is_active and user.role == Role.MANAGER)
 
 
 def can_see_sign_offs(user: User) -> bool:

@@ -65,7 +65,9 @@ def service(request: HttpRequest) -> dict[str, Any]:
                 {
                     "text": f"Sign-off ({waiting_sign_off})" if waiting_sign_off else "Sign-off",
                     "url": "decisions:sign_off_queue",
-                    "active": request.path_info.startswith(("/decisions/sign-off/", "/decisions/reviews/")),
+                    "active": request.path_info.startswith(
+                        ("/decisions/sign-off/", "/decisions/reviews/")
+                    ),
                 }
             )
         if can_view_case_records(user) or can_administer(user):

@@ -69,7 +69,5 @@ def page_context(
 
 def first_question_url(decision: Decision) -> str:
     evaluation = flow.next_step(flow.policy_for(decision), decision.answers)
-    question = evaluation.next_question or next(
-        iter(flow.policy_for(decision).questions.values())
-    )
+    question = evaluation.next_question or next(iter(flow.policy_for(decision).questions.values()))
     return reverse("decisions:question", args=[decision.pk, question.id])
