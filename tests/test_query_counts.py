@@ -473,3 +473,84 @@ def test_the_families_to_tell(
         client.force_login(user)
         assert_constant(client, lambda: reverse("families:to_tell"), grow)
         assert_constant(client, lambda: reverse("families:to_tell") + "?due=on", grow)
+
+
+def _waiting_copies(template: Decision, practitioner: User) -> Callable[[int], None]:
+    """`count` copies of a decision waiting for sign-off, each with its open sign-off, in a
+    few statements."""
+    from safeshare.decisions.models import DecisionStatus, SignOff
+
+    def grow(count: int) -> None:
+        values = {
+            f.attname: getattr(template, f.attname)
+            for f in Decision._meta.concrete_fields
+            if f.attname not in {"id"}
+        }
+        made = Decision.objects.bulk_create(
+            [Decision(**{**values, "id": uuid.uuid4()}) for _ in range(count)]
+        )
+        links = Decision.subjects.through
+        person_ids = list(template.subjects.values_list("pk", flat=True))
+        links.objects.bulk_create(
+            [links(decision_id=d.pk, person_id=p) for d in made for p in person_ids]
+        )
+        now = timezone.now()
+        assert template.status == DecisionStatus.AWAITING_SIGN_OFF
+        SignOff.objects.bulk_create(
+            [
+                SignOff(
+                    decision=d,
+                    organisation_id=d.organisation_id,
+                    rule="sign_off.before_final[0]",
+                    requested_by=practitioner,
+                    requested_at=now - datetime.timedelta(minutes=i),
+                )
+                for i, d in enumerate(made)
+            ]
+        )
+
+    return grow
+
+
+def _reviews_due(template: Decision) -> Callable[[int], None]:
+    from safeshare.decisions.models import Review
+
+    def grow(count: int) -> None:
+        before = set(Decision.objects.values_list("pk", flat=True))
+        clone_decisions(template, count)
+        now = timezone.now()
+        Review.objects.bulk_create(
+            [
+                Review(
+                    decision_id=pk,
+                    organisation_id=template.organisation_id,
+                    rule="sign_off.review_after[0]",
+                    created_at=now,
+                    due_on=now.date() - datetime.timedelta(days=i % 3),
+                )
+                for i, pk in enumerate(
+                    Decision.objects.exclude(pk__in=before).values_list("pk", flat=True)
+                )
+            ]
+        )
+
+    return grow
+
+
+def test_the_sign_off_queue_and_the_reviews_list(
+    client: Client, practitioner: User, organisation: Organisation, person: Person
+) -> None:
+    manager = UserFactory.create(organisation=organisation, manager=True)
+    waiting = DecisionFactory.create(
+        started_by=practitioner, subject=person, awaiting_sign_off=True
+    )
+    urgent = DecisionFactory.create(
+        started_by=practitioner, subject=person, share_urgently=True, finalised=True
+    )
+    client.force_login(manager)
+    assert_constant(
+        client, lambda: reverse("decisions:sign_off_queue"), _waiting_copies(waiting, practitioner)
+    )
+    assert_constant(client, lambda: reverse("decisions:reviews"), _reviews_due(urgent))
+    # The home page's "Your tasks" and the header's count stay one query each.
+    assert_constant(client, lambda: reverse("site:home"), _waiting_copies(waiting, practitioner))

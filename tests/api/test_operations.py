@@ -22,7 +22,7 @@ from safeshare.subjects.models import Person
 from safeshare.vocabulary.models import Purpose
 from tests.api.conftest import Call, raise_body, request_details
 from tests.factories import IdentifierFactory, OrganisationFactory, PersonFactory, UserFactory
-from tests.factories.decisions import DecisionFactory
+from tests.factories.decisions import DecisionFactory, sign_off
 
 pytestmark = pytest.mark.django_db
 
@@ -217,6 +217,7 @@ def test_a_finalised_decision_with_policy_bases_items_and_ledger_receipt(
     )
     decision_actions.set_subjects(actor=practitioner, decision=draft, people=[person, mother])
     decision = decision_actions.finalise_decision(actor=practitioner, decision=draft)
+    decision = sign_off(decision)  # the shipped policy asks a manager to sign it off
     response = api_call(practitioner, "get", reverse("api:decision", args=[decision.pk]))
     assert response.status_code == 200
     body = response.json()

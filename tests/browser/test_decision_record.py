@@ -10,10 +10,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from safeshare.accounts.models import Organisation
-from safeshare.decisions.models import Decision
+from safeshare.decisions import signoff
+from safeshare.decisions.models import Decision, DecisionStatus
 from tests.browser.conftest import assert_accessible
 from tests.browser.helpers import answer, riverside_school, sign_in
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,6 +29,14 @@ def school() -> Organisation:
         organisation=school, given_names="Kerry", family_name="Morgan", kind="adult"
     )
     return school
+
+
+def _signed_off_by_a_manager(school: Organisation, page: Page) -> None:
+    """A manager of the school signs off the decision waiting, and the page is reloaded."""
+    waiting = Decision.objects.get(status=DecisionStatus.AWAITING_SIGN_OFF)
+    manager = UserFactory.create(organisation=school, manager=True)
+    signoff.approve(actor=manager, decision=waiting)
+    page.reload()
 
 
 def fill_date(page: Page, prefix: str, value: datetime.date) -> None:
@@ -176,6 +185,12 @@ def test_a_share_without_consent_with_a_fact_and_an_opinion(
     expect(page.locator("#main-content")).to_contain_text("Public task")
     assert_accessible(page)
     page.get_by_role("button", name="Record decision").click()
+    # The shipped policy holds a share without consent for a manager's sign-off
+    # (tests/browser/test_sign_off.py walks it); here a manager signs it off at once.
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "This decision is waiting for sign-off"
+    )
+    _signed_off_by_a_manager(school, page)
 
     expect(page.locator(".govuk-panel__title")).to_have_text("Share without consent")
     assert_accessible(page)
@@ -213,6 +228,11 @@ def test_a_refusal_with_its_discussion_then_reconsidered(page: Page, school: Org
     page.get_by_role("button", name="Check your answers").click()
     assert_accessible(page)
     page.get_by_role("button", name="Record decision").click()
+    # A refusal of a request waits for a manager's sign-off under the shipped policy.
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "This decision is waiting for sign-off"
+    )
+    _signed_off_by_a_manager(school, page)
     expect(page.locator(".govuk-panel__title")).to_have_text("Do not share")
     page.get_by_role("button", name="Reconsider with new information").click()
     assert_accessible(page)

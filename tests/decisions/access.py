@@ -50,6 +50,28 @@ def _withdrawn(w: World) -> Decision:
     return decision
 
 
+def _awaiting(w: World) -> Decision:
+    """A share without consent finalised by the practitioner, waiting for sign-off."""
+    if "awaiting" not in w.extra:
+        w.extra["awaiting"] = DecisionFactory.create(
+            started_by=w.decision.started_by, subject=w.person, awaiting_sign_off=True
+        )
+    return w.extra["awaiting"]  # type: ignore[no-any-return]
+
+
+def _urgent(w: World) -> Decision:
+    """An urgent share, final at once, with its review after the event to come."""
+    if "urgent" not in w.extra:
+        w.extra["urgent"] = DecisionFactory.create(
+            started_by=w.decision.started_by, subject=w.person, share_urgently=True, finalised=True
+        )
+    return w.extra["urgent"]  # type: ignore[no-any-return]
+
+
+# Sign-off and reviews are managers' work: every other role is refused.
+MANAGERS_ONLY = {"manager": 200, "ig_lead": 403}
+
+
 def _on(name: str, decision: Any):  # type: ignore[no-untyped-def]
     return lambda w: reverse(f"decisions:{name}", args=[decision(w).pk])
 
@@ -60,6 +82,22 @@ def _url(name: str, *extra: str):  # type: ignore[no-untyped-def]
 
 RULES = {
     "decisions:index": [Rule("get", lambda w: reverse("decisions:index"), 200, 200)],
+    "decisions:sign_off_queue": [
+        Rule("get", lambda w: reverse("decisions:sign_off_queue"), 403, 403, roles=MANAGERS_ONLY)
+    ],
+    "decisions:reviews": [
+        Rule("get", lambda w: reverse("decisions:reviews"), 403, 403, roles=MANAGERS_ONLY)
+    ],
+    "decisions:sign_off": [
+        Rule("get", _on("sign_off", _awaiting), 403, 403, roles=MANAGERS_ONLY),
+        # No button pressed: the page again, and nothing is signed off or returned.
+        Rule("post", _on("sign_off", _awaiting), 403, 403, roles=MANAGERS_ONLY),
+    ],
+    "decisions:review": [
+        Rule("get", _on("review", _urgent), 403, 403, roles=MANAGERS_ONLY),
+        # An empty review is answered with its error, and nothing is recorded.
+        Rule("post", _on("review", _urgent), 403, 403, roles=MANAGERS_ONLY),
+    ],
     "decisions:start": [
         Rule(
             "post",

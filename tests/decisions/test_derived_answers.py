@@ -71,6 +71,7 @@ def _use(
     real = flow.policy_named(flow.current_policy().id)
     policy = make(real)
     monkeypatch.setattr(flow, "policy_named", lambda policy_id: policy)
+    monkeypatch.setattr(flow, "policy_for", lambda decision: policy)
     monkeypatch.setattr(flow, "current_policy", lambda: policy)
     return policy
 

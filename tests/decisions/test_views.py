@@ -205,9 +205,11 @@ def test_check_lists_what_is_missing_and_records_when_complete(
     response = client.post(url, {"decided_by": str(practitioner.pk)})
     assert response["Location"] == reverse("decisions:show", args=[decision.pk])
     decision.refresh_from_db()
-    assert decision.status == DecisionStatus.FINALISED
+    # The shipped policies have a manager sign off a share without consent.
+    assert decision.status == DecisionStatus.AWAITING_SIGN_OFF
     record = client.get(response["Location"]).content.decode()
     assert "OFFICIAL-SENSITIVE" in record
+    assert "This decision is waiting for sign-off" in record
     assert "Tom Barker" in record
 
 

@@ -7,6 +7,9 @@ has its explanation, its digests and its ledger entries as a practitioner's woul
     DecisionFactory.create(leads_to=outcome, finalised=True, ...)        # any outcome
     DecisionFactory.create(amended=True, ...)   # finalised, then superseded by an amendment
     DecisionFactory.create(reconsidered=True, ...)  # a refusal with a reconsideration begun
+    DecisionFactory.create(awaiting_sign_off=True, share_without_consent=True, ...)
+        # finalised by the practitioner, waiting for a manager's sign-off (its policy's
+        # sign_off rules); `finalised=True` alone has a manager sign it off when it waits
     ConsentWithdrawalFactory.create(decision=consented)
 """
 
@@ -19,7 +22,7 @@ import factory
 from django.utils import timezone
 
 from safeshare.accounts.models import User
-from safeshare.decisions import actions
+from safeshare.decisions import actions, signoff
 from safeshare.decisions.completeness import PRINCIPLES
 from safeshare.decisions.models import ConsentWithdrawal, Decision
 from safeshare.subjects.models import Person
@@ -236,6 +239,8 @@ class DecisionFactory(factory.django.DjangoModelFactory[Decision]):
     finalise = False
     amend = False
     reconsider = False
+    # Whether a decision its policy sends for sign-off is signed off by a manager.
+    signed_off = True
 
     class Params:
         share_urgently = factory.Trait(leads_to="share_urgently")
@@ -251,6 +256,10 @@ class DecisionFactory(factory.django.DjangoModelFactory[Decision]):
         amended = factory.Trait(finalise=True, amend=True)
         # A refusal, finalised, with a reconsideration (a draft) begun on new information.
         reconsidered = factory.Trait(leads_to="do_not_share", finalise=True, reconsider=True)
+        # Finalised by the practitioner, and left waiting for sign-off (decisions/signoff.py).
+        awaiting_sign_off = factory.Trait(
+            leads_to="share_without_consent", finalise=True, signed_off=False
+        )
 
     @classmethod
     def _create(cls, model_class: type[Decision], *args: Any, **kwargs: Any) -> Decision:
@@ -264,6 +273,7 @@ class DecisionFactory(factory.django.DjangoModelFactory[Decision]):
         finalise: bool = kwargs.pop("finalise")
         amend: bool = kwargs.pop("amend")
         reconsider: bool = kwargs.pop("reconsider")
+        signed_off: bool = kwargs.pop("signed_off")
         if kwargs:
             raise TypeError(f"DecisionFactory does not set {sorted(kwargs)}")
         if request is not None:
@@ -292,6 +302,8 @@ class DecisionFactory(factory.django.DjangoModelFactory[Decision]):
         if not finalise:
             return decision
         decision = actions.finalise_decision(actor=user, decision=decision)
+        if decision.is_awaiting_sign_off and signed_off:
+            decision = sign_off(decision)
         if amend:
             draft = actions.amend_decision(actor=user, decision=decision)
             actions.update_section(
@@ -300,13 +312,23 @@ class DecisionFactory(factory.django.DjangoModelFactory[Decision]):
                 section="amendment",
                 values={"amendment_reason": "Wrong recipient recorded"},
             )
-            actions.finalise_decision(actor=user, decision=Decision.objects.get(pk=draft.pk))
+            amendment = actions.finalise_decision(
+                actor=user, decision=Decision.objects.get(pk=draft.pk)
+            )
+            if amendment.is_awaiting_sign_off:
+                sign_off(amendment)
             decision = Decision.objects.get(pk=decision.pk)
         if reconsider:
             actions.reconsider_decision(
                 actor=user, decision=decision, new_information="Section 47 enquiry opened"
             )
         return decision
+
+
+def sign_off(decision: Decision) -> Decision:
+    """Have a manager of the decision's organisation (made for it) sign it off."""
+    manager = UserFactory.create(manager=True, organisation=decision.organisation)
+    return signoff.approve(actor=manager, decision=decision)
 
 
 class ConsentWithdrawalFactory(factory.django.DjangoModelFactory[ConsentWithdrawal]):

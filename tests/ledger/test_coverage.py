@@ -114,7 +114,7 @@ def test_it_passes_records_made_through_their_actions(
     """One of each kind of primary key, each found through the entries' object index."""
     assert administrator.organisation is not None
     policy_actions.activate_policy(
-        actor=administrator, policy_id="hmg-2018", version="2", reason="Board decision"
+        actor=administrator, policy_id="hmg-2018", version="3", reason="Board decision"
     )
     directory_actions.update_profile(
         actor=administrator,

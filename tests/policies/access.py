@@ -12,7 +12,7 @@ RULES = {
     "policies:activate": [
         Rule(
             "get",
-            lambda w: reverse("policies:activate", args=["hmg-2018", "2"]),
+            lambda w: reverse("policies:activate", args=["hmg-2018", "3"]),
             403,
             403,
             roles=ADMIN_ONLY,
@@ -20,7 +20,7 @@ RULES = {
         # An empty reason is answered with the error, and nothing is activated.
         Rule(
             "post",
-            lambda w: reverse("policies:activate", args=["hmg-2018", "2"]),
+            lambda w: reverse("policies:activate", args=["hmg-2018", "3"]),
             403,
             403,
             roles=ADMIN_ONLY,

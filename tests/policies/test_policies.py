@@ -54,7 +54,7 @@ def partnership_dir(tmp_path: Path, settings: Any) -> Path:
     return tmp_path
 
 
-def activate(actor: User, policy_id: str = "hmg-2018", version: str = "2") -> PolicyActivation:
+def activate(actor: User, policy_id: str = "hmg-2018", version: str = "3") -> PolicyActivation:
     return actions.activate_policy(
         actor=actor, policy_id=policy_id, version=version, reason="Board decision, March 2026"
     )
@@ -81,7 +81,7 @@ class TestWhichPolicyNewDecisionsFollow:
         assert policy.ref == guidance.load_policy("hmg-2018").ref
         assert activation.sha256 == policy.sha256
         decision = decision_actions.start_decision(actor=practitioner, subject=person)
-        assert (decision.policy_id, decision.policy_version) == ("hmg-2018", "2")
+        assert (decision.policy_id, decision.policy_version) == ("hmg-2018", "3")
         assert decision.policy_sha256 == activation.sha256
 
     def test_the_most_recent_activation_is_followed(self, admin: User) -> None:
@@ -155,7 +155,7 @@ class TestActivating:
     def test_it_writes_an_activation_and_a_ledger_entry(self, admin: User) -> None:
         activation = activate(admin, "hmg-2018")
         policy = guidance.load_policy("hmg-2018")
-        assert (activation.policy_id, activation.version) == ("hmg-2018", "2")
+        assert (activation.policy_id, activation.version) == ("hmg-2018", "3")
         assert activation.sha256 == policy.sha256
         assert activation.title == policy.title
         assert activation.activated_by == admin
@@ -163,7 +163,7 @@ class TestActivating:
         entry = Entry.objects.get(event_type=EVENT)
         assert entry.object_id == str(activation.pk)
         assert entry.actor == admin
-        assert entry.payload == {"policy": "hmg-2018", "version": "2", "sha256": policy.sha256}
+        assert entry.payload == {"policy": "hmg-2018", "version": "3", "sha256": policy.sha256}
 
     @pytest.mark.parametrize("role", ["practitioner", "manager", "ig_lead", "auditor"])
     def test_only_administrators_may_activate(self, organisation: object, role: str) -> None:
@@ -190,7 +190,7 @@ class TestActivating:
     )
     def test_a_reason_is_required(self, admin: User, reason: str, message: str) -> None:
         with pytest.raises(actions.InvalidActivation) as refused:
-            actions.activate_policy(actor=admin, policy_id="hmg-2018", version="2", reason=reason)
+            actions.activate_policy(actor=admin, policy_id="hmg-2018", version="3", reason=reason)
         assert refused.value.field == "reason"
         assert message in refused.value.message
         nothing_written()
@@ -231,7 +231,7 @@ class TestThePages:
             assert policy.title in page
             assert policy.sha256[:16] in page
             assert reverse("policies:activate", args=[policy.id, policy.version]) in page
-        assert "hmg-2018, version 2" in page
+        assert "hmg-2018, version 3" in page
         assert "example-partnership, version 2" in page
         assert "No policy has been activated here yet" in page
         assert "In use by default" in page
@@ -239,7 +239,7 @@ class TestThePages:
 
     def test_activating_from_the_page(self, client: Client, admin: User) -> None:
         client.force_login(admin)
-        url = reverse("policies:activate", args=["hmg-2018", "2"])
+        url = reverse("policies:activate", args=["hmg-2018", "3"])
         page = client.get(url).content.decode()
         assert "Activate Information sharing advice for safeguarding practitioners (2018)" in page
         page = client.post(url, {"reason": ""}).content.decode()
@@ -260,7 +260,7 @@ class TestThePages:
     def test_the_history_lists_every_activation(self, client: Client, admin: User) -> None:
         activate(admin, "hmg-2018")
         actions.activate_policy(
-            actor=admin, policy_id="hmg-2024", version="2", reason="Moved to the 2024 advice"
+            actor=admin, policy_id="hmg-2024", version="3", reason="Moved to the 2024 advice"
         )
         client.force_login(admin)
         page = client.get(reverse("policies:index")).content.decode()
@@ -303,6 +303,6 @@ class TestThePages:
     def test_others_are_refused(self, client: Client, practitioner: User) -> None:
         client.force_login(practitioner)
         assert client.get(reverse("policies:index")).status_code == 403
-        url = reverse("policies:activate", args=["hmg-2018", "2"])
+        url = reverse("policies:activate", args=["hmg-2018", "3"])
         assert client.post(url, {"reason": "because"}).status_code == 403
         nothing_written()

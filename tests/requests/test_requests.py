@@ -18,7 +18,7 @@ from safeshare.requests.models import InformationRequest, Response, Status
 from safeshare.subjects.models import Person
 from safeshare.vocabulary.models import Purpose
 from tests.factories import OrganisationFactory, UserFactory
-from tests.factories.decisions import ANSWERS, sharing_sections
+from tests.factories.decisions import ANSWERS, sharing_sections, sign_off
 
 pytestmark = pytest.mark.django_db
 
@@ -162,6 +162,11 @@ def test_decline_new_information_reconsider_share(
     )
     with django_capture_on_commit_callbacks(execute=True):
         refusal = decision_actions.finalise_decision(actor=practitioner, decision=decision)
+        # A refusal of a request waits for a manager's sign-off (the shipped policy): the
+        # request is answered when it is signed off.
+        request.refresh_from_db()
+        assert request.status != Status.ANSWERED
+        refusal = sign_off(refusal)
     request.refresh_from_db()
     assert (request.status, request.response) == (Status.ANSWERED, Response.DECLINED)
     assert any(officer.email in m.to for m in mail.outbox)
@@ -195,7 +200,8 @@ def test_decline_new_information_reconsider_share(
         section="recipient",
         values={"shares_all_requested": False},
     )
-    decision_actions.finalise_decision(actor=practitioner, decision=draft)
+    # Shared without consent: signed off by a manager before it is final.
+    sign_off(decision_actions.finalise_decision(actor=practitioner, decision=draft))
     request.refresh_from_db()
     assert (request.status, request.response) == (Status.ANSWERED, Response.SHARED_PART)
     # Every change to the request went through an action with its ledger entry.

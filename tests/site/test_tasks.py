@@ -17,6 +17,7 @@ from safeshare.decisions import actions as decision_actions
 from safeshare.requests import actions as request_actions
 from safeshare.site.tasks import tasks_for
 from tests.factories import OrganisationFactory, PersonFactory, UserFactory
+from tests.factories.decisions import DecisionFactory
 from tests.factories.requests import InformationRequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -86,13 +87,43 @@ def test_another_organisations_work_is_not_counted(
     mine = UserFactory.create(organisation=organisation, manager=True)
     theirs = UserFactory.create(organisation=other_organisation, manager=True)
     _waiting_for(other_organisation, UserFactory.create(organisation=other_organisation), theirs)
+    DecisionFactory.create(
+        started_by=UserFactory.create(organisation=other_organisation),
+        subject=PersonFactory.create(organisation=other_organisation),
+        awaiting_sign_off=True,
+    )
     assert {task.text: task.count for task in tasks_for(mine)} == {
         "Advice asked of you": 0,
+        "Sign-offs waiting": 0,
+        "Reviews due after the event": 0,
         "Requests assigned to you": 0,
         "Families to tell": 0,
         "Your draft decisions": 0,
         "Consents to review": 0,
     }
+    assert {task.text: task.count for task in tasks_for(theirs)}["Sign-offs waiting"] == 1
+
+
+def test_a_manager_sees_sign_offs_waiting_and_reviews_due(
+    client: Client, organisation: Organisation, practitioner: User
+) -> None:
+    manager = UserFactory.create(organisation=organisation, manager=True)
+    for _ in range(2):
+        DecisionFactory.create(
+            started_by=practitioner,
+            subject=PersonFactory.create(organisation=organisation),
+            awaiting_sign_off=True,
+        )
+    client.force_login(manager)
+    html = client.get(reverse("site:home")).content.decode()
+    assert _row(html, "Sign-offs waiting") == "2"
+    assert _row(html, "Reviews due after the event") == "None"
+    assert f'href="{reverse("decisions:sign_off_queue")}"' in html
+    assert "Sign-off (2)" in html
+    client.force_login(practitioner)
+    html = client.get(reverse("site:home")).content.decode()
+    assert "Sign-offs waiting" not in html
+    assert "Sign-off (" not in html
 
 
 @pytest.mark.parametrize("role", ["auditor", "administrator"])

@@ -81,6 +81,19 @@ GUARDS: list[Guard] = [
         old_condition="1 = 1",
         message="a consent withdrawal cannot be changed or deleted",
     ),
+    # A sign-off or a review after the event, once decided (decisions/models.py).
+    Guard(
+        name="sign_off",
+        table="decisions_signoff",
+        old_condition="OLD.resolved_at IS NOT NULL",
+        message="a sign-off already decided cannot be changed or deleted",
+    ),
+    Guard(
+        name="decision_review",
+        table="decisions_review",
+        old_condition="OLD.reviewed_at IS NOT NULL",
+        message="a review already recorded cannot be changed or deleted",
+    ),
     Guard(
         name="policy_activation",
         table="policies_policyactivation",

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from safeshare.accounts.models import User
 from safeshare.core.forms import LONG_TEXT, SHORT_TEXT, clean_text
-from safeshare.decisions import completeness, flow, permissions, queries
+from safeshare.decisions import completeness, flow, permissions, queries, signoff
 from safeshare.decisions.models import (
     ConsentWithdrawal,
     Decision,
@@ -183,7 +183,7 @@ def set_subjects(*, actor: User, decision: Decision, people: Iterable[Person]) -
     with transaction.atomic():
         locked = _locked(actor, decision)
         locked.subjects.set(people)
-        _derive_answers(locked, flow.policy_named(locked.policy_id))
+        _derive_answers(locked, flow.policy_for(locked))
         locked.save(update_fields=["answers", "updated_at"])
     return locked
 
@@ -251,7 +251,7 @@ def answer_question(
     *, actor: User, decision: Decision, question_id: str, submitted: str | list[str]
 ) -> Decision:
     """Store one guided answer. Raises flow.AnswerError, naming the question, on a bad value."""
-    policy = flow.policy_named(decision.policy_id)
+    policy = flow.policy_for(decision)
     with transaction.atomic():
         locked = _locked(actor, decision)
         locked.answers = flow.apply_answer(policy, locked.answers, question_id, submitted)
@@ -307,7 +307,7 @@ def finalise_decision(
         raise PermissionDenied(
             "The decision maker must be an active member of your organisation with a case role"
         )
-    policy = flow.policy_named(decision.policy_id)
+    policy = flow.policy_for(decision)
     with transaction.atomic():
         locked = _locked(actor, decision)
         found = queries.problems_for(locked)
@@ -324,31 +324,46 @@ def finalise_decision(
         locked.policy_sha256 = policy.sha256
         locked.decided_by = decided_by
         locked.recorded_by = actor
-        locked.decided_at = timezone.now()
-        locked.status = DecisionStatus.FINALISED
-        locked.save()
-        # Consent and advice first: the decision's own entry is the last about it, so the
-        # record's ledger receipt (ledger.queries.receipt_for) is that entry's.
-        _record_consent_and_advice(actor, locked)
-        event = "amended" if locked.supersedes_id else "finalised"
-        append_entry(
-            event_type=f"decisions.decision.{event}",
-            actor=actor,
-            organisation=actor.organisation,
-            obj=locked,
-            payload={
-                "outcome": locked.outcome,
-                "policy": f"{locked.policy_id}@{locked.policy_version}",
-                "supersedes": str(locked.supersedes_id) if locked.supersedes_id else None,
-                "reconsiders": str(locked.reconsiders_id) if locked.reconsiders_id else None,
-                "items": locked.items.count(),
-                "advice_recorded": bool(locked.advice_sought),
-                "consent": locked.consent_status or None,
-            },
-        )
-        if locked.request_id:
-            record_response(actor=actor, decision=locked)
+        rule = signoff.rule_before_final(policy, locked)
+        if rule is not None:
+            # Final only once a manager signs it off (decisions/signoff.py).
+            signoff.request_sign_off(actor, locked, rule)
+            return locked
+        make_final(actor, locked, policy)
     return locked
+
+
+def make_final(actor: User, locked: Decision, policy: flow.Policy) -> None:
+    """Freeze a complete decision (locked in the caller's transaction): finalised now, its
+    consent and advice entries, its own entry, the request's response, and a review after
+    the event when the policy asks for one. `actor` is who recorded it, or the manager who
+    signed it off."""
+    locked.decided_at = timezone.now()
+    locked.status = DecisionStatus.FINALISED
+    locked.save()
+    # Consent and advice first: the decision's own entry is the last about it, so the
+    # record's ledger receipt (ledger.queries.receipt_for) is that entry's. A review to
+    # come is created before them, and is an entry of its own.
+    signoff.schedule_review(actor, locked, policy)
+    _record_consent_and_advice(actor, locked)
+    event = "amended" if locked.supersedes_id else "finalised"
+    append_entry(
+        event_type=f"decisions.decision.{event}",
+        actor=actor,
+        organisation=actor.organisation,
+        obj=locked,
+        payload={
+            "outcome": locked.outcome,
+            "policy": f"{locked.policy_id}@{locked.policy_version}",
+            "supersedes": str(locked.supersedes_id) if locked.supersedes_id else None,
+            "reconsiders": str(locked.reconsiders_id) if locked.reconsiders_id else None,
+            "items": locked.items.count(),
+            "advice_recorded": bool(locked.advice_sought),
+            "consent": locked.consent_status or None,
+        },
+    )
+    if locked.request_id:
+        record_response(actor=actor, decision=locked)
 
 
 def _record_consent_and_advice(actor: User, decision: Decision) -> None:
@@ -450,7 +465,7 @@ def reconsider_decision(*, actor: User, decision: Decision, new_information: str
         )
         # The guided questions are asked again in the light of the new information.
         draft.answers = {}
-        _derive_answers(draft, flow.policy_named(draft.policy_id))
+        _derive_answers(draft, flow.policy_for(draft))
         draft.not_sharing_reasons = ""
         draft.save(update_fields=["answers", "not_sharing_reasons"])
     return draft

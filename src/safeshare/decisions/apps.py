@@ -1,3 +1,5 @@
+import datetime
+
 from django.apps import AppConfig
 
 
@@ -12,3 +14,15 @@ class DecisionsConfig(AppConfig):
         from safeshare.requests import answering
 
         answering.register(DecisionsAnswering())
+
+        # Managers are reminded once of sign-offs waiting more than a working day and of
+        # reviews after the event past their date (decisions/jobs.py).
+        from safeshare.decisions.jobs import remind_managers
+        from safeshare.jobs.registry import register
+
+        register(
+            "decisions.sign_off_reminders",
+            run=remind_managers,
+            every=datetime.timedelta(minutes=15),
+            description="Remind managers of decisions waiting for sign-off or review",
+        )

@@ -41,6 +41,7 @@ __all__ = [
     "asked",
     "current_policy",
     "next_step",
+    "policy_for",
     "policy_named",
     "with_derived_answers",
 ]
@@ -51,6 +52,21 @@ def current_policy() -> Policy:
     (safeshare.policies), or SAFESHARE_POLICY (else the engine's default) when none has
     been. Raises PolicyUnavailable when the activated file has changed or gone since."""
     return selection.current_policy()
+
+
+def policy_for(decision: object) -> Policy:
+    """The policy a decision started with: its own version while that file is still
+    shipped or in the partnership's directories, else the newest of its id. A deployment
+    that activated an older version (safeshare.policies) records what it chose."""
+    policy_id = getattr(decision, "policy_id", "")
+    version = getattr(decision, "policy_version", "") or None
+    dirs = tuple(settings.SAFESHARE_POLICY_DIRS)
+    if version is not None:
+        try:
+            return guidance.load_policy(policy_id, version=version, extra_dirs=dirs)
+        except PolicyError:
+            pass
+    return guidance.load_policy(policy_id, extra_dirs=dirs)
 
 
 def policy_named(policy_id: str) -> Policy:

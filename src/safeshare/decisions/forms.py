@@ -690,3 +690,27 @@ class ConsentWithdrawalForm(GovUKForm):
                 f"{asked:%-d %B %Y}",
             )
         return data
+
+
+class ReturnForm(GovUKForm):
+    """A manager returns a decision waiting for sign-off, with the reasons."""
+
+    reasons = text_field(
+        "Why are you returning this decision?",
+        "Enter why you are returning the decision",
+        long=True,
+        required=True,
+        help_text="The practitioner sees this on the draft. Say what needs to change.",
+    )
+
+
+class ReviewForm(GovUKForm):
+    """A manager's review after the event of an urgent share."""
+
+    notes = text_field(
+        "Your review",
+        "Enter your review of the decision",
+        long=True,
+        required=True,
+        help_text="Whether sharing was right, and anything to follow up.",
+    )

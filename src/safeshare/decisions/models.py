@@ -27,6 +27,9 @@ from safeshare.vocabulary.models import SHARING_OUTCOMES, ContactMethod, Outcome
 
 class DecisionStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
+    # Complete, and waiting for a manager's sign-off under the policy's `sign_off` rules
+    # (decisions/signoff.py): not final, and not editable until it is returned.
+    AWAITING_SIGN_OFF = "awaiting", "Waiting for sign-off"
     FINALISED = "finalised", "Finalised"
 
 
@@ -319,6 +322,11 @@ class Decision(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status="draft")
                 | (
+                    models.Q(status="awaiting")
+                    & ~models.Q(outcome="")
+                    & ~models.Q(policy_sha256="")
+                )
+                | (
                     models.Q(status="finalised")
                     & ~models.Q(outcome="")
                     & models.Q(decided_at__isnull=False)
@@ -388,6 +396,10 @@ class Decision(models.Model):
     @property
     def is_finalised(self) -> bool:
         return self.status == DecisionStatus.FINALISED
+
+    @property
+    def is_awaiting_sign_off(self) -> bool:
+        return self.status == DecisionStatus.AWAITING_SIGN_OFF
 
     @property
     def is_sharing(self) -> bool:
@@ -548,3 +560,131 @@ class ConsentWithdrawal(models.Model):
         if self.withdrawn_by_person_id and self.withdrawn_by_person is not None:
             return self.withdrawn_by_person.full_name
         return self.withdrawn_by_name
+
+
+class SignOffRecordError(Exception):
+    """A sign-off or review already decided was about to be changed or deleted."""
+
+
+class SignOffResult(models.TextChoices):
+    APPROVED = "approved", "Signed off"
+    RETURNED = "returned", "Returned to the practitioner"
+
+
+class SignOff(models.Model):
+    """A decision put to a manager for sign-off before it is final, because a rule of its
+    policy's `sign_off.before_final` covers it (`rule`: where in the file). Resolved once:
+    approved (the decision is then final) or returned with reasons (the decision is a
+    draft again, and a later submission is a new row). A resolved row never changes: the
+    model refuses, and so do database triggers."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="sign_offs")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    rule = models.CharField(max_length=100)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    result = models.CharField(max_length=16, choices=SignOffResult.choices, blank=True)
+    resolved_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by_role = models.CharField(max_length=200, blank=True)
+    return_reasons = models.TextField(blank=True)
+    # When managers were reminded it was waiting (decisions/jobs.py); not an event.
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    ledger_exclude_fields: ClassVar[frozenset[str]] = frozenset({"reminded_at"})
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["organisation", "resolved_at", "requested_at"], name="sign_off_queue"
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(result="") & models.Q(resolved_at__isnull=True))
+                | (
+                    models.Q(result="approved")
+                    & models.Q(resolved_at__isnull=False)
+                    & models.Q(resolved_by__isnull=False)
+                )
+                | (
+                    models.Q(result="returned")
+                    & models.Q(resolved_at__isnull=False)
+                    & models.Q(resolved_by__isnull=False)
+                    & ~models.Q(return_reasons="")
+                ),
+                name="sign_off_resolved_is_complete",
+            ),
+            # One open sign-off per decision: a double submit cannot queue it twice.
+            models.UniqueConstraint(
+                fields=["decision"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="one_open_sign_off_per_decision",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sign-off of {self.decision_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding and (
+            SignOff.objects.filter(pk=self.pk, resolved_at__isnull=False).exists()
+        ):
+            raise SignOffRecordError("A sign-off already decided cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise SignOffRecordError("A sign-off cannot be deleted")
+
+
+class Review(models.Model):
+    """A finalised decision a manager reviews after the event, because a rule of its
+    policy's `sign_off.review_after` covers it (an urgent share): due `due_on`, in working
+    days from the decision. Reviewed once, and never changed after (model and triggers)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="review")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    rule = models.CharField(max_length=100)
+    created_at = models.DateTimeField()
+    due_on = models.DateField()
+    reviewed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    reviewed_by_role = models.CharField(max_length=200, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    ledger_exclude_fields: ClassVar[frozenset[str]] = frozenset({"reminded_at"})
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organisation", "reviewed_at", "due_on"], name="review_queue")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reviewed_at__isnull=True)
+                | (models.Q(reviewed_by__isnull=False) & ~models.Q(notes="")),
+                name="review_done_is_complete",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of {self.decision_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding and (
+            Review.objects.filter(pk=self.pk, reviewed_at__isnull=False).exists()
+        ):
+            raise SignOffRecordError("A review already recorded cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise SignOffRecordError("A review cannot be deleted")
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.reviewed_at is None and today > self.due_on

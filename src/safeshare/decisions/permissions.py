@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from safeshare.accounts.models import User
+from safeshare.accounts.models import Role, User
 from safeshare.accounts.permissions import can_view_case_records, has_recording_role
 from safeshare.decisions.models import ConsentStatus, Decision, DecisionStatus
 from safeshare.vocabulary.models import Outcome
@@ -61,13 +61,21 @@ def can_receive_advice(user: User, decision: Decision) -> bool:
     """Have advice given through safeshare written into a draft's advice fields: the
     adviser, of the draft's organisation with a case role (the IG lead too, who does not
     edit drafts); who may advise on which request is safeshare.advice's rule."""
-    return can_view_case_records(user) and is_own(user, decision) and not decision.is_finalised
+    return (
+        can_view_case_records(user)
+        and is_own(user, decision)
+        and decision.status == DecisionStatus.DRAFT
+    )
 
 
 def can_discard(user: User, decision: Decision) -> bool:
     """Throw a draft away: only the person who started it. Discarding removes what a
     colleague wrote, so cover carries a draft on instead of discarding it."""
-    return can_edit_draft(user, decision) and decision.started_by_id == user.pk
+    return (
+        can_edit_draft(user, decision)
+        and decision.started_by_id == user.pk
+        and not decision.sign_offs.exists()
+    )
 
 
 def can_be_decision_maker(candidate: Any, organisation_id: Any) -> bool:
@@ -114,4 +122,40 @@ def can_withdraw_consent(user: User, decision: Decision) -> bool:
         can_record_withdrawal_for(user, decision)
         and withdrawable(decision)
         and decision.withdrawal is None
+    )
+
+
+# Sign-off and review after the event (decisions/signoff.py) -----------------------------
+
+
+def is_manager(user: User) -> bool:
+    """A signed-in, active manager (designated safeguarding lead): who signs off and
+    reviews decisions under the policy's `sign_off` rules."""
+    return bool(can_view_case_records(user) and user.is_active and user.role == Role.MANAGER)
+
+
+def can_see_sign_offs(user: User) -> bool:
+    """The sign-off queue and the reviews list: managers, for their own organisation."""
+    return is_manager(user)
+
+
+def can_sign_off(user: User, decision: Decision) -> bool:
+    """Approve or return a decision waiting for sign-off: a manager of its organisation who
+    neither made nor recorded it (nobody signs off their own decision)."""
+    return (
+        is_manager(user)
+        and is_own(user, decision)
+        and decision.status == DecisionStatus.AWAITING_SIGN_OFF
+        and user.pk not in {decision.decided_by_id, decision.recorded_by_id}
+    )
+
+
+def can_review(user: User, decision: Decision) -> bool:
+    """Record the review after the event of a finalised decision: a manager of its
+    organisation who neither made nor recorded it."""
+    return (
+        is_manager(user)
+        and is_own(user, decision)
+        and decision.is_finalised
+        and user.pk not in {decision.decided_by_id, decision.recorded_by_id}
     )

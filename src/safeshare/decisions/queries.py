@@ -18,8 +18,8 @@ from django.utils import timezone
 from safeshare.accounts.models import CASE_ROLES, Organisation, User
 from safeshare.accounts.permissions import can_view_case_records
 from safeshare.core.planner import not_indexed
-from safeshare.decisions import completeness, flow
-from safeshare.decisions.models import Decision, DecisionStatus
+from safeshare.decisions import completeness, flow, permissions
+from safeshare.decisions.models import Decision, DecisionStatus, Review, SignOff
 from safeshare.subjects.models import Person
 
 
@@ -78,7 +78,9 @@ def _listed(found: QuerySet[Decision]) -> QuerySet[Decision]:
 def drafts_for_user(user: User) -> QuerySet[Decision]:
     return (
         decisions_for_user(user)
-        .filter(status=DecisionStatus.DRAFT, started_by=user)
+        .filter(
+            status__in=[DecisionStatus.DRAFT, DecisionStatus.AWAITING_SIGN_OFF], started_by=user
+        )
         .prefetch_related("subjects")
         .order_by("-updated_at")
     )
@@ -187,7 +189,7 @@ def explain(
 
 def current_outcome(decision: Decision) -> str:
     """The outcome the guided answers lead to so far ("" until they are complete)."""
-    evaluation = flow.next_step(flow.policy_named(decision.policy_id), decision.answers)
+    evaluation = flow.next_step(flow.policy_for(decision), decision.answers)
     return "" if evaluation.outcome == "incomplete" else evaluation.outcome
 
 
@@ -206,3 +208,47 @@ def decision_makers_for(user: User) -> list[User]:
             organisation_id=user.organisation_pk(), is_active=True, role__in=CASE_ROLES
         ).order_by("last_name", "first_name")
     )
+
+
+# Sign-off and review after the event (decisions/signoff.py) -----------------------------
+
+# Oldest first: the longest waiting is signed off first (keyset pages).
+SIGN_OFF_ORDER = ("requested_at", "id")
+REVIEW_ORDER = ("due_on", "created_at", "id")
+
+
+def sign_off_queue_for(user: User) -> QuerySet[SignOff]:
+    """The decisions waiting for this manager's sign-off: their organisation's, never one
+    they made or recorded. Three queries a page whatever its length: the rows with their
+    decision and who recorded it, and the decisions' people."""
+    if not permissions.can_see_sign_offs(user):
+        return SignOff.objects.none()
+    return (
+        SignOff.objects.filter(organisation_id=user.organisation_pk(), resolved_at__isnull=True)
+        .exclude(decision__decided_by=user)
+        .exclude(decision__recorded_by=user)
+        .select_related("decision", "decision__recorded_by", "requested_by")
+        .prefetch_related("decision__subjects")
+    )
+
+
+def sign_off_count(user: User) -> int:
+    """The header's "Sign-off (N)": one query."""
+    return sign_off_queue_for(user).count()
+
+
+def reviews_for(user: User) -> QuerySet[Review]:
+    """Reviews after the event not yet recorded, in the manager's organisation, the
+    earliest due first."""
+    if not permissions.can_see_sign_offs(user):
+        return Review.objects.none()
+    return (
+        Review.objects.filter(organisation_id=user.organisation_pk(), reviewed_at__isnull=True)
+        .select_related("decision", "decision__recorded_by")
+        .prefetch_related("decision__subjects")
+    )
+
+
+def reviews_due_count(user: User) -> int:
+    """Reviews due today or overdue, for "Your tasks"."""
+    return reviews_for(user).filter(due_on__lte=timezone.localdate()).count()

@@ -1,11 +1,15 @@
 from django.urls import path
 
-from safeshare.decisions.views import check, questions, record, sections, withdrawal
+from safeshare.decisions.views import check, questions, record, sections, signoff, withdrawal
 
 app_name = "decisions"
 urlpatterns = [
     path("", record.index, name="index"),
     path("start/<uuid:person_id>/", sections.start, name="start"),
+    path("sign-off/", signoff.queue, name="sign_off_queue"),
+    path("reviews/", signoff.reviews, name="reviews"),
+    path("<uuid:decision_id>/sign-off/", signoff.sign_off, name="sign_off"),
+    path("<uuid:decision_id>/review/", signoff.review, name="review"),
     path("<uuid:decision_id>/", record.show, name="show"),
     path("<uuid:decision_id>/print/", record.print_view, name="print"),
     path("<uuid:decision_id>/amend/", record.amend, name="amend"),

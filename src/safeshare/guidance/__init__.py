@@ -39,7 +39,9 @@ from .model import (
     PolicyRef,
     Question,
     Reason,
+    SignOffRule,
     WarningNote,
+    first_covering,
 )
 from .schema import PolicyError, Problem
 
@@ -66,6 +68,7 @@ __all__ = [
     "Problem",
     "Question",
     "Reason",
+    "SignOffRule",
     "Step",
     "WarningNote",
     "apply_form_answer",
@@ -74,6 +77,7 @@ __all__ = [
     "check_policy_file",
     "clear_caches",
     "evaluate",
+    "first_covering",
     "load_policy",
     "load_policy_file",
     "normalise_answers",

@@ -42,6 +42,7 @@ from .model import (
     Question,
     Reason,
     Route,
+    SignOffRule,
     Validator,
     WarningNote,
 )
@@ -53,6 +54,7 @@ from .schema import (
     Problem,
     QuestionSpec,
     RouteSpec,
+    SignOffRuleSpec,
     WhenSpec,
     problems_from,
     read_yaml,
@@ -127,6 +129,7 @@ class _Compiler:
             for name in OUTCOMES
             if name in spec.outcomes
         }
+        before_final, review_after = self.sign_off()
         if self.problems:
             # The adult's texts are compiled from the same entries: report each problem once.
             problems = list(dict.fromkeys(self.problems))
@@ -155,6 +158,46 @@ class _Compiler:
             _adult_outcomes=adult_outcomes,
             _validators=self.validators(questions),
             _catalogue=self.cat,
+            sign_off_before_final=before_final,
+            review_after=review_after,
+        )
+
+    # Sign-off ----------------------------------------------------------------------------
+
+    def sign_off(self) -> tuple[tuple[SignOffRule, ...], tuple[SignOffRule, ...]]:
+        section = self.spec.sign_off
+        if section is None:
+            return (), ()
+        before = tuple(
+            self.sign_off_rule(r, f"sign_off.before_final[{i}]")
+            for i, r in enumerate(section.before_final)
+        )
+        after = tuple(
+            self.sign_off_rule(r, f"sign_off.review_after[{i}]", r.within_working_days)
+            for i, r in enumerate(section.review_after)
+        )
+        return before, after
+
+    def sign_off_rule(
+        self, r: SignOffRuleSpec, where: str, within_working_days: int | None = None
+    ) -> SignOffRule:
+        if "incomplete" in r.outcomes:
+            self.problem(
+                f"{where}.outcomes",
+                "incomplete is not a decision: a rule covers decided outcomes only",
+            )
+        for key in ("outcomes", "consent", "urgency"):
+            values: list[str] | None = getattr(r, key)
+            if values is not None and len(set(values)) != len(values):
+                self.problem(f"{where}.{key}", "a value is listed twice")
+        return SignOffRule(
+            where=where,
+            outcomes=self.selectors(r.outcomes) - {"incomplete"},
+            consent=frozenset(r.consent) if r.consent is not None else None,
+            in_response_to_request=r.in_response_to_request,
+            urgency=frozenset(r.urgency) if r.urgency is not None else None,
+            reason=Reason(r.reason, self.citation(r.cite, f"{where}.cite")),
+            within_working_days=within_working_days,
         )
 
     # Questions ---------------------------------------------------------------------------

@@ -179,6 +179,55 @@ class OutcomeTexts:
     tell_subject: tuple[tuple[Match, Item], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class SignOffRule:
+    """A rule of the policy's `sign_off` section: which decisions it covers (every test
+    that is not None must hold), why, and where that is written. `where` is its place in
+    the file ("sign_off.before_final[0]"), so a page can say which rule applied."""
+
+    where: str
+    outcomes: frozenset[str]
+    consent: frozenset[str] | None
+    in_response_to_request: bool | None
+    urgency: frozenset[str] | None
+    reason: Reason
+    # Only for `review_after`: the review is due this many working days after the decision.
+    within_working_days: int | None = None
+
+    def covers(
+        self, *, outcome: str, consent: str, in_response_to_request: bool, urgency: str
+    ) -> bool:
+        return (
+            outcome in self.outcomes
+            and (self.consent is None or consent in self.consent)
+            and (
+                self.in_response_to_request is None
+                or self.in_response_to_request == in_response_to_request
+            )
+            and (self.urgency is None or urgency in self.urgency)
+        )
+
+
+def first_covering(
+    rules: tuple[SignOffRule, ...],
+    *,
+    outcome: str,
+    consent: str,
+    in_response_to_request: bool,
+    urgency: str,
+) -> SignOffRule | None:
+    """The first rule, in the file's order, that covers a decision with these facts."""
+    for rule in rules:
+        if rule.covers(
+            outcome=outcome,
+            consent=consent,
+            in_response_to_request=in_response_to_request,
+            urgency=urgency,
+        ):
+            return rule
+    return None
+
+
 # Checks one answer's type and value, returning it typed, or raises AnswerError.
 Validator = Callable[[object], object]
 
@@ -208,6 +257,10 @@ class Policy:
     _adult_outcomes: dict[str, OutcomeTexts] = field(repr=False)
     _validators: dict[str, Validator] = field(repr=False)
     _catalogue: Catalogue = field(repr=False)
+    # The `sign_off` section: decisions that wait for a manager before they are final, and
+    # decisions final at once that a manager reviews after the event. Empty: none.
+    sign_off_before_final: tuple[SignOffRule, ...] = ()
+    review_after: tuple[SignOffRule, ...] = ()
 
     @property
     def ref(self) -> PolicyRef:

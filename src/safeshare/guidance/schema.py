@@ -165,6 +165,37 @@ class ContactSpec(_Strict):
     notes: str | None = None
 
 
+# The facts of a decision a sign-off rule can test, spelled as the decision record stores
+# them (decisions.models.ConsentStatus and vocabulary.models.Urgency; a test holds them
+# together).
+ConsentValue = Literal["given", "refused", "withdrawn", "not_sought"]
+UrgencyValue = Literal["immediate", "urgent", "standard"]
+
+
+class SignOffRuleSpec(_Strict):
+    """One rule of `sign_off`: the decisions it covers (every key given must hold), why,
+    and the citation shown to the manager and the practitioner."""
+
+    outcomes: list[OutcomeSelector] = Field(min_length=1)
+    consent: list[ConsentValue] | None = Field(default=None, min_length=1)
+    in_response_to_request: bool | None = None
+    urgency: list[UrgencyValue] | None = Field(default=None, min_length=1)
+    reason: str = Field(min_length=1)
+    cite: str
+
+
+class ReviewRuleSpec(SignOffRuleSpec):
+    # A manager reviews the decision within this many working days of it being final.
+    within_working_days: int = Field(ge=1, le=20)
+
+
+class SignOffSpec(_Strict):
+    # Decisions that wait for a manager's sign-off before they are final.
+    before_final: list[SignOffRuleSpec] = []
+    # Decisions final at once that a manager reviews after the event.
+    review_after: list[ReviewRuleSpec] = []
+
+
 class PolicySpec(_Strict):
     id: str = Field(pattern=ID_PATTERN)
     version: str = Field(pattern=VERSION_PATTERN)
@@ -180,6 +211,7 @@ class PolicySpec(_Strict):
     must_record: list[ItemSpec] = []
     warnings: list[WarningSpec] = []
     contacts: list[ContactSpec] = []
+    sign_off: SignOffSpec | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -41,6 +41,19 @@ RULES: tuple[Rule, ...] = (
         "transaction that freezes it; a draft is not an event yet",
     ),
     Rule("decisions.consentwithdrawal", ALL, "record_consent_withdrawal; never changed"),
+    # Changed once (approved or returned, reviewed), each with an entry; then never.
+    Rule(
+        "decisions.signoff",
+        ALL,
+        "finalise_decision appends decisions.decision.sign_off_requested; approve and "
+        "return_for_changes append theirs (decisions/signoff.py)",
+    ),
+    Rule(
+        "decisions.review",
+        ALL,
+        "make_final appends decisions.decision.review_due; record_review appends "
+        "decisions.decision.reviewed",
+    ),
     Rule("disclosures.disclosure", ALL, "send_disclosure; never changed"),
     Rule("disclosures.receipt", ALL, "record_opened and acknowledge; never changed"),
     Rule("disclosures.revocation", ALL, "revoke; never changed"),

@@ -13,7 +13,9 @@ from safeshare.accounts.permissions import (
 )
 from safeshare.advice.permissions import can_advise
 from safeshare.advice.queries import waiting_count
-from safeshare.families.queries import due_count
+from safeshare.decisions.permissions import can_see_sign_offs
+from safeshare.decisions.queries import sign_off_count
+from safeshare.families import queries as families_queries
 from safeshare.requests.queries import queue_counts
 from safeshare.subject_access.permissions import can_handle_subject_access
 
@@ -59,12 +61,24 @@ def service(request: HttpRequest) -> dict[str, Any]:
                 )
         if can_view_case_records(user):
             # Families to tell whose review date has come: one count query.
-            due = due_count(user)
+            due = families_queries.due_count(user)
             navigation.append(
                 {
                     "text": f"Families to tell ({due} due)" if due else "Families to tell",
                     "url": "families:to_tell",
                     "active": current == "families",
+                }
+            )
+        if can_see_sign_offs(user):
+            # Managers sign off what the policy's sign_off rules hold back: one query.
+            waiting_sign_off = sign_off_count(user)
+            navigation.append(
+                {
+                    "text": f"Sign-off ({waiting_sign_off})" if waiting_sign_off else "Sign-off",
+                    "url": "decisions:sign_off_queue",
+                    "active": request.path_info.startswith(
+                        ("/decisions/sign-off/", "/decisions/reviews/")
+                    ),
                 }
             )
         if can_view_case_records(user) or can_administer(user):

@@ -19,8 +19,8 @@ from safeshare.advice.permissions import can_advise
 from safeshare.advice.queries import waiting_count
 from safeshare.consent import queries as consent_queries
 from safeshare.consent.permissions import can_use_register
-from safeshare.decisions.permissions import can_record_decision
-from safeshare.decisions.queries import drafts_for_user
+from safeshare.decisions.permissions import can_record_decision, can_see_sign_offs
+from safeshare.decisions.queries import drafts_for_user, reviews_due_count, sign_off_count
 from safeshare.families import queries as families_queries
 from safeshare.requests.queries import assigned_count
 
@@ -46,6 +46,18 @@ KINDS: tuple[_Kind, ...] = (
         can_advise,
         waiting_count,
         lambda: reverse("advice:queue"),
+    ),
+    _Kind(
+        "Sign-offs waiting",
+        can_see_sign_offs,
+        sign_off_count,
+        lambda: reverse("decisions:sign_off_queue"),
+    ),
+    _Kind(
+        "Reviews due after the event",
+        can_see_sign_offs,
+        reviews_due_count,
+        lambda: reverse("decisions:reviews"),
     ),
     _Kind(
         "Requests assigned to you",

@@ -20,7 +20,7 @@ from safeshare.decisions.views.common import draft_or_record, draft_page, page_c
 @draft_or_record
 def check(request: AuthenticatedHttpRequest, decision_id: UUID) -> HttpResponse:
     decision = draft_page(request, decision_id)
-    policy = flow.policy_named(decision.policy_id)
+    policy = flow.policy_for(decision)
     evaluation = flow.next_step(policy, decision.answers)
     problems: list[completeness.Problem] = []
     makers = decision_makers_for(request.user)
@@ -40,12 +40,20 @@ def check(request: AuthenticatedHttpRequest, decision_id: UUID) -> HttpResponse:
                 # A second submit that read the draft before the first finalised it: the
                 # action found it final (or the database's guard refused). The first
                 # one's record stands; show it.
-                if Decision.objects.filter(
-                    pk=decision.pk, status=DecisionStatus.FINALISED
-                ).exists():
+                if (
+                    Decision.objects.filter(pk=decision.pk)
+                    .exclude(status=DecisionStatus.DRAFT)
+                    .exists()
+                ):
                     return redirect("decisions:show", decision_id=decision.pk)
                 raise
             else:
+                if decision.is_awaiting_sign_off:
+                    messages.success(
+                        request,
+                        "Decision sent for sign-off. It is final once a manager signs it off",
+                    )
+                    return redirect("decisions:show", decision_id=decision.pk)
                 if decision.is_sharing and decision.channel == Channel.IN_SYSTEM:
                     # Recording the decision shares nothing yet: in-system sharing is a
                     # disclosure to a named person, sent next.

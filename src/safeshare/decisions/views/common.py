@@ -15,7 +15,7 @@ from django.urls import reverse
 from safeshare.accounts.http import AuthenticatedHttpRequest
 from safeshare.audit.actions import record_access
 from safeshare.decisions import flow, permissions
-from safeshare.decisions.models import Decision
+from safeshare.decisions.models import Decision, DecisionStatus
 from safeshare.decisions.queries import get_decision_for_user
 
 
@@ -28,7 +28,8 @@ def policy_unavailable(request: AuthenticatedHttpRequest) -> HttpResponse:
 def draft_page(request: AuthenticatedHttpRequest, decision_id: UUID) -> Decision:
     """The draft for a page of the record; a finalised one is read-only (redirected)."""
     decision = get_decision_for_user(request.user, decision_id)
-    if decision.is_finalised:
+    if decision.status != DecisionStatus.DRAFT:
+        # Finalised, or waiting for sign-off: the record page shows it, read-only.
         raise Finalised(decision)
     if request.method == "POST" and not permissions.can_record_decision(request.user):
         raise PermissionDenied("Your role cannot record decisions")
@@ -67,8 +68,6 @@ def page_context(
 
 
 def first_question_url(decision: Decision) -> str:
-    evaluation = flow.next_step(flow.policy_named(decision.policy_id), decision.answers)
-    question = evaluation.next_question or next(
-        iter(flow.policy_named(decision.policy_id).questions.values())
-    )
+    evaluation = flow.next_step(flow.policy_for(decision), decision.answers)
+    question = evaluation.next_question or next(iter(flow.policy_for(decision).questions.values()))
     return reverse("decisions:question", args=[decision.pk, question.id])

@@ -20,7 +20,7 @@ def question(
     request: AuthenticatedHttpRequest, decision_id: UUID, question_id: str
 ) -> HttpResponse:
     decision = draft_page(request, decision_id)
-    policy = flow.policy_named(decision.policy_id)
+    policy = flow.policy_for(decision)
     # Worded for an adult on an adult's path (the derived answer subject_is_adult).
     current = policy.question_for(question_id, decision.answers)
     if current is None:
@@ -86,7 +86,7 @@ def _previous_url(decision: Decision, evaluation: flow.Evaluation, question_id: 
 def outcome(request: AuthenticatedHttpRequest, decision_id: UUID) -> HttpResponse:
     """What the guidance says for these answers, explained, before the rest of the record."""
     decision = draft_page(request, decision_id)
-    policy = flow.policy_named(decision.policy_id)
+    policy = flow.policy_for(decision)
     evaluation = flow.next_step(policy, decision.answers)
     if evaluation.next_question is not None:
         return redirect(

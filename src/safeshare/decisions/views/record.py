@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from safeshare.accounts.http import AuthenticatedHttpRequest
 from safeshare.audit.actions import record_access_many
 from safeshare.core.pagination import paginate
-from safeshare.decisions import actions, flow, forms, permissions
+from safeshare.decisions import actions, flow, forms, permissions, signoff
+from safeshare.decisions.models import Review
 from safeshare.decisions.presenters import decision_summary
 from safeshare.decisions.queries import (
     LIST_ORDER,
@@ -52,6 +53,21 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def show(request: AuthenticatedHttpRequest, decision_id: UUID) -> HttpResponse:
     decision = get_decision_for_user(request.user, decision_id)
+    if decision.is_awaiting_sign_off:
+        pending = signoff.open_sign_off(decision)
+        return render(
+            request,
+            "decisions/awaiting.html",
+            page_context(
+                request,
+                decision,
+                "show",
+                summary=decision_summary(decision, decision.explanation, draft=False),
+                sign_off=pending,
+                rule=signoff.rule_named(decision, pending.rule) if pending else None,
+                can_sign_off=permissions.can_sign_off(request.user, decision),
+            ),
+        )
     if not decision.is_finalised:
         return redirect("decisions:tasks", decision_id=decision.pk)
     return render(
@@ -66,6 +82,9 @@ def show(request: AuthenticatedHttpRequest, decision_id: UUID) -> HttpResponse:
             can_amend=permissions.can_amend(request.user, decision),
             can_reconsider=permissions.can_reconsider(request.user, decision),
             can_withdraw=permissions.can_withdraw_consent(request.user, decision),
+            approval=signoff.approval(decision),
+            review=Review.objects.filter(decision=decision).select_related("reviewed_by").first(),
+            can_review=permissions.can_review(request.user, decision),
         ),
     )
 

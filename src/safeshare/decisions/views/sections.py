@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from safeshare.accounts.http import AuthenticatedHttpRequest
 from safeshare.audit.actions import record_access_many
 from safeshare.core.forms import GovUKForm
-from safeshare.decisions import actions, completeness, flow, forms, permissions
+from safeshare.decisions import actions, completeness, flow, forms, permissions, signoff
 from safeshare.decisions.models import Decision, InformationItem, Kind
 from safeshare.decisions.queries import current_outcome, recipient_checks
 from safeshare.decisions.views.common import (
@@ -74,7 +74,7 @@ def tasks(request: AuthenticatedHttpRequest, decision_id: UUID) -> HttpResponse:
                 "problems": per_section[name],
             }
         )
-    evaluation = flow.next_step(flow.policy_named(decision.policy_id), decision.answers)
+    evaluation = flow.next_step(flow.policy_for(decision), decision.answers)
     return render(
         request,
         "decisions/tasks.html",
@@ -88,6 +88,7 @@ def tasks(request: AuthenticatedHttpRequest, decision_id: UUID) -> HttpResponse:
             must_record=evaluation.must_record if outcome else (),
             can_discard=permissions.can_discard(request.user, decision),
             ready=outcome != "" and not any(r["status"] == "Incomplete" for r in rows),
+            returned=signoff.last_return(decision),
         ),
     )
 

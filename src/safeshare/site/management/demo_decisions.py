@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from safeshare.accounts.models import Organisation, User
-from safeshare.decisions import actions
+from safeshare.decisions import actions, signoff
 from safeshare.decisions.completeness import PRINCIPLES
 from safeshare.requests import actions as request_actions
 from safeshare.subjects.models import Person
@@ -160,7 +160,11 @@ def record_demo_decisions() -> None:
             "inform_review_on": timezone.localdate() + datetime.timedelta(days=14),
         },
     )
-    actions.finalise_decision(actor=dsl, decision=d)
+    d = actions.finalise_decision(actor=dsl, decision=d)
+    if d.is_awaiting_sign_off:
+        # Sharing without consent is signed off (the policy's sign_off rules): by the
+        # deputy, since nobody signs off their own decision.
+        signoff.approve(actor=User.objects.get(username="school.deputy"), decision=d)
 
     # The school declines a request without a clear purpose, and records the discussion.
     d = actions.start_decision(actor=teacher, subject=oliver)

@@ -33,6 +33,7 @@ STAFF: dict[str, list[tuple[str, str, str, str, str]]] = {
     "school": [
         ("teacher", Role.PRACTITIONER, "Amira", "Khan", "Class teacher"),
         ("dsl", Role.MANAGER, "Peter", "Walsh", "Designated safeguarding lead"),
+        ("deputy", Role.MANAGER, "Helen", "Price", "Deputy designated safeguarding lead"),
         ("ig", Role.IG_LEAD, "Grace", "Okafor", "School business manager and data protection lead"),
     ],
     "gp": [
