@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from safeshare.accounts.models import Organisation
+from safeshare.decisions.models import Decision
 from safeshare.requests import actions
 from safeshare.requests.models import InformationRequest, Status
 from tests.browser.conftest import assert_accessible
@@ -109,7 +110,17 @@ def test_a_request_is_declined_then_reconsidered_and_shared(
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("button", name="Check your answers").click()
     page.get_by_role("button", name="Record decision").click()
-    expect(page.locator(".govuk-panel__title")).to_have_text("Do not share")
+    # Refusing a request waits for a manager's sign-off (the shipped policy's sign_off).
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "This decision is waiting for sign-off"
+    )
+    sign_out(page)
+    sign_in(page, "dsl")
+    page.get_by_role("link", name="Sign-off (1)").click()
+    page.get_by_role("link", name=re.compile("^Sign off")).click()
+    page.get_by_role("button", name="Sign off this decision").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Decision signed off")
+    expect(page.locator("#main-content")).to_contain_text("Signed off by Peter Walsh")
     sign_out(page)
 
     # Agency A sees the reasons and brings new information.
@@ -147,7 +158,7 @@ def test_a_request_is_declined_then_reconsidered_and_shared(
     answer(page, "Does any of the information relate to crimes or alleged crimes?", "No")
     answer(page, "Which lawful bases apply to sharing this information?", "Public task")
     page.get_by_role("button", name="Continue to the rest of the record").click()
-    page.get_by_role("link", name="Consent").click()
+    page.get_by_role("link", name="Consent", exact=True).click()
     page.get_by_label("Consent was not sought").check()
     page.get_by_label("Asking would prejudice an enquiry or investigation").check()
     page.get_by_role("button", name="Save and continue").click()
@@ -197,11 +208,21 @@ def test_a_request_is_declined_then_reconsidered_and_shared(
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("button", name="Check your answers").click()
     page.get_by_role("button", name="Record decision").click()
+    # Sharing without consent waits for a manager's sign-off (the shipped policy).
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Decision sent for sign-off")
+    sign_out(page)
+    sign_in(page, "dsl")
+    page.get_by_role("link", name="Sign-off (1)").click()
+    page.get_by_role("link", name=re.compile("^Sign off")).click()
+    page.get_by_role("button", name="Sign off this decision").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Decision signed off")
+    sign_out(page)
     # Shared through safeshare: recording it sends nothing; a disclosure to the requester,
     # by name, is the next step (and the only way the items reach agency A).
-    expect(page.locator(".govuk-notification-banner")).to_contain_text(
-        "Now send the information securely"
-    )
+    sign_in(page, "teacher")
+    shared = Decision.objects.get(status="finalised", outcome="share_without_consent")
+    page.goto(f"/decisions/{shared.pk}/")
+    page.get_by_role("button", name="Send securely through safeshare").click()
     expect(page.get_by_label("Which organisation are you sending it to?")).to_have_value(
         str(Organisation.objects.get(name="Northshire Police").pk)
     )
