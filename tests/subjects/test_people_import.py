@@ -3,12 +3,14 @@ confirmed once, and only by the organisation's own administrator."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.contrib.messages.storage.fallback import FallbackStorage
-from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,6 +21,9 @@ from safeshare.site.people_import import PENDING, confirm
 from safeshare.subjects import actions, import_people
 from safeshare.subjects.models import Identifier, IdentifierKind, Person
 from tests.factories import PersonFactory, UserFactory
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -200,7 +205,7 @@ def test_only_an_administrator_imports(organisation: Organisation, practitioner:
         actions.import_people(actor=operator, data=GOOD.encode(), dry_run=True)
 
 
-def _upload(client: Client, text: str, name: str = "pupils.csv") -> object:
+def _upload(client: Client, text: str, name: str = "pupils.csv") -> _MonkeyPatchedWSGIResponse:
     upload = SimpleUploadedFile(name, text.encode(), content_type="text/csv")
     return client.post(reverse("subjects:import"), {"file": upload})
 
@@ -273,7 +278,7 @@ def test_other_roles_are_refused(client: Client, organisation: Organisation, rol
     )
     client.force_login(user)
     assert client.get(reverse("subjects:import")).status_code == 403
-    assert _upload(client, GOOD).status_code == 403  # type: ignore[attr-defined]
+    assert _upload(client, GOOD).status_code == 403
     assert client.post(reverse("subjects:import_confirm"), {"token": "x"}).status_code == 403
 
 
