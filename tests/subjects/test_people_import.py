@@ -3,6 +3,8 @@ confirmed once, and only by the organisation's own administrator."""
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -10,6 +12,7 @@ from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -306,3 +309,20 @@ def test_no_personal_data_is_logged(
     logged = caplog.text
     for value in ("Lily", "Morgan", "9434765919", "H801200001001", "Zed"):
         assert value not in logged
+
+
+def test_the_console_command_checks_and_imports(administrator: User, tmp_path: Path) -> None:
+    good = tmp_path / "pupils.csv"
+    good.write_text(GOOD, encoding="utf-8")
+    out = io.StringIO()
+    call_command("people", "import", str(good), "--dry-run", "--user", "admin", stdout=out)
+    assert "3 people ready to import" in out.getvalue() and Person.objects.count() == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text(GOOD + "Zed,Lee,,pupil,,\r\n", encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command("people", "import", str(bad), "--user", "admin", stderr=err)
+    assert err.getvalue().strip() == "Row 5, kind: Kind must be child or adult"
+    assert Person.objects.count() == 0
+    call_command("people", "import", str(good), "--user", "admin", stdout=out)
+    assert "Imported 3 people" in out.getvalue() and Person.objects.count() == 3
