@@ -173,6 +173,8 @@ NOT_LOADED: dict[str, str] = {
     "disclosures:compose": "sends a disclosure: writes",
     "disclosures:acknowledge": "writes (recorded for good)",
     "disclosures:revoke": "writes (recorded for good)",
+    "subjects:import": "administrators only, a rare upload: the load users hold no administrator role",
+    "subjects:import_confirm": "administrators only, once per uploaded file: the load users hold no administrator role",
     "directory:import": "administrators only: the load users hold no administrator role",
     "directory:export": "administrators only: the load users hold no administrator role",
     "directory:edit_profile": "writes",

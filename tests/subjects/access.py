@@ -25,6 +25,21 @@ RULES = {
             roles={**NO_CASE_ROLE, "ig_lead": 403},
         )
     ],
+    # The organisation's administrator imports people; no case role may (the access table
+    # signs in the owning organisation's roles; another organisation's administrator is
+    # tests/subjects/test_people_import.py's). With no file waiting, confirm goes back.
+    "subjects:import": [
+        Rule("get", lambda w: reverse("subjects:import"), 403, 403, roles={"administrator": 200})
+    ],
+    "subjects:import_confirm": [
+        Rule(
+            "get",
+            lambda w: reverse("subjects:import_confirm"),
+            403,
+            403,
+            roles={"administrator": 302},
+        )
+    ],
     "subjects:show": [
         Rule("get", lambda w: reverse("subjects:show", args=[w.person.pk]), 200, 404)
     ],

@@ -17,15 +17,19 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from safeshare.accounts.models import Organisation, User
+from safeshare.core.csv_io import (
+    MAX_BYTES,
+    RowProblem,
+    escape_formula,
+    has_undecodable,
+    is_formula,
+    open_csv,
+)
 from safeshare.core.forms import clean_text
 from safeshare.directory.models import ContactKind, ContactPoint, DirectoryPractitioner
-from safeshare.directory.validation import (
-    is_formula,
-    normalise_email,
-    normalise_uk_phone,
-)
+from safeshare.directory.validation import normalise_email, normalise_uk_phone
 
-MAX_BYTES = 2 * 1024 * 1024
+__all__ = ["MAX_BYTES", "RowProblem", "check_file", "export_csv"]
 CONTACT = "contact_point"
 PRACTITIONER = "practitioner"
 COLUMNS = [
@@ -55,12 +59,6 @@ MAX_LENGTHS = {
 }
 
 
-@dataclass(frozen=True)
-class RowProblem:
-    row: int
-    message: str
-
-
 @dataclass
 class CheckedFile:
     problems: list[RowProblem] = field(default_factory=list)
@@ -73,11 +71,6 @@ class CheckedFile:
         return not self.problems
 
 
-def _escape(value: str) -> str:
-    """A leading ' stops a spreadsheet running a cell as a formula."""
-    return "'" + value if is_formula(value) else value
-
-
 def export_csv() -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -87,18 +80,13 @@ def export_csv() -> str:
         value = c.user.username if c.kind == ContactKind.IN_SYSTEM and c.user else c.value
         row = [CONTACT, c.organisation.name, c.kind, value, c.label, "", "", "", ""]
         row.append(c.verified_on.isoformat() if c.verified_on else "")
-        writer.writerow([_escape(v) for v in row])
+        writer.writerow([escape_formula(v) for v in row])
     people = DirectoryPractitioner.objects.filter(active=True).select_related("organisation")
     for p in people:
         row = [PRACTITIONER, p.organisation.name, "", "", "", p.name, p.job_title]
         row += [p.secure_email, p.phone, p.verified_on.isoformat() if p.verified_on else ""]
-        writer.writerow([_escape(v) for v in row])
+        writer.writerow([escape_formula(v) for v in row])
     return out.getvalue()
-
-
-def _has_undecodable(value: str) -> bool:
-    # surrogateescape turns each byte that is not UTF-8 into U+DC80..U+DCFF.
-    return any("\udc80" <= ch <= "\udcff" for ch in value)
 
 
 class _RowError(Exception):
@@ -108,18 +96,10 @@ class _RowError(Exception):
 def check_file(data: bytes) -> CheckedFile:
     """Every problem in the file, row by row; nothing is written."""
     result = CheckedFile()
-    if len(data) > MAX_BYTES:
-        result.problems.append(
-            RowProblem(
-                0, "The selected file must be smaller than 2 MB; split it into smaller files"
-            )
-        )
+    reader, problem = open_csv(data)
+    if reader is None:
+        result.problems.append(problem or RowProblem(0, "The selected file cannot be read"))
         return result
-    if not data.strip():
-        result.problems.append(RowProblem(0, "The selected file is empty"))
-        return result
-    text = data.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
     except csv.Error as exc:
@@ -216,7 +196,7 @@ def _check_row(
     values: dict[str, str] = {}
     for column in COLUMNS:
         value = raw.get(column, "") or ""
-        if _has_undecodable(value):
+        if has_undecodable(value):
             problems.append(f"{column} is not valid UTF-8 text; save the file as “CSV UTF-8”")
             continue
         value = value.strip()

@@ -13,8 +13,6 @@ PHONE_MESSAGE = "Enter a UK phone number, like 01632 960 001 or 07700 900 982"
 _PHONE_SEPARATORS = re.compile(r"[\s\-().]")
 # A UK number written nationally: 0, then 9 or 10 digits (mostly 10; a few areas have 9).
 _UK_NATIONAL = re.compile(r"0\d{9,10}")
-# Cells a spreadsheet would run as a formula (OWASP "CSV injection"), tab and CR included.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def normalise_email(value: str, message: str = EMAIL_MESSAGE) -> str:
@@ -49,7 +47,3 @@ def format_uk_phone(digits: str) -> str:
     if digits.startswith("02"):
         return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
     return f"{digits[:5]} {digits[5:8]} {digits[8:]}"
-
-
-def is_formula(value: str) -> bool:
-    return value.startswith(FORMULA_PREFIXES)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import formats, timezone
 
+from safeshare.core.csv_io import is_formula
 from safeshare.core.pdf import render_pdf
 from safeshare.decisions.models import Decision
-from safeshare.directory.validation import is_formula
 from safeshare.subjects.forms import ChronologyFilterForm
 from safeshare.subjects.models import Person
 from safeshare.vocabulary.models import Outcome

@@ -16,6 +16,7 @@ from safeshare.audit.actions import record_access_many
 from safeshare.decisions.queries import recent_decisions_for_user
 from safeshare.figures.permissions import can_view_figures
 from safeshare.site.tasks import tasks_for
+from safeshare.subjects.permissions import can_import_people
 
 
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -33,6 +34,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "case_role": can_view_case_records(request.user),
             "can_view_access_report": can_view_access_report(request.user),
             "can_administer": can_administer(request.user),
+            "can_import_people": can_import_people(request.user),
             "can_view_figures": can_view_figures(request.user),
         },
     )

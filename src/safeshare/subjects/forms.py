@@ -6,10 +6,33 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from safeshare.accounts.models import Organisation
+from safeshare.core.csv_io import MAX_BYTES
 from safeshare.core.forms import GovUKDateField, GovUKForm, TextField
 from safeshare.subjects.identifiers import nhs_number_is_valid, normalise_nhs_number, upn_is_valid
 from safeshare.subjects.models import Person, PersonKind
 from safeshare.vocabulary.models import Outcome
+
+NHS_NUMBER_LENGTH = "NHS number must be 10 digits"
+NHS_NUMBER_CHECK = "Enter a valid NHS number: the check digit does not match"
+UPN_INVALID = "Enter a valid unique pupil number: a letter and 12 characters"
+
+
+def check_nhs_number(value: str) -> str:
+    """The NHS number as its 10 digits, or the error the form and the CSV import show."""
+    digits = normalise_nhs_number(value)
+    if len(digits) != 10 or not digits.isdigit():
+        raise ValidationError(NHS_NUMBER_LENGTH)
+    if not nhs_number_is_valid(digits):
+        raise ValidationError(NHS_NUMBER_CHECK)
+    return digits
+
+
+def check_upn(value: str) -> str:
+    """The unique pupil number in capitals, or the error the form and the CSV import show."""
+    upn = value.strip().upper()
+    if not upn_is_valid(upn):
+        raise ValidationError(UPN_INVALID)
+    return upn
 
 
 class PeoplePickerForm(GovUKForm):
@@ -98,20 +121,33 @@ class PersonForm(GovUKForm):
 
     def clean_nhs_number(self) -> str:
         value: str = self.cleaned_data.get("nhs_number", "")
-        if not value:
-            return ""
-        digits = normalise_nhs_number(value)
-        if len(digits) != 10 or not digits.isdigit():
-            raise ValidationError("NHS number must be 10 digits")
-        if not nhs_number_is_valid(digits):
-            raise ValidationError("Enter a valid NHS number: the check digit does not match")
-        return digits
+        return check_nhs_number(value) if value else ""
 
     def clean_upn(self) -> str:
-        value: str = self.cleaned_data.get("upn", "").upper()
-        if value and not upn_is_valid(value):
-            raise ValidationError("Enter a valid unique pupil number: a letter and 12 characters")
-        return value
+        value: str = self.cleaned_data.get("upn", "")
+        return check_upn(value) if value else ""
 
     def clean(self) -> dict[str, Any]:
         return super().clean()
+
+
+class PeopleFileForm(GovUKForm):
+    file = forms.FileField(
+        label="Upload a CSV file",
+        help_text="A CSV file saved as UTF-8, smaller than 2 MB, with up to 5,000 people",
+        widget=forms.FileInput(attrs={"class": "govuk-file-upload", "accept": ".csv,text/csv"}),
+        error_messages={
+            "required": "Select a CSV file",
+            "empty": "The selected file is empty",
+            "invalid": "Select a CSV file",
+        },
+    )
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise ValidationError("The selected file must be smaller than 2 MB")
+        if not (upload.name or "").lower().endswith(".csv"):
+            raise ValidationError("The selected file must be a CSV")
+        data: bytes = upload.read()
+        return data
