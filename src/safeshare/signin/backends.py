@@ -16,7 +16,7 @@ def password_sign_in_allowed(user: Any) -> bool:
 
 
 class PasswordBackend(ModelBackend):
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: Any,
         username: str | None = None,
@@ -26,4 +26,4 @@ class PasswordBackend(ModelBackend):
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is not None and not password_sign_in_allowed(user):
             return None
-        return user  # type: ignore[return-value]
+        return user

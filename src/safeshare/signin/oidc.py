@@ -148,7 +148,7 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
         self.OIDC_RP_SIGN_ALGO = SIGN_ALGORITHM
         self.OIDC_RP_IDP_SIGN_KEY = None
 
-    def authenticate(self, request: Any, **kwargs: Any) -> User | None:  # type: ignore[override]
+    def authenticate(self, request: Any, **kwargs: Any) -> User | None:
         organisation = getattr(request, REQUEST_ORGANISATION, None) if request else None
         if not isinstance(organisation, Organisation):
             return None
@@ -185,17 +185,14 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
         if header.get("alg") != SIGN_ALGORITHM:
             raise SuspiciousOperation("The ID token is not signed with RS256")
         try:
-            return cast(
-                "dict[str, Any]",
-                jwt.decode(
-                    payload,
-                    key,
-                    algorithms=[SIGN_ALGORITHM],
-                    audience=self.OIDC_RP_CLIENT_ID,
-                    issuer=self.issuer,
-                    leeway=settings.SAFESHARE_SSO_CLOCK_SKEW_SECONDS,
-                    options={"require": ["exp", "iat", "iss", "aud", "sub"]},
-                ),
+            return jwt.decode(
+                payload,
+                key,
+                algorithms=[SIGN_ALGORITHM],
+                audience=self.OIDC_RP_CLIENT_ID,
+                issuer=self.issuer,
+                leeway=settings.SAFESHARE_SSO_CLOCK_SKEW_SECONDS,
+                options={"require": ["exp", "iat", "iss", "aud", "sub"]},
             )
         except jwt.InvalidTokenError as error:
             raise SuspiciousOperation(f"ID token refused: {type(error).__name__}") from error
@@ -244,7 +241,7 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
 
     def get_user(self, user_id: Any) -> User | None:
         # As ModelBackend: a disabled account's session no longer signs anyone in.
-        return cast("User | None", ModelBackend.get_user(self, user_id))
+        return ModelBackend.get_user(self, user_id)
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -254,7 +251,7 @@ class SingleSignOnStartView(OIDCAuthenticationRequestView):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         View.__init__(self, *args, **kwargs)  # not the parent's: it reads settings
 
-    def get(self, request: HttpRequest, organisation: str = "") -> HttpResponse:  # type: ignore[override]
+    def get(self, request: HttpRequest, organisation: str = "") -> HttpResponse:
         chosen = Organisation.objects.filter(pk=organisation).first()
         if chosen is None or not chosen.single_sign_on:
             return refused(request, "not_configured", status=404)

@@ -73,7 +73,9 @@ class SignOutView(auth_views.LogoutView):
             actions.end_all_sessions(actor=request.user, user=request.user)
         response = super().post(request, *args, **kwargs)
         if provider_url:
-            return redirect(provider_url)
+            # A link, not a redirect: the page the sign-out form was on allows form
+            # submissions to safeshare only (CSP form-action), redirects included.
+            return render(request, self.template_name, {"provider_sign_out_url": provider_url})
         return response
 
 
