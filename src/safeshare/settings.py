@@ -190,8 +190,22 @@ LOGIN_REDIRECT_URL = "site:home"
 # is even checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, except for an organisation that has turned password sign-in off.
+    "safeshare.signin.backends.PasswordBackend",
+    # Single sign-on with an organisation's OpenID Connect provider (issue 18): only for
+    # the callback, which names the organisation; it never creates accounts.
+    "safeshare.signin.oidc.SingleSignOnBackend",
 ]
+# mozilla-django-oidc's settings; the provider and client are each organisation's own
+# (safeshare.signin.oidc). PKCE and the nonce are both used, and nobody is created.
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_CREATE_USER = False
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+OIDC_TIMEOUT = env_int("SAFESHARE_SSO_TIMEOUT_SECONDS", 10)
+SAFESHARE_SSO_CLOCK_SKEW_SECONDS = env_int("SAFESHARE_SSO_CLOCK_SKEW_SECONDS", 30)
 LOGOUT_REDIRECT_URL = None  # show "You have signed out" rather than a bare sign-in page
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -8,6 +8,7 @@ from typing import Any, ClassVar, cast
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.crypto import salted_hmac
 
@@ -49,6 +50,19 @@ class Organisation(models.Model):
     ledger_added_fields: ClassVar[dict[str, Callable[[Mapping[str, Any]], object]]] = {
         "public_authority": lambda fields: public_authority_by_default(fields["kind"]),
     }
+    # Single sign-on settings (accounts 0004) are left out of the digest, so entries
+    # written before them still verify; organisation_saved records which of them changed.
+    ledger_exclude_fields: ClassVar[frozenset[str]] = frozenset(
+        {
+            "sso_issuer",
+            "sso_client_id",
+            "sso_client_secret_env",
+            "sso_client_secret_file",
+            "sso_trust_mfa",
+            "sso_trusted_acr",
+            "sso_only",
+        }
+    )
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=200, unique=True)
@@ -67,6 +81,57 @@ class Organisation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Single sign-on (OpenID Connect, issue 18; docs/adr/0020-single-sign-on.md). The
+    # client secret is never stored here: only the name of the environment variable, or
+    # the path of the file, that holds it.
+    sso_issuer = models.CharField(
+        "Single sign-on issuer",
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["https", "http"])],
+        help_text=(
+            "The OpenID Connect issuer of this organisation's identity provider, for "
+            "example https://login.microsoftonline.com/<tenant>/v2.0. Leave empty for no "
+            "single sign-on."
+        ),
+    )
+    sso_client_id = models.CharField("Single sign-on client ID", max_length=255, blank=True)
+    sso_client_secret_env = models.CharField(
+        "Environment variable holding the client secret",
+        max_length=100,
+        blank=True,
+        help_text="The name of the variable, for example SAFESHARE_SSO_SECRET_COUNCIL.",
+    )
+    sso_client_secret_file = models.CharField(
+        "File holding the client secret",
+        max_length=500,
+        blank=True,
+        help_text="Used when no environment variable is named.",
+    )
+    sso_trust_mfa = models.BooleanField(
+        "Trust the identity provider's second factor",
+        default=False,
+        help_text=(
+            "When the provider says the user used a second factor (amr or acr), safeshare "
+            "does not ask for its own code."
+        ),
+    )
+    sso_trusted_acr = models.CharField(
+        "Trusted authentication context (acr)",
+        max_length=255,
+        blank=True,
+        help_text="An acr value that counts as a second factor, if the provider sends one.",
+    )
+    # Off unless an administrator ticks it: a form that leaves it out never locks anyone out.
+    sso_only = models.BooleanField(
+        "Users sign in only with single sign-on",
+        default=False,
+        help_text=(
+            "Turns password sign-in off for this organisation's users. Tick it once single "
+            "sign-on works."
+        ),
+    )
+
     class Meta:
         ordering = ["name"]
 
@@ -78,6 +143,10 @@ class Organisation(models.Model):
         if cast("bool | None", self.public_authority) is None:
             self.public_authority = public_authority_by_default(self.kind)
         super().save(*args, **kwargs)
+
+    @property
+    def single_sign_on(self) -> bool:
+        return bool(self.sso_issuer and self.sso_client_id)
 
 
 class Role(models.TextChoices):
@@ -102,7 +171,7 @@ class User(AbstractUser):
     # Left out of the ledger digest: they change on every sign-in or sign-out, or are a
     # secret, and are not events the ledger records (ledger/digest.py).
     ledger_exclude_fields: ClassVar[frozenset[str]] = frozenset(
-        {"last_login", "session_epoch", "password"}
+        {"last_login", "session_epoch", "password", "oidc_subject"}
     )
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -114,9 +183,23 @@ class User(AbstractUser):
     # Raised to end every session of this user on every server at once (sign out, account
     # disabled, role or second factor changed): each session stores a hash that includes it.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # The identity provider's subject identifier (`sub`) for this user, set by an
+    # administrator or on the first single sign-on matched by verified email. Unique within
+    # the organisation. Left out of the ledger digest (added after users were recorded);
+    # user_saved records that it changed.
+    oidc_subject = models.CharField(
+        "Single sign-on subject identifier", max_length=255, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "oidc_subject"],
+                condition=~models.Q(oidc_subject=""),
+                name="accounts_user_oidc_subject_unique_in_organisation",
+            )
+        ]
 
     def _get_session_auth_hash(self, secret: str | None = None) -> str:
         # Django compares this with the hash stored in the session on every request, so a

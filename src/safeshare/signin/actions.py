@@ -126,19 +126,30 @@ def user_saved(*, actor: User, user: User, created: bool, changed: Iterable[str]
             )
 
 
-def organisation_saved(*, actor: User, organisation: Organisation, created: bool) -> None:
-    """An administrator added or changed an organisation in the admin."""
+def organisation_saved(
+    *, actor: User, organisation: Organisation, created: bool, changed: Iterable[str] = ()
+) -> None:
+    """An administrator added or changed an organisation in the admin. The single sign-on
+    settings are not in the ledger digest (Organisation.ledger_exclude_fields): the entry
+    names which of them changed, never their values."""
     if not can_change_account_access(actor):
         raise PermissionDenied("Only an administrator can add or change organisations")
     from safeshare.ledger.actions import append_entry
 
+    payload: dict[str, str | bool] = {
+        "kind": organisation.kind,
+        "public_authority": organisation.public_authority,
+    }
+    sso_fields = sorted(set(changed) & Organisation.ledger_exclude_fields)
+    if sso_fields:
+        payload["single_sign_on_fields"] = ",".join(sso_fields)
     with transaction.atomic():
         append_entry(
             event_type=f"accounts.organisation.{'added' if created else 'changed'}",
             actor=actor,
             organisation=organisation,
             obj=organisation,
-            payload={"kind": organisation.kind, "public_authority": organisation.public_authority},
+            payload=payload,
         )
 
 
@@ -280,3 +291,38 @@ def change_password(*, actor: User, user: User, current_password: str, new_passw
             organisation=locked.organisation,
         )
     user.refresh_from_db(fields=["password", "session_epoch"])
+
+
+PROVIDER_DEVICE_NAME = "Identity provider's second factor"
+
+
+def link_single_sign_on(*, user: User, subject: str) -> User:
+    """The first single sign-on of an account matched by its verified email address: the
+    provider's subject identifier is kept, and from then on matches it (the email address
+    alone no longer does). The ledger records that it was linked, not the identifier."""
+    with transaction.atomic():
+        updated = User.objects.filter(pk=user.pk, oidc_subject="").update(oidc_subject=subject)
+        user.refresh_from_db(fields=["oidc_subject"])
+        if updated:
+            from safeshare.ledger.changes import record_change
+
+            record_change(
+                "accounts.user.single_sign_on_linked",
+                actor=user,
+                obj=user,
+                payload={"user": str(user.pk)},
+                organisation=user.organisation,
+            )
+    return user
+
+
+def provider_second_factor_device(user: User) -> StaticDevice:
+    """A django-otp device with no codes, which stands in the session for the second factor
+    the identity provider says it asked for (where the organisation trusts it), so that
+    SecondFactorMiddleware and django-otp treat the session as verified. It accepts no
+    code itself (it has no tokens)."""
+    with transaction.atomic():
+        device, _ = StaticDevice.objects.get_or_create(
+            user=user, name=PROVIDER_DEVICE_NAME, defaults={"confirmed": True}
+        )
+    return device

@@ -64,6 +64,18 @@ class AdministratorsManage:
         return _administers(request)
 
 
+# The client secret itself is never here: only where to read it (issue 18).
+SINGLE_SIGN_ON_FIELDS = (
+    "sso_issuer",
+    "sso_client_id",
+    "sso_client_secret_env",
+    "sso_client_secret_file",
+    "sso_trust_mfa",
+    "sso_trusted_acr",
+    "sso_only",
+)
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(AdministratorsManage, admin.ModelAdmin[Organisation]):
     list_display = ("name", "kind", "public_authority")
@@ -75,7 +87,7 @@ class OrganisationAdmin(AdministratorsManage, admin.ModelAdmin[Organisation]):
         # exists, an administrator can say otherwise (an independent school, say).
         if obj is None:
             return ("name", "kind")
-        return ("name", "kind", "public_authority")
+        return ("name", "kind", "public_authority", *SINGLE_SIGN_ON_FIELDS)
 
     def save_model(
         self, request: HttpRequest, obj: Organisation, form: ModelForm[Organisation], change: bool
@@ -85,7 +97,10 @@ class OrganisationAdmin(AdministratorsManage, admin.ModelAdmin[Organisation]):
         super().save_model(request, obj, form, change)
         if not change or form.changed_data:
             actions.organisation_saved(
-                actor=signed_in(request), organisation=obj, created=not change
+                actor=signed_in(request),
+                organisation=obj,
+                created=not change,
+                changed=form.changed_data,
             )
 
 
@@ -95,7 +110,7 @@ class UserAdmin(AdministratorsManage, DjangoUserAdmin[User]):
     list_filter = ("organisation", "role", "is_active")
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
-        ("safeshare", {"fields": ("organisation", "role", "job_title")}),
+        ("safeshare", {"fields": ("organisation", "role", "job_title", "oidc_subject")}),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,

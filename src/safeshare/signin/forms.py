@@ -15,7 +15,31 @@ class SignInForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
         "inactive": "This account has been disabled. Contact your administrator.",
+        "single_sign_on_only": (
+            "Your organisation signs you in with single sign-on. Use the button for your "
+            "organisation below."
+        ),
     }
+
+    def clean(self) -> dict[str, Any]:
+        # Only once the password is known to be right does the page say why (the backend
+        # refuses it either way): it tells nobody else which organisation a username is in.
+        from safeshare.accounts.models import User
+        from safeshare.signin.backends import password_sign_in_allowed
+
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username and password:
+            user = User.objects.select_related("organisation").filter(username=username).first()
+            if (
+                user is not None
+                and not password_sign_in_allowed(user)
+                and user.check_password(password)
+            ):
+                raise ValidationError(
+                    self.error_messages["single_sign_on_only"], code="single_sign_on_only"
+                )
+        return super().clean()
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

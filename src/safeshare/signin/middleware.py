@@ -20,6 +20,9 @@ ALWAYS_OPEN = frozenset(
     {
         "accounts:sign_in",
         "accounts:sign_out",
+        "accounts:signed_out",
+        "accounts:sso_start",
+        "accounts:sso_callback",
         "accounts:mfa_verify",
         "core:about",
         "core:accessibility",

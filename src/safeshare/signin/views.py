@@ -29,7 +29,7 @@ from safeshare.accounts.http import AuthenticatedHttpRequest, second_factor_veri
 from safeshare.accounts.models import User
 from safeshare.audit.actions import record_denied
 from safeshare.core.http import client_ip
-from safeshare.signin import actions
+from safeshare.signin import actions, oidc
 from safeshare.signin.forms import (
     CodeForm,
     PasswordChangeForm,
@@ -49,6 +49,12 @@ class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # A "Sign in with <organisation>" button for each organisation with single sign-on.
+        context["sso_organisations"] = oidc.sso_organisations()
+        return context
+
 
 class SignOutView(auth_views.LogoutView):
     """POST only, so that a link on another site cannot sign a practitioner out. Signing
@@ -57,9 +63,26 @@ class SignOutView(auth_views.LogoutView):
     template_name = "accounts/signed_out.html"
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Signed in through an organisation's provider: end the session there too, where
+        # its discovery document offers an end_session_endpoint.
+        provider_url = None
         if request.user.is_authenticated:
+            provider_url = oidc.provider_sign_out_url(
+                request, request.session.get(oidc.ORGANISATION_SESSION_KEY)
+            )
             actions.end_all_sessions(actor=request.user, user=request.user)
-        return super().post(request, *args, **kwargs)
+        response = super().post(request, *args, **kwargs)
+        if provider_url:
+            # A link, not a redirect: the page the sign-out form was on allows form
+            # submissions to safeshare only (CSP form-action), redirects included.
+            return render(request, self.template_name, {"provider_sign_out_url": provider_url})
+        return response
+
+
+@login_not_required
+def signed_out(request: HttpRequest) -> HttpResponse:
+    """Where an identity provider sends the browser back after signing out there."""
+    return render(request, "accounts/signed_out.html")
 
 
 def _next_url(request: AuthenticatedHttpRequest) -> str:

@@ -1,0 +1,3 @@
+from tests.signin.oidc_provider import provider
+
+__all__ = ["provider"]
