@@ -39,7 +39,7 @@ class Outbox(Protocol):
         text: str,
         recipients: list[tuple[str, Any]],
         path: str,
-    ) -> None: ...
+    ) -> object: ...
 
 
 _outbox: Outbox | None = None

@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from notifications_python_client import NotificationsAPIClient
+from notifications_python_client.notifications import NotificationsAPIClient
 from notifications_python_client.errors import APIError
 
 import requests
@@ -30,7 +30,10 @@ from safeshare.messaging.models import Channel, OutgoingMessage, Status
 logger = logging.getLogger("safeshare.messaging")
 
 MAX_ATTEMPTS = 5
-BATCH = 200
+# A run sends at most this many, each within TIMEOUT seconds: well inside the job's 30-minute
+# lease even if Notify answers nothing at all (the rest wait for the next minute).
+BATCH = 50
+TIMEOUT = 10
 # Retried: the service is down, overloaded or rate limiting.
 TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -47,7 +50,7 @@ class Failure(Exception):
 
 
 def notify_client() -> NotificationsAPIClient:
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = {"timeout": TIMEOUT}
     if settings.SAFESHARE_NOTIFY_BASE_URL:
         kwargs["base_url"] = settings.SAFESHARE_NOTIFY_BASE_URL
     return NotificationsAPIClient(settings.SAFESHARE_NOTIFY_API_KEY, **kwargs)

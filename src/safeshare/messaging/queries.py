@@ -13,7 +13,7 @@ def failed_for(user: User) -> QuerySet[OutgoingMessage]:
     if not can_see_failed_messages(user):
         return OutgoingMessage.objects.none()
     return OutgoingMessage.objects.filter(
-        organisation_id=user.organisation_id, status=Status.FAILED
+        organisation_id=user.organisation_pk(), status=Status.FAILED
     )
 
 
