@@ -20,8 +20,8 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from notifications_python_client.notifications import NotificationsAPIClient
 from notifications_python_client.errors import APIError
+from notifications_python_client.notifications import NotificationsAPIClient
 
 import requests
 from safeshare.core.notifications import absolute_link, email_body
