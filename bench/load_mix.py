@@ -200,6 +200,7 @@ NOT_LOADED: dict[str, str] = {
     "decisions:sign_off": "not in the mix yet: the scale seed records no decision waiting for sign-off or review (managers only; issue 17; queries flat: tests/test_query_counts.py)",
     "decisions:reviews": "not in the mix yet: the scale seed records no decision waiting for sign-off or review (managers only; issue 17; queries flat: tests/test_query_counts.py)",
     "decisions:review": "not in the mix yet: the scale seed records no decision waiting for sign-off or review (managers only; issue 17; queries flat: tests/test_query_counts.py)",
+    "messaging:failed": "administrators only: the load users hold no administrator role (queries flat: tests/test_query_counts.py)",
     "advice:queue": "not in the mix yet: the scale seed asks no advice (issue 17; queries flat: tests/test_query_counts.py)",
     "advice:ask": "not in the mix yet: the scale seed asks no advice (issue 17; queries flat: tests/test_query_counts.py)",
     "advice:show": "not in the mix yet: the scale seed asks no advice (issue 17; queries flat: tests/test_query_counts.py)",

@@ -20,3 +20,6 @@ os.environ.setdefault(
     "SAFESHARE_LEDGER_SIGNING_KEY",
     "PRIVATE+KEY+safeshare.test/ledger+8d31aa4e+AQma055LPNZfZPg3HbYtw7eWSQQYl54XfW/rKzQi4GJP",
 )
+# Queued messages are sent right after the commit, so tests read django.core.mail.outbox
+# as before; tests/messaging runs the delivery job itself with this off.
+os.environ.setdefault("SAFESHARE_DELIVER_IMMEDIATELY", "true")

@@ -22,6 +22,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("jobs",),  # scheduled jobs, each once per slot; the apps above register theirs
     ("vocabulary",),  # purposes, urgency, contact methods, outcome codes
     ("accounts",),  # organisations, users, roles and what each role may do
+    ("messaging",),  # queued emails and text messages, sent by a job (GOV.UK Notify)
     ("ledger",),  # the tamper-evident log every action appends to
     ("subjects",),  # people and their identifiers
     ("audit",),  # who read which person's record

@@ -554,3 +554,32 @@ def test_the_sign_off_queue_and_the_reviews_list(
     assert_constant(client, lambda: reverse("decisions:reviews"), _reviews_due(urgent))
     # The home page's "Your tasks" and the header's count stay one query each.
     assert_constant(client, lambda: reverse("site:home"), _waiting_copies(waiting, practitioner))
+
+
+def test_messages_not_delivered(client: Client, organisation: Organisation) -> None:
+    """The administrator's list and the header's count stay flat however many failed."""
+    from safeshare.messaging.models import OutgoingMessage
+
+    def failed(count: int) -> None:
+        now = timezone.now()
+        OutgoingMessage.objects.bulk_create(
+            [
+                OutgoingMessage(
+                    organisation=organisation,
+                    channel="email",
+                    app="requests",
+                    kind="new",
+                    recipient=f"someone{uuid.uuid4().hex[:8]}@example.org",
+                    status="failed_permanent",
+                    attempts=5,
+                    created_at=now,
+                    next_attempt_at=now,
+                    failed_at=now - datetime.timedelta(seconds=i),
+                    last_error="http_500",
+                )
+                for i in range(count)
+            ]
+        )
+
+    client.force_login(UserFactory.create(organisation=organisation, administrator=True))
+    assert_constant(client, lambda: reverse("messaging:failed"), failed)

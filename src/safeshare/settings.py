@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "safeshare.jobs",
     "safeshare.vocabulary",
     "safeshare.accounts",
+    "safeshare.messaging",
     "safeshare.signin",
     "safeshare.subjects",
     "safeshare.decisions",
@@ -363,6 +364,9 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # WeasyPrint reports each step of every PDF at INFO; what it could not use, above.
         "weasyprint": {"level": "WARNING"},
+        # The Notify client logs the service's error text, which may quote an address or a
+        # number: safeshare logs each failure itself, by the message's id (messaging/delivery.py).
+        "notifications_python_client": {"level": "CRITICAL"},
     },
 }
 
@@ -432,6 +436,36 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+
+
+# --- GOV.UK Notify (docs/adr/0019-notify.md) ---------------------------------------------
+# With an API key, emails and text messages go through GOV.UK Notify; without one, emails
+# go through the email backend above (SMTP or the console) and text messages cannot be sent.
+# Either way they are queued and sent by the `messaging.deliver` job, with retries.
+def read_notify_api_key() -> str:
+    key = os.environ.get("SAFESHARE_NOTIFY_API_KEY", "").strip()
+    key_file = os.environ.get("SAFESHARE_NOTIFY_API_KEY_FILE", "")
+    if not key and key_file:
+        try:
+            key = Path(key_file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(
+                f"SAFESHARE_NOTIFY_API_KEY_FILE {key_file!r} cannot be read: {exc}"
+            ) from exc
+    return key
+
+
+SAFESHARE_NOTIFY_API_KEY = read_notify_api_key()
+# Empty: the client's own default (the GOV.UK Notify API).
+SAFESHARE_NOTIFY_BASE_URL = os.environ.get("SAFESHARE_NOTIFY_BASE_URL", "")
+SAFESHARE_NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("SAFESHARE_NOTIFY_EMAIL_TEMPLATE_ID", "")
+SAFESHARE_NOTIFY_SMS_TEMPLATE_ID = os.environ.get("SAFESHARE_NOTIFY_SMS_TEMPLATE_ID", "")
+if SAFESHARE_NOTIFY_API_KEY and not SAFESHARE_NOTIFY_EMAIL_TEMPLATE_ID:
+    raise ImproperlyConfigured(
+        "SAFESHARE_NOTIFY_API_KEY is set: set SAFESHARE_NOTIFY_EMAIL_TEMPLATE_ID too"
+    )
+# Send right after the commit instead of waiting for the job: the test suite only.
+SAFESHARE_DELIVER_IMMEDIATELY = env_bool("SAFESHARE_DELIVER_IMMEDIATELY", False)
 
 # --- API (docs/api.md) ------------------------------------------------------------------
 # Calls per token per clock minute (a fixed window counted in the database, so the same on

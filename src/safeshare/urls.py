@@ -24,6 +24,7 @@ urlpatterns = [
     path("policies/", include("safeshare.policies.urls")),
     path("subject-access/", include("safeshare.subject_access.urls")),
     path("figures/", include("safeshare.figures.urls")),
+    path("messages/", include("safeshare.messaging.urls")),
     path("admin/", admin.site.urls),
 ]
 

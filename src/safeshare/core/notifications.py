@@ -1,12 +1,21 @@
 """Emails that tell someone that something happened in safeshare. Never any personal data
 in an email or in its log line: only what happened and a link to sign in and see it (the
-link carries an opaque id). Each app keeps its own wording (its `SUBJECTS` and `BODIES`)."""
+link carries an opaque id). Each app keeps its own wording (its `SUBJECTS` and `BODIES`).
+
+Core sits below every app, so it does not send: it hands each message to the outbox that
+the messaging app registers (`set_outbox`, in MessagingConfig.ready). The outbox queues a
+row in the caller's transaction, so a rolled-back change sends nothing, and the scheduled
+job `messaging.deliver` sends it outside the request, through GOV.UK Notify or Django's
+email backend, with retries (docs/adr/0019-notify.md). Without an outbox (the messaging
+app not installed) a message is sent through Django's email backend after the commit, as
+before.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
@@ -20,22 +29,77 @@ class Recipient(Protocol):
     is_active: bool
 
 
-def notify_after_commit(
-    *, app: str, kind: str, subject: str, text: str, users: Iterable[Recipient], path: str
-) -> None:
-    """Email `text` and a link to `path` to each active user with an address, after the
-    transaction commits, so a rolled-back change sends nothing. A mail server that fails is
-    logged under the app's name (events and counts only), and the change stands: the
-    pages that show it do not depend on the email."""
-    recipients = sorted({u.email for u in users if u.email and u.is_active})
-    if not recipients:
-        return
-    link = settings.SAFESHARE_BASE_URL.rstrip("/") + path
-    body = (
-        f"{text}\n\nSign in to safeshare to see it:\n{link}\n\n"
+class Outbox(Protocol):
+    def __call__(
+        self,
+        *,
+        app: str,
+        kind: str,
+        subject: str,
+        text: str,
+        recipients: list[tuple[str, Any]],
+        path: str,
+    ) -> object: ...
+
+
+_outbox: Outbox | None = None
+
+
+def set_outbox(outbox: Outbox | None) -> Outbox | None:
+    """Register where messages go (the messaging app's queue); returns the one before."""
+    global _outbox
+    previous, _outbox = _outbox, outbox
+    return previous
+
+
+def absolute_link(path: str) -> str:
+    return settings.SAFESHARE_BASE_URL.rstrip("/") + path
+
+
+def email_body(text: str, path: str) -> str:
+    """The whole of an email: the app's fixed sentence and the link, nothing else."""
+    return (
+        f"{text}\n\nSign in to safeshare to see it:\n{absolute_link(path)}\n\n"
         "This email contains no personal information. Do not reply to it."
     )
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients]
+
+
+def notify_after_commit(
+    *,
+    app: str,
+    kind: str,
+    subject: str,
+    text: str,
+    users: Iterable[Recipient],
+    path: str,
+    organisation_id: Any = None,
+) -> None:
+    """Email `text` and a link to `path` to each active user with an address. The message
+    is queued in the caller's transaction and sent after it commits (by the outbox's job),
+    so a rolled-back change sends nothing; a failure never undoes the change: the pages
+    that show it do not depend on the email. `organisation_id` is the sender's
+    organisation, whose administrator is shown a message that cannot be delivered; left
+    out, each recipient's own organisation is used."""
+    addresses: dict[str, Any] = {}
+    for user in users:
+        if user.email and user.is_active:
+            addresses.setdefault(
+                user.email, organisation_id or getattr(user, "organisation_id", None)
+            )
+    recipients = sorted(addresses.items(), key=lambda pair: pair[0])
+    if not recipients:
+        return
+    if _outbox is not None:
+        _outbox(app=app, kind=kind, subject=subject, text=text, recipients=recipients, path=path)
+        return
+    _send_after_commit(app=app, kind=kind, subject=subject, text=text, path=path, to=recipients)
+
+
+def _send_after_commit(
+    *, app: str, kind: str, subject: str, text: str, path: str, to: list[tuple[str, Any]]
+) -> None:
+    body = email_body(text, path)
+    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address, _ in to]
     logger = logging.getLogger(f"safeshare.{app}.notifications")
 
     def send() -> None:

@@ -16,6 +16,8 @@ from safeshare.advice.queries import waiting_count
 from safeshare.decisions.permissions import can_see_sign_offs
 from safeshare.decisions.queries import sign_off_count
 from safeshare.families import queries as families_queries
+from safeshare.messaging.permissions import can_see_failed_messages
+from safeshare.messaging.queries import failed_count
 from safeshare.requests.queries import queue_counts
 from safeshare.subject_access.permissions import can_handle_subject_access
 
@@ -100,6 +102,18 @@ def service(request: HttpRequest) -> dict[str, Any]:
                     "active": current == "subject_access",
                 }
             )
+        if can_see_failed_messages(user):
+            # Messages from the organisation that could not be delivered: one count query,
+            # and the link only while there are some (messaging/views.py).
+            undelivered = failed_count(user)
+            if undelivered:
+                navigation.append(
+                    {
+                        "text": f"Messages not delivered ({undelivered})",
+                        "url": "messaging:failed",
+                        "active": current == "messaging",
+                    }
+                )
         if user.is_staff:
             navigation.append({"text": "Administration", "url": "admin:index", "active": False})
     return {
