@@ -14,16 +14,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeshare.accounts.models import Organisation, User
+from safeshare.consent import actions as consent_actions
+from safeshare.decisions.models import Decision
+from safeshare.families.models import Review
 from safeshare.requests.models import InformationRequest
 from safeshare.subject_access.models import SubjectAccessRequest
 from safeshare.subject_access.pack import build_pack
 from safeshare.subjects.models import Person
+from safeshare.vocabulary.models import Purpose
 from tests import test_query_counts as query_counts
 from tests.factories import PersonFactory
 from tests.subject_access.helpers import decision_naming_a_third_party, log_request
 from tests.test_query_counts import (
     LARGE,
     _access_records,
+    _consent_entries,
     _copies_sent,
     _requests_from,
     assert_constant,
@@ -52,9 +57,37 @@ def _everything_about(
     ask = _requests_from(outsider, organisation)
     viewed = _access_records(practitioner, person)
     through = InformationRequest.subjects.through
+    consented = _consent_entries(
+        consent_actions.record_entry(
+            actor=practitioner,
+            person=person,
+            status="given",
+            given_by_kind="person",
+            purpose=Purpose.objects.filter(active=True).first(),
+            scope="Attendance",
+            recipients="Early help",
+            method="phone",
+            obtained_on=timezone.localdate(),
+        )
+    )
 
     def grow(count: int) -> None:
         clone_decisions(template, count, person)
+        consented(count)
+        Review.objects.bulk_create(
+            [
+                Review(
+                    decision=decision,
+                    organisation_id=decision.organisation_id,
+                    reviewed_on=timezone.localdate(),
+                    reason="not_practicable",
+                    detail="Not yet",
+                    next_review_on=timezone.localdate() + datetime.timedelta(days=7),
+                    recorded_by=practitioner,
+                )
+                for decision in Decision.objects.filter(subjects=person)[:count]
+            ]
+        )
         send(count)
         before = set(InformationRequest.objects.values_list("pk", flat=True))
         ask(count)
@@ -100,3 +133,4 @@ def test_the_request_and_its_pack(
     counts = {s.key: len(s.rows) for s in build_pack(ig_lead, sar).sections}
     assert counts["decisions"] == LARGE + 1
     assert counts["disclosures"] == counts["requests"] == LARGE
+    assert counts["consent_register"] == LARGE + 1 and counts["told"] == LARGE

@@ -331,3 +331,69 @@ def test_the_ig_lead_finds_subject_access_in_the_header(
     assert link in client.get(reverse("site:home")).content.decode()
     client.force_login(practitioner)
     assert link not in client.get(reverse("site:home")).content.decode()
+
+
+def test_the_pack_holds_the_consent_register_and_telling_the_person(
+    ig_lead: User,
+    practitioner: User,
+    person: Person,
+    sar: SubjectAccessRequest,
+    item: InformationItem,
+) -> None:
+    from safeshare.consent import actions as consent_actions
+    from safeshare.families.models import Review, Told
+    from safeshare.vocabulary.models import Purpose
+
+    today = timezone.localdate()
+    entry = consent_actions.record_entry(
+        actor=practitioner,
+        person=person,
+        status="given",
+        given_by_kind="person",
+        purpose=Purpose.objects.filter(active=True).first(),
+        scope="Attendance records",
+        recipients="Early help team",
+        method="phone",
+        obtained_on=today - datetime.timedelta(days=30),
+        explicit=True,
+    )
+    consent_actions.withdraw_entry(
+        actor=practitioner,
+        entry=entry,
+        by_kind="person",
+        withdrawn_on=today,
+        method="phone",
+        reason="Changed her mind",
+    )
+    decision = item.decision
+    Review.objects.create(
+        decision=decision,
+        organisation_id=decision.organisation_id,
+        reviewed_on=today - datetime.timedelta(days=1),
+        reason="risk_of_harm",
+        detail="Still under enquiry",
+        next_review_on=today,
+        recorded_by=practitioner,
+    )
+    Told.objects.create(
+        decision=decision,
+        organisation_id=decision.organisation_id,
+        told_on=today,
+        method="phone",
+        told_by="Class teacher",
+        what_was_said="What was shared and why",
+        recorded_by=practitioner,
+    )
+    sections = {s.key: s for s in build_pack(ig_lead, sar).sections}
+    [register] = sections["consent_register"].rows
+    assert register.cells[1] == "Consent was given (explicit)"
+    assert "Attendance records" in register.cells and "Early help team" in register.cells
+    assert register.cells[-1].startswith(f"{today:%-d %B %Y}")
+    told = sections["told"].rows
+    assert [r.cells[1] for r in told] == [
+        "Told",
+        "Not told yet: telling them would create or increase the risk of harm",
+    ]
+    assert told[0].cells[3] == "Class teacher"
+    # The review's free text stays on the decision: the pack gives its reason only.
+    assert all("Still under enquiry" not in r.cells for r in told)

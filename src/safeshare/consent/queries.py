@@ -4,6 +4,7 @@ organisation's person or entry is a 404."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -35,6 +36,15 @@ def entries_for_user(user: User) -> QuerySet[ConsentEntry]:
 
 def register_of(user: User, person: Person) -> QuerySet[ConsentEntry]:
     return _with_events(entries_for_user(user).filter(person=person))
+
+
+def held_about(organisation_id: Any, person: Person) -> QuerySet[ConsentEntry]:
+    """Every entry an organisation holds about a person, oldest first, with its events:
+    a subject access pack's "consent register" section (the caller has checked that the
+    user may assemble that organisation's pack). History included: nothing is deleted."""
+    return _with_events(
+        ConsentEntry.objects.filter(organisation_id=organisation_id, person=person)
+    ).order_by("recorded_at", "id")
 
 
 def get_entry_for_user(user: User, person: Person, entry_id: UUID | str) -> ConsentEntry:

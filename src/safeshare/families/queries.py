@@ -4,6 +4,7 @@ each is on (families/permissions.py); anything else is a 404."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
@@ -66,6 +67,23 @@ def reviews_of(decision: Decision) -> list[Review]:
         .select_related("recorded_by")
         .order_by("recorded_at", "id")
     )
+
+
+def told_and_reviews_of(decisions: Sequence[Decision]) -> tuple[list[Told], list[Review]]:
+    """For a subject access pack: when the person was told of these decisions, and each
+    review of why they had not been yet. Two queries, however many decisions."""
+    ids = [d.pk for d in decisions]
+    told = list(
+        Told.objects.filter(decision_id__in=ids)
+        .select_related("recorded_by")
+        .order_by("told_on", "recorded_at")
+    )
+    reviews = list(
+        Review.objects.filter(decision_id__in=ids)
+        .select_related("recorded_by")
+        .order_by("reviewed_on", "recorded_at", "id")
+    )
+    return told, reviews
 
 
 def current_review_on(decision: Decision) -> datetime.date | None:

@@ -18,10 +18,12 @@ from django.utils import timezone
 
 from safeshare.accounts.models import User
 from safeshare.audit.queries import views_of_person
+from safeshare.consent.queries import held_about
 from safeshare.decisions.models import Decision, InformationItem
 from safeshare.decisions.queries import decisions_about_person
 from safeshare.disclosures.models import Disclosure
 from safeshare.disclosures.queries import disclosures_sent_by
+from safeshare.families.queries import told_and_reviews_of
 from safeshare.requests.models import InformationRequest
 from safeshare.requests.queries import requests_for_user
 from safeshare.subject_access.models import REDACTED_TEXT, SubjectAccessRequest
@@ -129,6 +131,8 @@ def build_pack(user: User, request: SubjectAccessRequest) -> Pack:
     decisions = _decisions(user, request)
     disclosures = list(_disclosures(user, decisions))
     identifiers = ", ".join(str(i) for i in person.identifiers.all())
+    decided = {d.pk: _when(d.decided_at) for d in decisions}
+    told, reviews = told_and_reviews_of(decisions)
     summary = [
         ("Person", person.full_name),
         ("Date of birth", _date(person.date_of_birth) or "Not recorded"),
@@ -198,6 +202,83 @@ def build_pack(user: User, request: SubjectAccessRequest) -> Pack:
                 )
                 for d in decisions
                 if d.consent_status
+            ],
+        ),
+        Section(
+            "consent_register",
+            "Consent register",
+            (
+                "Recorded",
+                "Consent",
+                "Given by",
+                "Purpose",
+                "Scope",
+                "Recipients",
+                "How obtained",
+                "Obtained on",
+                "Review or expiry",
+                "Withdrawn",
+            ),
+            [
+                Row(
+                    (
+                        _when(e.recorded_at),
+                        e.get_status_display() + (" (explicit)" if e.explicit else ""),
+                        e.given_by_display,
+                        str(e.purpose),
+                        e.scope,
+                        e.recipients,
+                        e.get_method_display(),
+                        _date(e.obtained_on),
+                        ", ".join(
+                            x
+                            for x in [
+                                f"review {_date(e.next_review_on)}" if e.next_review_on else "",
+                                f"expires {_date(e.expires_on)}" if e.expires_on else "",
+                            ]
+                            if x
+                        ),
+                        (
+                            f"{_date(e.withdrawal.happened_on)} by {e.withdrawal.by_name}"
+                            if e.withdrawal and e.withdrawal.by_name
+                            else _date(e.withdrawal.happened_on)
+                            if e.withdrawal
+                            else ""
+                        ),
+                    )
+                )
+                for e in held_about(request.organisation_id, person)
+            ],
+        ),
+        Section(
+            "told",
+            "Telling the person about a decision",
+            ("Decision of", "What", "When", "By", "How", "Recorded by"),
+            [
+                Row(
+                    (
+                        decided.get(t.decision_id, ""),
+                        "Told",
+                        _date(t.told_on),
+                        t.told_by,
+                        t.get_method_display(),
+                        t.recorded_by.display_name(),
+                    )
+                )
+                for t in told
+            ]
+            + [
+                Row(
+                    (
+                        decided.get(r.decision_id, ""),
+                        f"Not told yet: {r.get_reason_display().lower()}",
+                        _date(r.reviewed_on),
+                        "",
+                        f"Next review {_date(r.next_review_on)}",
+                        r.recorded_by.display_name(),
+                    )
+                )
+                for r in reviews
             ],
         ),
         Section(
