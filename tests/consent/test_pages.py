@@ -117,3 +117,15 @@ def test_consents_to_review_is_a_task_of_the_recorder(practitioner: User, person
     record(practitioner, person, obtained_on=today - datetime.timedelta(days=30), review_on=today)
     counts = {task.text: task.count for task in tasks_for(practitioner)}
     assert counts["Consents to review"] == 1
+
+
+def test_the_header_links_to_consents_to_review_only_while_some_are_due(
+    client: Client, practitioner: User, person: Person
+) -> None:
+    client.force_login(practitioner)
+    assert "Consents to review (" not in client.get(reverse("site:home")).content.decode()
+    today = datetime.date.today()
+    record(practitioner, person, obtained_on=today - datetime.timedelta(days=30), review_on=today)
+    page = client.get(reverse("site:home")).content.decode()
+    assert "Consents to review (1)" in page
+    assert f'href="{reverse("consent:due")}"' in page

@@ -13,6 +13,8 @@ from safeshare.accounts.permissions import (
 )
 from safeshare.advice.permissions import can_advise
 from safeshare.advice.queries import waiting_count
+from safeshare.consent import queries as consent_queries
+from safeshare.consent.permissions import can_use_register
 from safeshare.decisions.permissions import can_see_sign_offs
 from safeshare.decisions.queries import sign_off_count
 from safeshare.families import queries as families_queries
@@ -71,6 +73,18 @@ def service(request: HttpRequest) -> dict[str, Any]:
                     "active": current == "families",
                 }
             )
+        if can_use_register(user):
+            # Consents whose review date has come (the register's due list): one count
+            # query, and the link only while there are some.
+            consents_due = consent_queries.due_count(user)
+            if consents_due:
+                navigation.append(
+                    {
+                        "text": f"Consents to review ({consents_due})",
+                        "url": "consent:due",
+                        "active": request.path_info.startswith("/consent/due"),
+                    }
+                )
         if can_see_sign_offs(user):
             # Managers sign off what the policy's sign_off rules hold back: one query.
             waiting_sign_off = sign_off_count(user)
