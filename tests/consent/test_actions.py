@@ -166,3 +166,34 @@ def test_the_recorder_is_told_once_when_the_review_date_comes(
     now = datetime.datetime.now(datetime.UTC)
     assert notify_reviews(now=now) == 1
     assert notify_reviews(now=now) == 0
+
+
+def test_an_amendment_carries_the_consent_and_a_later_withdrawal_reaches_it(
+    practitioner: User, person: Person, entry: ConsentEntry
+) -> None:
+    original = DecisionFactory.create(
+        started_by=practitioner, subject=person, share_with_consent=True
+    )
+    actions.rely_on_entry(actor=practitioner, decision=original, entry=entry)
+    original = decision_actions.finalise_decision(
+        actor=practitioner, decision=Decision.objects.get(pk=original.pk)
+    )
+    amendment = decision_actions.amend_decision(actor=practitioner, decision=original)
+    carried = Reliance.objects.get(decision_id=amendment.pk)
+    assert carried.entry_id == entry.pk and carried.recorded_by == practitioner
+    logged = Entry.objects.filter(event_type="consent.reliance.recorded").order_by("-sequence")[0]
+    assert logged.payload["carried_from"] == str(original.pk)
+    result = _withdraw(practitioner, entry)
+    assert [d.pk for d in result.drafts] == [amendment.pk]
+    assert [d.pk for d in result.finalised] == [original.pk]
+
+
+def test_a_draft_of_a_decision_that_relied_on_no_entry_carries_nothing(
+    practitioner: User, person: Person
+) -> None:
+    original = decision_actions.finalise_decision(
+        actor=practitioner,
+        decision=DecisionFactory.create(started_by=practitioner, subject=person, share=True),
+    )
+    amendment = decision_actions.amend_decision(actor=practitioner, decision=original)
+    assert not Reliance.objects.filter(decision_id=amendment.pk).exists()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -199,6 +200,30 @@ def rely_on_entry(*, actor: User, decision: Decision, entry: ConsentEntry) -> Re
             obj=reliance,
             payload={"entry": str(entry.pk), "decision": str(locked.pk)},
         )
+    return reliance
+
+
+def carry_reliance(*, actor: User, draft: Decision, original_id: Any) -> Reliance | None:
+    """A draft that amends or reconsiders a decision carries the consent the original relied
+    on (its consent section is already a copy): the register then sees the new draft too,
+    and a later withdrawal reaches it. Called from the draft's creation (consent/signals.py),
+    inside its transaction; nothing when the original relied on no entry."""
+    latest = (
+        Reliance.objects.filter(decision_id=original_id).order_by("-recorded_at", "-id").first()
+    )
+    if latest is None:
+        return None
+    reliance = Reliance.objects.create(entry_id=latest.entry_id, decision=draft, recorded_by=actor)
+    record_change(
+        "consent.reliance.recorded",
+        actor=actor,
+        obj=reliance,
+        payload={
+            "entry": str(latest.entry_id),
+            "decision": str(draft.pk),
+            "carried_from": str(original_id),
+        },
+    )
     return reliance
 
 

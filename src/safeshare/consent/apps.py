@@ -14,6 +14,10 @@ class ConsentConfig(AppConfig):
         from safeshare.jobs.registry import register as register_job
 
         register()
+        # An amendment or reconsideration carries the original's consent (consent/signals.py).
+        from safeshare.consent import signals
+
+        signals.connect()
         # Review and expiry dates are days: an hourly pass tells the recorder within the
         # hour of the day starting, once per entry and date (consent/jobs.py).
         register_job(
