@@ -195,6 +195,22 @@ def test_finalising_first_withdraws_the_waiting_request_and_refuses_an_answer(
     assert verify_ledger().ok
 
 
+def test_sending_for_sign_off_withdraws_the_waiting_request_and_says_why(
+    practitioner: User, manager: User
+) -> None:
+    from tests.factories.decisions import DecisionFactory
+
+    draft = DecisionFactory.create(started_by=practitioner, share_without_consent=True)
+    request = ask(practitioner, draft, urgency="standard")
+    sent = decision_actions.finalise_decision(actor=practitioner, decision=draft)
+    assert sent.is_awaiting_sign_off  # the shipped policy holds this outcome back
+    request.refresh_from_db()
+    assert request.withdrawn_reason == WithdrawnReason.SIGN_OFF
+    with pytest.raises(actions.AdviceClosed, match="sent for sign-off"):
+        actions.answer_advice(actor=manager, request=request, answer="Share.")
+    assert verify_ledger().ok
+
+
 def test_discarding_the_draft_keeps_the_requests_and_the_ledger_verifies(
     practitioner: User, manager: User, ig_lead: User, draft: Decision
 ) -> None:

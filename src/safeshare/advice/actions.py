@@ -193,6 +193,8 @@ def answer_advice(*, actor: User, request: AdviceRequest, answer: str) -> Advice
 def _closed_message(request: AdviceRequest) -> str:
     if request.answered_at is not None:
         return f"This request was answered on {timezone.localtime(request.answered_at):%-d %B %Y at %H:%M}"
+    if request.withdrawn_reason == WithdrawnReason.SIGN_OFF:
+        return "This request was withdrawn: the draft was sent for sign-off before an answer"
     if request.withdrawn_at is not None or request.decision is None:
         return "This request was withdrawn: the draft it was about has gone"
     return "The decision has been recorded, so advice can no longer be added to it"

@@ -42,6 +42,7 @@ PRIORITY = {Urgency.IMMEDIATE: 0, Urgency.URGENT: 1, Urgency.STANDARD: 2}
 class WithdrawnReason(models.TextChoices):
     DISCARDED = "discarded", "The draft was discarded"
     FINALISED = "finalised", "The decision was recorded before an answer"
+    SIGN_OFF = "sign_off", "The draft was sent for sign-off before an answer"
 
 
 class AdviceRequest(models.Model):

@@ -11,11 +11,14 @@ from safeshare.decisions.models import Decision
 
 
 def _finalised(sender: type[Decision], instance: Decision, **kwargs: Any) -> None:
-    if instance.is_finalised:
+    # Sent for sign-off: the manager reviews the draft as it stands, so an answer can no
+    # longer be written into it; a draft returned with reasons can ask again.
+    if instance.is_finalised or instance.is_awaiting_sign_off:
         from safeshare.advice.actions import withdraw_open_advice
         from safeshare.advice.models import WithdrawnReason
 
-        withdraw_open_advice(actor=None, decision=instance, reason=WithdrawnReason.FINALISED)
+        reason = WithdrawnReason.FINALISED if instance.is_finalised else WithdrawnReason.SIGN_OFF
+        withdraw_open_advice(actor=None, decision=instance, reason=reason)
 
 
 def _discarded(sender: type[Decision], instance: Decision, **kwargs: Any) -> None:
