@@ -103,6 +103,9 @@ def test_told_is_recorded_and_the_decision_shows_it(
     assert f"Recorded that they were told on {timezone.localdate():%-d %B %Y}" in body
     assert f"Told on {timezone.localdate():%-d %B %Y} by Dana Lead" in body
     assert "recorded later by" in body
+    printed = client.get(reverse("decisions:print", args=[decision.pk])).content.decode()
+    assert f"Told on {timezone.localdate():%-d %B %Y} by Dana Lead" in printed
+    assert "That we shared the concern with social care" in printed
     # A double submit records nothing more.
     again = client.post(url, data, follow=True)
     assert again.status_code == 200 and Told.objects.count() == 1
@@ -150,6 +153,8 @@ def test_a_review_keeps_them_on_the_list_to_the_next_date(
     assert f"{next_on:%-d %B %Y}" in response.content.decode()
     show = client.get(reverse("decisions:show", args=[decision.pk])).content.decode()
     assert f"next review {next_on:%-d %B %Y}" in show
+    printed = client.get(reverse("decisions:print", args=[decision.pk])).content.decode()
+    assert f"next review {next_on:%-d %B %Y}" in printed
 
 
 def test_another_organisation_gets_404(client: Client, outsider: User, decision: Decision) -> None:
