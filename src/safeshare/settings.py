@@ -464,6 +464,9 @@ if SAFESHARE_NOTIFY_API_KEY and not SAFESHARE_NOTIFY_EMAIL_TEMPLATE_ID:
     raise ImproperlyConfigured(
         "SAFESHARE_NOTIFY_API_KEY is set: set SAFESHARE_NOTIFY_EMAIL_TEMPLATE_ID too"
     )
+# Days a sent or given-up message (its address) is kept before the messaging.prune job
+# deletes it.
+SAFESHARE_MESSAGES_KEEP_DAYS = env_int("SAFESHARE_MESSAGES_KEEP_DAYS", 90)
 # Send right after the commit instead of waiting for the job: the test suite only.
 SAFESHARE_DELIVER_IMMEDIATELY = env_bool("SAFESHARE_DELIVER_IMMEDIATELY", False)
 

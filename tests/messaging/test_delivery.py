@@ -245,3 +245,39 @@ def test_no_address_code_or_service_text_in_the_logs(
 def test_addresses_are_masked() -> None:
     assert mask("jo.bloggs@example.org") == "j***@example.org"
     assert mask("07700900123") == "********123"
+
+
+def test_prune_deletes_old_sent_and_given_up_messages_and_keeps_the_rest(
+    organisation: Organisation, settings: Any
+) -> None:
+    from safeshare.messaging.delivery import prune
+
+    settings.SAFESHARE_MESSAGES_KEEP_DAYS = 90
+    now = timezone.now()
+    old = now - datetime.timedelta(days=91)
+    recent = now - datetime.timedelta(days=89)
+
+    def row(status: str, **when: Any) -> OutgoingMessage:
+        return OutgoingMessage.objects.create(
+            organisation=organisation,
+            channel=Channel.EMAIL,
+            app="requests",
+            kind="new",
+            recipient="jo.bloggs@example.org",
+            status=status,
+            created_at=old,
+            next_attempt_at=old,
+            **when,
+        )
+
+    gone = [row(Status.SENT, sent_at=old), row(Status.FAILED, failed_at=old)]
+    kept = [
+        row(Status.SENT, sent_at=recent),
+        row(Status.FAILED, failed_at=recent),
+        row(Status.QUEUED),  # queued long ago, still to be sent: never deleted
+    ]
+    assert prune(now=now) == 2
+    remaining = set(OutgoingMessage.objects.values_list("pk", flat=True))
+    assert remaining == {m.pk for m in kept}
+    assert not remaining & {m.pk for m in gone}
+    assert get("messaging.prune").every == datetime.timedelta(days=1)

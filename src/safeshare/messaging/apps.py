@@ -13,7 +13,7 @@ class MessagingConfig(AppConfig):
         # sits below: it cannot import this app, so this app registers itself there).
         from safeshare.core.notifications import set_outbox
         from safeshare.jobs.registry import register
-        from safeshare.messaging.delivery import deliver_due
+        from safeshare.messaging.delivery import deliver_due, prune
         from safeshare.messaging.outbox import queue_emails
 
         set_outbox(queue_emails)
@@ -24,4 +24,11 @@ class MessagingConfig(AppConfig):
             run=deliver_due,
             every=datetime.timedelta(minutes=1),
             description="Send queued emails and text messages, retrying with backoff",
+        )
+        # Daily: sent and given-up messages go after SAFESHARE_MESSAGES_KEEP_DAYS.
+        register(
+            "messaging.prune",
+            run=prune,
+            every=datetime.timedelta(days=1),
+            description="Delete messages sent or given up on longer ago than the keeping period",
         )

@@ -167,3 +167,16 @@ def deliver_due(*, now: datetime.datetime) -> int:
         .values_list("pk", flat=True)[:BATCH]
     )
     return deliver(list(due), now=now)
+
+
+def prune(*, now: datetime.datetime) -> int:
+    """The daily job: delete messages sent, or given up on, more than
+    SAFESHARE_MESSAGES_KEEP_DAYS ago (default 90). The row holds an address, kept no
+    longer than needed (UK GDPR Art 5(1)(e)); what happened stays in the ledger of the
+    action that sent it. Queued messages are never deleted. How many went."""
+    cutoff = now - datetime.timedelta(days=settings.SAFESHARE_MESSAGES_KEEP_DAYS)
+    sent, _ = OutgoingMessage.objects.filter(status=Status.SENT, sent_at__lt=cutoff).delete()
+    failed, _ = OutgoingMessage.objects.filter(status=Status.FAILED, failed_at__lt=cutoff).delete()
+    if sent or failed:
+        logger.info("messaging.pruned sent=%s failed=%s", sent, failed)
+    return sent + failed
