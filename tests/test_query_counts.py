@@ -27,6 +27,7 @@ from safeshare.requests import actions as request_actions
 from safeshare.requests.models import InformationRequest
 from safeshare.subjects.models import Person
 from tests.factories import OrganisationFactory, PersonFactory, UserFactory, api_token_for
+from tests.factories.consent import consent_entry
 from tests.factories.decisions import DecisionFactory
 from tests.requests.test_requests import details
 
@@ -408,24 +409,13 @@ def _consent_entries(template: Any) -> Callable[[int], None]:
 
 
 def test_the_consent_register_pages(client: Client, practitioner: User, person: Person) -> None:
-    from safeshare.consent import actions as consent_actions
     from safeshare.consent.models import Reliance
     from safeshare.decisions import actions as decision_actions
-    from safeshare.vocabulary.models import Purpose
 
     today = timezone.localdate()
     draft = decision_actions.start_decision(actor=practitioner, subject=person)
-    entry = consent_actions.record_entry(
-        actor=practitioner,
-        person=person,
-        status="given",
-        given_by_kind="person",
-        purpose=Purpose.objects.filter(active=True).first(),
-        scope="Attendance",
-        recipients="Early help",
-        method="phone",
-        obtained_on=today - datetime.timedelta(days=30),
-        review_on=today,
+    entry = consent_entry(
+        practitioner, person, obtained_on=today - datetime.timedelta(days=30), review_on=today
     )
     grow = _consent_entries(entry)
     client.force_login(practitioner)

@@ -14,16 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeshare.accounts.models import Organisation, User
-from safeshare.consent import actions as consent_actions
 from safeshare.decisions.models import Decision
 from safeshare.families.models import Review
 from safeshare.requests.models import InformationRequest
 from safeshare.subject_access.models import SubjectAccessRequest
 from safeshare.subject_access.pack import build_pack
 from safeshare.subjects.models import Person
-from safeshare.vocabulary.models import Purpose
 from tests import test_query_counts as query_counts
 from tests.factories import PersonFactory
+from tests.factories.consent import consent_entry
 from tests.subject_access.helpers import decision_naming_a_third_party, log_request
 from tests.test_query_counts import (
     LARGE,
@@ -57,19 +56,7 @@ def _everything_about(
     ask = _requests_from(outsider, organisation)
     viewed = _access_records(practitioner, person)
     through = InformationRequest.subjects.through
-    consented = _consent_entries(
-        consent_actions.record_entry(
-            actor=practitioner,
-            person=person,
-            status="given",
-            given_by_kind="person",
-            purpose=Purpose.objects.filter(active=True).first(),
-            scope="Attendance",
-            recipients="Early help",
-            method="phone",
-            obtained_on=timezone.localdate(),
-        )
-    )
+    consented = _consent_entries(consent_entry(practitioner, person))
 
     def grow(count: int) -> None:
         clone_decisions(template, count, person)

@@ -30,6 +30,7 @@ from safeshare.subject_access.models import (
 from safeshare.subject_access.pack import MARKING, build_pack
 from safeshare.subjects.models import Person
 from tests.factories import PersonFactory
+from tests.factories.consent import consent_entry
 from tests.factories.disclosures import DisclosureFactory
 from tests.rules import assert_refused
 from tests.subject_access.helpers import (
@@ -342,18 +343,14 @@ def test_the_pack_holds_the_consent_register_and_telling_the_person(
 ) -> None:
     from safeshare.consent import actions as consent_actions
     from safeshare.families.models import Review, Told
-    from safeshare.vocabulary.models import Purpose
 
     today = timezone.localdate()
-    entry = consent_actions.record_entry(
-        actor=practitioner,
-        person=person,
-        status="given",
+    entry = consent_entry(
+        practitioner,
+        person,
         given_by_kind="person",
-        purpose=Purpose.objects.filter(active=True).first(),
+        given_by_name="",
         scope="Attendance records",
-        recipients="Early help team",
-        method="phone",
         obtained_on=today - datetime.timedelta(days=30),
         explicit=True,
     )
