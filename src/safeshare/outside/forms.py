@@ -37,7 +37,6 @@ def _contact_label(contact: Any) -> str:
 
 
 class CodeForm(GovUKForm):
-    heading_field = "code"
     code = forms.CharField(
         label="Enter your 6-digit code",
         help_text="You received it by text message or phone call from the sender.",

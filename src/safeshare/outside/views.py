@@ -31,7 +31,7 @@ from safeshare.outside.models import OutsideLink
 
 def _private(response: HttpResponse) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # no-referrer makes Chromium send Origin: null
     return response
 
 
