@@ -111,6 +111,7 @@ def test_a_request_answered_in_system_shares_with_the_requester(
 def test_each_disclosure_trait_is_its_status(trait: str | None, status: str) -> None:
     disclosure = DisclosureFactory.create(**({trait: True} if trait else {}))
     assert disclosure.status() == status
+    assert disclosure.recipient is not None
     assert disclosure.recipient.organisation_id != disclosure.organisation_id
     assert "disclosures.disclosure.sent" in events()
 

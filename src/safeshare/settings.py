@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "safeshare.agreements",
     "safeshare.api",
     "safeshare.disclosures",
+    "safeshare.outside",
     "safeshare.consent",
     "safeshare.policies",
     "safeshare.figures",

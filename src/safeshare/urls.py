@@ -21,6 +21,7 @@ urlpatterns = [
     path("account/api-tokens/", include("safeshare.api.urls")),
     path("api/v1/", api_urls()),
     path("disclosures/", include("safeshare.disclosures.urls")),
+    path("outside/", include("safeshare.outside.urls")),
     path("policies/", include("safeshare.policies.urls")),
     path("subject-access/", include("safeshare.subject_access.urls")),
     path("figures/", include("safeshare.figures.urls")),

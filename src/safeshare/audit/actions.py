@@ -84,3 +84,26 @@ def record_denied(request: Any, *, what: str, object_id: str = "") -> AccessReco
     if base is None:
         return None
     return AccessRecord.objects.create(**base, object_id=object_id[:64], outcome=Outcome.DENIED)
+
+
+def record_outside_access(
+    request: Any,
+    *,
+    what: str,
+    reader: models.Model,
+    organisation_id: Any,
+    obj: models.Model,
+    person: Person | None = None,
+) -> AccessRecord:
+    """Record that a reader with no account (a directory contact, safeshare.outside) was
+    shown `obj`: the reader is named as "<app>.<model>:<id>", with their organisation."""
+    return AccessRecord.objects.create(
+        user=None,
+        outside_reader=f"{reader._meta.label_lower}:{reader.pk}"[:100],
+        organisation_id=organisation_id,
+        what=what[:100],
+        ip_address=client_ip(request),
+        user_agent=str(request.META.get("HTTP_USER_AGENT", ""))[:USER_AGENT_LENGTH],
+        **_target(person, obj),
+        outcome=Outcome.SHOWN,
+    )

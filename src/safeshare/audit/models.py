@@ -25,7 +25,12 @@ class AccessRecordImmutable(Exception):
 class AccessRecord(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # The signed-in reader, or (safeshare.outside) a directory contact with no account,
+    # named as "<app>.<model>:<id>" since the directory sits above audit: exactly one.
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    outside_reader = models.CharField(max_length=100, blank=True)
     # The user's organisation at the time: people move between agencies.
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", null=True, blank=True
@@ -54,6 +59,15 @@ class AccessRecord(models.Model):
             models.Index(fields=["organisation", "-at", "-id"], name="access_by_organisation"),
             models.Index(fields=["user", "-at", "-id"], name="access_by_user"),
             models.Index(fields=["person_organisation", "-at", "-id"], name="access_of_our_people"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(user__isnull=False, outside_reader="")
+                    | (models.Q(user__isnull=True) & ~models.Q(outside_reader=""))
+                ),
+                name="access_record_one_reader",
+            )
         ]
 
     def __str__(self) -> str:

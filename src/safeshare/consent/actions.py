@@ -336,11 +336,12 @@ def withdraw_entry(
                 .order_by("sent_at", "id")
             ):
                 result.disclosures.append(disclosure)
-                disclosure_notifications.notify(
-                    "consent_withdrawn",
-                    disclosure.recipient,
-                    reverse("disclosures:show", args=[disclosure.pk]),
-                )
+                if disclosure.recipient is not None:
+                    disclosure_notifications.notify(
+                        "consent_withdrawn",
+                        disclosure.recipient,
+                        reverse("disclosures:show", args=[disclosure.pk]),
+                    )
         record_change(
             "consent.entry.withdrawn",
             actor=actor,

@@ -260,7 +260,8 @@ def revoke(*, actor: User, disclosure: Disclosure, reason: str) -> Revocation:
             obj=revocation,
             payload={"disclosure": str(locked.pk), "reference": locked.reference},
         )
-        notifications.notify("revoked", locked.recipient, reverse("disclosures:received"))
+        if locked.recipient is not None:
+            notifications.notify("revoked", locked.recipient, reverse("disclosures:received"))
     return revocation
 
 
@@ -309,7 +310,10 @@ def _send_expiry_notice(pk: Any, kind: str, now: datetime.datetime) -> int:
                 organisation=disclosure.organisation,
             )
             # Each only while still in the organisation the disclosure names.
-            if disclosure.recipient.organisation_id == disclosure.recipient_organisation_id:
+            if (
+                disclosure.recipient is not None
+                and disclosure.recipient.organisation_id == disclosure.recipient_organisation_id
+            ):
                 path = (
                     _show_path(disclosure)
                     if kind == ExpiryNotice.Kind.EXPIRING

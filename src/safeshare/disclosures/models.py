@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from safeshare.accounts.models import Organisation, User
 from safeshare.decisions.models import Decision, InformationItem
+from safeshare.directory.models import ContactPoint, DirectoryPractitioner
 
 
 class ImmutableDisclosureError(Exception):
@@ -72,7 +73,19 @@ class Disclosure(AppendOnly):
     # The one named recipient, and their organisation when it was sent: a recipient who
     # later moves organisation no longer sees it.
     recipient = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="disclosures_received"
+        User,
+        on_delete=models.PROTECT,
+        related_name="disclosures_received",
+        null=True,
+        blank=True,
+    )
+    # Or a verified directory contact with no account (safeshare.outside, ADR 0021):
+    # exactly one of recipient, outside_contact and outside_practitioner is set.
+    outside_contact = models.ForeignKey(
+        ContactPoint, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outside_practitioner = models.ForeignKey(
+        DirectoryPractitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recipient_organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="disclosures_received"
@@ -104,6 +117,26 @@ class Disclosure(AppendOnly):
             models.CheckConstraint(
                 condition=models.Q(expires_at__gt=models.F("sent_at")),
                 name="disclosure_expires_after_sending",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        recipient__isnull=False,
+                        outside_contact__isnull=True,
+                        outside_practitioner__isnull=True,
+                    )
+                    | models.Q(
+                        recipient__isnull=True,
+                        outside_contact__isnull=False,
+                        outside_practitioner__isnull=True,
+                    )
+                    | models.Q(
+                        recipient__isnull=True,
+                        outside_contact__isnull=True,
+                        outside_practitioner__isnull=False,
+                    )
+                ),
+                name="disclosure_exactly_one_recipient",
             ),
         ]
 
@@ -166,7 +199,43 @@ class Disclosure(AppendOnly):
         )
 
     @property
+    def is_outside(self) -> bool:
+        return self.recipient_id is None
+
+    @property
+    def outside_name(self) -> str:
+        """The outside recipient as the directory names them (empty for a user)."""
+        if self.outside_practitioner is not None:
+            return self.outside_practitioner.name
+        if self.outside_contact is not None:
+            return self.outside_contact.label or self.outside_contact.value
+        return ""
+
+    @property
+    def recipient_name(self) -> str:
+        return self.recipient.display_name() if self.recipient is not None else self.outside_name
+
+    @property
+    def outside_email(self) -> str:
+        if self.outside_practitioner is not None:
+            return self.outside_practitioner.secure_email
+        if self.outside_contact is not None:
+            return self.outside_contact.value
+        return ""
+
+    @property
     def recipient_display(self) -> str:
+        if self.recipient is None:
+            return ", ".join(
+                x
+                for x in [
+                    self.outside_name,
+                    self.outside_practitioner.job_title if self.outside_practitioner else "",
+                    self.recipient_organisation.name,
+                    "outside safeshare",
+                ]
+                if x
+            )
         return ", ".join(
             x
             for x in [

@@ -220,7 +220,7 @@ def compose(
             if disclosure.repeated:
                 messages.info(
                     request,
-                    f"This information was already sent to {disclosure.recipient.display_name()} "
+                    f"This information was already sent to {disclosure.recipient_name} "
                     f"({disclosure.reference}): it has not been sent again",
                 )
             return redirect("disclosures:sent", disclosure_id=disclosure.pk)
@@ -293,7 +293,7 @@ def revoke(request: AuthenticatedHttpRequest, disclosure_id: UUID) -> HttpRespon
             messages.success(
                 request,
                 f"Disclosure {disclosure.reference} revoked: "
-                f"{disclosure.recipient.display_name()} can no longer open it",
+                f"{disclosure.recipient_name} can no longer open it",
             )
             return redirect("decisions:show", decision_id=disclosure.decision_id)
     return render(request, "disclosures/revoke.html", {"disclosure": disclosure, "form": form})

@@ -57,6 +57,12 @@ RULES: tuple[Rule, ...] = (
     Rule("disclosures.disclosure", ALL, "send_disclosure; never changed"),
     Rule("disclosures.receipt", ALL, "record_opened and acknowledge; never changed"),
     Rule("disclosures.revocation", ALL, "revoke; never changed"),
+    Rule(
+        "outside.outsidelink",
+        ALL,
+        "send_to_outside appends outside.link.issued; each later change (code phoned, "
+        "wrong code, locked, opened, acknowledged, downloaded) appends its own",
+    ),
     Rule("consent.consententry", ALL, "record_entry; never changed"),
     Rule("consent.consentevent", ALL, "withdraw_entry and review_entry; never changed"),
     Rule("consent.reliance", ALL, "rely_on_entry; never changed"),

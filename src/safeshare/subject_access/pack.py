@@ -344,7 +344,7 @@ def build_pack(user: User, request: SubjectAccessRequest) -> Pack:
                 Row(
                     (
                         _when(v.at),
-                        v.user.display_name(),
+                        v.user.display_name() if v.user else "Recipient outside safeshare",
                         str(v.organisation or ""),
                         v.what,
                         v.get_outcome_display(),
