@@ -75,6 +75,17 @@ class TestSending:
         assert email.path == actions.link_path(issued.token)
         assert "Lily" not in email.text and "strategy" not in email.text
 
+    def test_sending_the_same_again_sends_nothing_twice(self, send_outside: Send) -> None:
+        first = send_outside()
+        again = send_outside()
+        assert again.repeated and again.code is None and again.token == ""
+        assert again.disclosure.pk == first.disclosure.pk
+        assert Disclosure.objects.count() == 1 and OutsideLink.objects.count() == 1
+        assert OutgoingMessage.objects.filter(app="outside", kind="link").count() == 1
+        assert _events("disclosures.disclosure.sent") == ["disclosures.disclosure.sent"]
+        other = send_outside(message="A different message.")
+        assert not other.repeated and Disclosure.objects.count() == 2
+
     def test_texts_the_code_to_a_practitioner_with_a_mobile(
         self, send_outside: Send, outside_organisation: Organisation
     ) -> None:
@@ -131,7 +142,7 @@ class TestCode:
             actions.enter_code(token=issued.token + "x", code=issued.code, session={})
 
     def test_other_disclosures_session_does_not_open_this_one(self, send_outside: Send) -> None:
-        first, second = send_outside(), send_outside()
+        first, second = send_outside(), send_outside(message="A second disclosure.")
         session: dict[str, Any] = {}
         assert first.code is not None
         actions.enter_code(token=first.token, code=first.code, session=session)

@@ -75,7 +75,7 @@ def test_expired_then_refused(send_outside: Send) -> None:
 
 
 def test_tampered_token_and_other_session(send_outside: Send) -> None:
-    first, second = send_outside(), send_outside()
+    first, second = send_outside(), send_outside(message="A second disclosure.")
     client = Client()
     _open(client, first)
     assert client.get(reverse("outside:show", args=[first.token + "x"])).status_code == 404

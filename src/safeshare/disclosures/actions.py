@@ -105,8 +105,8 @@ def send_disclosure(
         # Sends from one decision queue here (PostgreSQL's row lock; SQLite's immediate
         # transaction), so a double click, a resubmit or a second tab finds the first.
         Decision.objects.select_for_update().filter(pk=decision.pk).exists()
-        repeated = _same_still_available(
-            decision, recipient, chosen, message, expires_at(expires_on)
+        repeated = same_still_available(
+            decision, chosen, message, expires_at(expires_on), recipient=recipient
         )
         if repeated is not None:
             return repeated
@@ -144,20 +144,21 @@ def send_disclosure(
     return disclosure
 
 
-def _same_still_available(
+def same_still_available(
     decision: Decision,
-    recipient: User,
     items: Sequence[InformationItem],
     message: str,
     until: datetime.datetime,
+    **recipient: object,
 ) -> Disclosure | None:
     """The disclosure of exactly these items, message and expiry from this decision to this
-    person, if one is still available: sending it again (a double click, the back button,
-    a second tab) would only make a second copy of the same thing."""
+    recipient (`recipient=user`, or an outside contact's field), if one is still available:
+    sending it again (a double click, the back button, a second tab) would only make a
+    second copy of the same thing. Call it under the decision's row lock."""
     wanted = {item.pk for item in items}
     for earlier in queries.available(
-        Disclosure.objects.filter(
-            decision=decision, recipient=recipient, message=message, expires_at=until
+        Disclosure.objects.filter(decision=decision, message=message, expires_at=until).filter(
+            **recipient
         )
     ).prefetch_related("disclosed_items"):
         if {link.item_id for link in earlier.disclosed_items.all()} == wanted:

@@ -31,7 +31,12 @@ from safeshare.core.notifications import notify_after_commit
 from safeshare.decisions.models import Decision, InformationItem
 from safeshare.directory.models import ContactPoint, DirectoryPractitioner
 from safeshare.disclosures import permissions as disclosure_permissions
-from safeshare.disclosures.actions import DisclosureError, check_expiry, expires_at
+from safeshare.disclosures.actions import (
+    DisclosureError,
+    check_expiry,
+    expires_at,
+    same_still_available,
+)
 from safeshare.disclosures.actions import _reference as disclosure_reference
 from safeshare.disclosures.models import DisclosedItem, Disclosure
 from safeshare.ledger.changes import record_change
@@ -81,6 +86,7 @@ class Issued:
     link: OutsideLink
     token: str  # for the emailed link only
     code: str | None  # shown once to the sender to phone; None when it was texted
+    repeated: bool = False  # the same was already sent and is still available: nothing sent
 
 
 def hash_token(token: str) -> str:
@@ -136,8 +142,26 @@ def send_to_outside(
     token = secrets.token_urlsafe(32)
     code = f"{secrets.randbelow(10**6):06d}"
     mobile = _mobile(contact)
+    outside = (
+        {"outside_contact": contact}
+        if isinstance(contact, ContactPoint)
+        else {"outside_practitioner": contact}
+    )
     with transaction.atomic():
+        # Sends from one decision queue on its row lock: a double click, a resubmit or a
+        # second tab finds the first and sends nothing again (no second link or code).
         Decision.objects.select_for_update().filter(pk=decision.pk).exists()
+        repeated = same_still_available(
+            decision, chosen, message, expires_at(expires_on), **outside
+        )
+        if repeated is not None:
+            return Issued(
+                disclosure=repeated,
+                link=OutsideLink.objects.get(disclosure=repeated),
+                token="",
+                code=None,
+                repeated=True,
+            )
         disclosure = Disclosure.objects.create(
             reference=disclosure_reference(),
             decision=decision,

@@ -73,7 +73,12 @@ def send(request: AuthenticatedHttpRequest, decision_id: UUID) -> HttpResponse:
             return render(
                 request,
                 "outside/sent.html",
-                {"disclosure": issued.disclosure, "link": issued.link, "code": issued.code},
+                {
+                    "disclosure": issued.disclosure,
+                    "link": issued.link,
+                    "code": issued.code,
+                    "repeated": issued.repeated,
+                },
             )
     return render(request, "outside/send.html", context)
 
