@@ -59,10 +59,10 @@ keys() {
     fi
     # Public halves, derived from the secret files (what each gives the other).
     py "import sys; from safeshare.ledger.checkpoint import Signer
-print(Signer.from_key_string(open(sys.argv[1]).read()).verifier().key_string())" \
+print(Signer.from_key_string(open(sys.argv[1]).read().strip()).verifier().key_string())" \
         "$dir/ledger_key" >"$dir/ledger_key.pub"
     py "import sys; from safeshare.ledger.cosignature import WitnessSigner
-print(WitnessSigner.from_key_string(open(sys.argv[1]).read()).verifier().key_string())" \
+print(WitnessSigner.from_key_string(open(sys.argv[1]).read().strip()).verifier().key_string())" \
         "$dir/witness_key" >"$dir/witness_key.pub"
 }
 
