@@ -134,6 +134,14 @@ GUARDS: list[Guard] = [
         old_condition="1 = 1",
         message="signed checkpoints are append-only",
     ),
+    # Witnessing (docs/adr/0022-witnessing.md): what a witness refused, and the
+    # cosignatures a log collected, are evidence; neither is ever changed or removed.
+    Guard(
+        name="witness_refusal",
+        table="witness_refusal",
+        old_condition="1 = 1",
+        message="witness refusals are append-only",
+    ),
 ]
 
 

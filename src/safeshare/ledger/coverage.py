@@ -96,6 +96,18 @@ RULES: tuple[Rule, ...] = (
     # Logged when they change, but also made where no action runs: these rows need not
     # have an entry; once one has, its latest entry's digest is checked as for any record.
     Rule(
+        "witness.witnessedlog",
+        ALL,
+        "witness add-log appends witness.log.added; only the latest size and root (not in "
+        "the digest) change after",
+    ),
+    Rule(
+        "witness.refusal",
+        None,
+        "a refusal is written by an unauthenticated request (a log's add-checkpoint) and "
+        "is write-once by trigger; the refused checkpoint's size is in the row",
+    ),
+    Rule(
         "subjects.person",
         None,
         "the demo loads people without entries (deployments hold such rows), and a "
