@@ -125,7 +125,7 @@ echo "Two deployments witnessing each other (Ctrl+C stops both):"
 for name in "${NAMES[@]}"; do
     echo "  $name: http://127.0.0.1:${PORT[$name]}/  (data in ${VARDIR[$name]#"$ROOT"/}/, origin ${ORIGIN[$name]})"
     echo "        checkpoint with cosignatures: http://127.0.0.1:${PORT[$name]}/ledger/checkpoint"
-    echo "        witnesses and refusals:       http://127.0.0.1:${PORT[$name]}/ledger/witnesses/"
+    echo "        witnesses and refusals (page still to build): http://127.0.0.1:${PORT[$name]}/ledger/witnesses/"
 done
 echo
 echo "Sign-ins (the same on both):"
