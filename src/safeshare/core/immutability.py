@@ -142,6 +142,18 @@ GUARDS: list[Guard] = [
         old_condition="1 = 1",
         message="witness refusals are append-only",
     ),
+    Guard(
+        name="ledger_cosignature",
+        table="ledger_cosignature",
+        old_condition="1 = 1",
+        message="cosignatures are append-only",
+    ),
+    Guard(
+        name="ledger_witnessfailure",
+        table="ledger_witnessfailure",
+        old_condition="1 = 1",
+        message="witness refusals are append-only",
+    ),
 ]
 
 
