@@ -182,6 +182,7 @@ NOT_LOADED: dict[str, str] = {
     "outside:show": "outside recipients only (link and code in their own session): the load users are signed-in staff",
     "outside:acknowledge": "writes (recorded for good), outside recipients only",
     "outside:pdf": "outside recipients only; a rare download rendered by WeasyPrint",
+    "witness:add_checkpoint": "machine-to-machine: another deployment's ledger.witness job posts a signed checkpoint about once a minute, not a page people load",
     "subjects:import": "administrators only, a rare upload: the load users hold no administrator role",
     "subjects:import_confirm": "administrators only, once per uploaded file: the load users hold no administrator role",
     "directory:import": "administrators only: the load users hold no administrator role",

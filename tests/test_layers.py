@@ -24,6 +24,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("accounts",),  # organisations, users, roles and what each role may do
     ("messaging",),  # queued emails and text messages, sent by a job (GOV.UK Notify)
     ("ledger",),  # the tamper-evident log every action appends to
+    ("witness",),  # cosigning other deployments' ledger checkpoints (tlog-witness)
     ("subjects",),  # people and their identifiers
     ("audit",),  # who read which person's record
     ("signin",),  # signing in, the second factor, account changes

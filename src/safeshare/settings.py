@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "safeshare.advice",
     "safeshare.families",
     "safeshare.ledger",
+    "safeshare.witness",
     "safeshare.audit",
     "safeshare.directory",
     "safeshare.requests",
@@ -404,6 +405,26 @@ SAFESHARE_LEDGER_SIGNING_KEY = read_ledger_signing_key()
 # Every checkpoint signed is also appended to this file, outside the database, for
 # `safeshare ledger verify --against` (docs/operations.md). Unset: no such file is kept.
 SAFESHARE_LEDGER_CHECKPOINT_LOG = os.environ.get("SAFESHARE_LEDGER_CHECKPOINT_LOG", "") or None
+
+
+def read_witness_key() -> str | None:
+    """This deployment's witness cosigning key ("PRIVATE+KEY+...", type 0x04), or None:
+    then POST /witness/add-checkpoint answers 503. `safeshare ledger keygen --witness`."""
+    key = os.environ.get("SAFESHARE_WITNESS_KEY", "").strip()
+    key_file = os.environ.get("SAFESHARE_WITNESS_KEY_FILE", "")
+    if not key and key_file:
+        try:
+            key = Path(key_file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(
+                f"SAFESHARE_WITNESS_KEY_FILE {key_file!r} cannot be read: {exc}"
+            ) from exc
+    return key or None
+
+
+SAFESHARE_WITNESS_KEY = read_witness_key()
+# Seconds the witness job waits for each witness to answer add-checkpoint.
+SAFESHARE_WITNESS_TIMEOUT = float(os.environ.get("SAFESHARE_WITNESS_TIMEOUT", "10"))
 
 
 # --- directory and agreements (docs/adr/0006-directory-and-agreements.md) --------------

@@ -15,6 +15,7 @@ urlpatterns = [
     path("families/", include("safeshare.families.urls")),
     path("requests/", include("safeshare.requests.urls")),
     path("ledger/", include("safeshare.ledger.urls")),
+    path("witness/", include("safeshare.witness.urls")),
     path("access-records/", include("safeshare.audit.urls")),
     path("directory/", include("safeshare.directory.urls")),
     path("agreements/", include("safeshare.agreements.urls")),

@@ -134,3 +134,97 @@ def tables(url: str) -> list[str]:
             return []
         sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
     return sorted(name for (name,) in query(url, sql))
+
+
+# --- live deployments (tests/witness/test_two_deployments.py) ---------------------------
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    import socket
+
+    with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def http(
+    method: str, url: str, body: bytes | None = None, timeout: float = 10
+) -> tuple[int, str, bytes]:
+    """(status, content type, body) of one request; HTTP errors are answers, not raised."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, data=body, method=method)  # noqa: S310 — loopback only
+    if body is not None:
+        request.add_header("Content-Type", "text/plain")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return response.status, response.headers.get("Content-Type", ""), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Content-Type", ""), error.read()
+
+
+class LiveServer:
+    """`safeshare serve` (gunicorn, one worker) for the database at `url` on 127.0.0.1:`port`
+    with the environment `env`; `start()` waits until it answers, `stop()` ends it (and its
+    workers: it runs in a process group of its own)."""
+
+    def __init__(self, url: str, port: int, env: dict[str, str], log: Path) -> None:
+        self.url, self.port, self.env, self.log = url, port, env, log
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30) -> None:
+        import time
+
+        environment = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("SAFESHARE", "DATABASE"))},
+            **{k: os.environ[k] for k in SETTINGS if k in os.environ},
+            "DATABASE_URL": self.url,
+            "SAFESHARE_BIND": f"127.0.0.1:{self.port}",
+            "SAFESHARE_WORKERS": "1",
+            "SAFESHARE_THREADS": "4",
+            **self.env,
+        }
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    "import sys; from safeshare.cli import main; sys.exit(main())",
+                    "serve",
+                ],
+                env=environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"safeshare serve exited: {self.log.read_text()[-2000:]}")
+            try:
+                http("GET", f"{self.base}/ledger/key", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise TimeoutError(f"safeshare serve did not answer in {timeout} s")
+
+    def stop(self) -> None:
+        import signal
+
+        if self.process is None or self.process.poll() is not None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=15)
+        except ProcessLookupError:
+            pass

@@ -134,6 +134,26 @@ GUARDS: list[Guard] = [
         old_condition="1 = 1",
         message="signed checkpoints are append-only",
     ),
+    # Witnessing (docs/adr/0022-witnessing.md): what a witness refused, and the
+    # cosignatures a log collected, are evidence; neither is ever changed or removed.
+    Guard(
+        name="witness_refusal",
+        table="witness_refusal",
+        old_condition="1 = 1",
+        message="witness refusals are append-only",
+    ),
+    Guard(
+        name="ledger_cosignature",
+        table="ledger_cosignature",
+        old_condition="1 = 1",
+        message="cosignatures are append-only",
+    ),
+    Guard(
+        name="ledger_witnessfailure",
+        table="ledger_witnessfailure",
+        old_condition="1 = 1",
+        message="witness refusals are append-only",
+    ),
 ]
 
 

@@ -11,6 +11,7 @@ class LedgerConfig(AppConfig):
     def ready(self) -> None:
         from safeshare.jobs.registry import register
         from safeshare.ledger.actions import sign_checkpoint_job
+        from safeshare.ledger.witnessing import witness_job
 
         # What `safeshare ledger checkpoint --if-grown` does from cron (docs/operations.md):
         # five minutes bounds what a rollback of the database alone could hide.
@@ -19,4 +20,10 @@ class LedgerConfig(AppConfig):
             run=sign_checkpoint_job,
             every=datetime.timedelta(minutes=5),
             description="Sign a ledger checkpoint if the tree grew since the last one",
+        )
+        register(
+            "ledger.witness",
+            run=witness_job,
+            every=datetime.timedelta(minutes=1),
+            description="Send the newest checkpoint to every witness and store cosignatures",
         )

@@ -101,6 +101,21 @@ RULES: tuple[Rule, ...] = (
     Rule("directory.directorypractitioner", ALL, "add_practitioner and import_directory"),
     # Logged when they change, but also made where no action runs: these rows need not
     # have an entry; once one has, its latest entry's digest is checked as for any record.
+    Rule("ledger.witness", ALL, "ledger add-witness appends ledger.witness.added; never changed"),
+    Rule("ledger.cosignature", None, "written by the ledger.witness job; write-once by trigger"),
+    Rule("ledger.witnessfailure", None, "written by the ledger.witness job; write-once"),
+    Rule(
+        "witness.witnessedlog",
+        ALL,
+        "witness add-log appends witness.log.added; only the latest size and root (not in "
+        "the digest) change after",
+    ),
+    Rule(
+        "witness.refusal",
+        None,
+        "a refusal is written by an unauthenticated request (a log's add-checkpoint) and "
+        "is write-once by trigger; the refused checkpoint's size is in the row",
+    ),
     Rule(
         "subjects.person",
         None,

@@ -116,3 +116,46 @@ class SignedCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"Signed checkpoint at size {self.size}"
+
+
+class Witness(models.Model):
+    """A witness this ledger sends its checkpoints to (tlog-witness add-checkpoint)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    url = models.URLField(max_length=500)  # the witness's base; it serves <url>/add-checkpoint
+    key = models.TextField()  # its cosignature/v1 verifier key
+    added_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cosignature(models.Model):
+    """A witness's cosignature of one signed checkpoint (write-once)."""
+
+    witness = models.ForeignKey(Witness, on_delete=models.PROTECT, related_name="cosignatures")
+    size = models.BigIntegerField()
+    line = models.TextField()
+    received_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["witness", "size"], name="one_cosignature_per_size")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.witness_id} at {self.size}"
+
+
+class WitnessFailure(models.Model):
+    """A witness refused a checkpoint (its status code) or did not answer (write-once)."""
+
+    witness = models.ForeignKey(Witness, on_delete=models.PROTECT, related_name="failures")
+    size = models.BigIntegerField()
+    old_size = models.BigIntegerField()
+    status = models.PositiveSmallIntegerField(null=True)  # None: no answer (timeout, refused)
+    detail = models.CharField(max_length=200)
+    time = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.witness_id} {self.status} at {self.size}"

@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 
 from safeshare.accounts.http import AuthenticatedHttpRequest
-from safeshare.ledger import actions, keys, queries
+from safeshare.ledger import actions, keys, queries, witnessing
 from safeshare.ledger.models import SignedCheckpoint
 
 TEXT = "text/plain; charset=utf-8"
@@ -45,7 +45,8 @@ def checkpoint(request: HttpRequest) -> HttpResponse:
         stored = _signed()
     except (keys.SigningKeyMissing, actions.InconsistentCheckpoint) as exc:
         return _unavailable(str(exc))
-    return HttpResponse(stored.note, content_type=TEXT)
+    # The witnesses' cosignature lines follow the log's own signature (tlog-cosignature).
+    return HttpResponse(witnessing.with_cosignatures(stored), content_type=TEXT)
 
 
 @login_not_required

@@ -1,0 +1,115 @@
+"""The log side of witnessing: send each new checkpoint to every witness (job
+ledger.witness) with the consistency proof from the size it last cosigned, store the
+cosignatures, and record refusals and timeouts for the administrators."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from safeshare.ledger import cosignature, queries
+from safeshare.ledger.actions import append_entry, sign_checkpoint
+from safeshare.ledger.models import Cosignature, SignedCheckpoint, Witness, WitnessFailure
+
+
+class WitnessingError(ValueError):
+    pass
+
+
+def add_witness(*, name: str, url: str, key: str) -> Witness:
+    try:
+        verifier = cosignature.WitnessVerifier.from_key_string(key.strip())
+    except cosignature.CosignatureError as exc:
+        raise WitnessingError(f"The witness key is not a cosignature/v1 key: {exc}") from exc
+    if not url.startswith(("http://", "https://")):
+        raise WitnessingError("Enter the witness URL, starting with http:// or https://")
+    with transaction.atomic():
+        if Witness.objects.filter(name=name).exists():
+            raise WitnessingError(f"A witness named {name!r} is already registered")
+        witness = Witness.objects.create(
+            name=name, url=url.rstrip("/"), key=verifier.key_string(), added_at=timezone.now()
+        )
+        append_entry(event_type="ledger.witness.added", actor=None, organisation=None, obj=witness)
+    return witness
+
+
+def _last_cosigned(witness: Witness) -> int:
+    last = witness.cosignatures.order_by("-size").first()
+    return last.size if last else 0
+
+
+def send(witness: Witness, stored: SignedCheckpoint) -> bool:
+    """Send ``stored`` to ``witness``; True if it cosigned."""
+    old = _last_cosigned(witness)
+    if old == stored.size and witness.cosignatures.filter(size=stored.size).exists():
+        return True
+    proof = queries.consistency_proof(old, stored.size) if 0 < old < stored.size else []
+    body = "\n".join([f"old {old}", *(base64.b64encode(p).decode() for p in proof)])
+    data = (body + "\n\n" + stored.note).encode("utf-8")
+    # add_witness accepts only http(s) URLs, so no file: or custom scheme reaches here.
+    request = urllib.request.Request(  # noqa: S310
+        witness.url + "/add-checkpoint",
+        data=data,
+        method="POST",
+        headers={"Content-Type": "text/plain; charset=utf-8"},
+    )
+    timeout = float(settings.SAFESHARE_WITNESS_TIMEOUT)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            answer = response.read(64 * 1024).decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        detail = exc.read(200).decode("utf-8", "replace").strip()[:200]
+        _fail(witness, stored, old, exc.code, detail)
+        return False
+    except (OSError, TimeoutError) as exc:
+        _fail(witness, stored, old, None, f"no answer: {type(exc).__name__}"[:200])
+        return False
+    verifier = cosignature.WitnessVerifier.from_key_string(witness.key)
+    text = cosignature.note_text(stored.note)
+    for line in answer.splitlines():
+        try:
+            if verifier.verify_line(line, text) is not None:
+                Cosignature.objects.create(
+                    witness=witness, size=stored.size, line=line, received_at=timezone.now()
+                )
+                return True
+        except cosignature.CosignatureError:
+            continue
+    _fail(witness, stored, old, 200, "the answer held no valid cosignature by its key")
+    return False
+
+
+def _fail(
+    witness: Witness, stored: SignedCheckpoint, old: int, status: int | None, detail: str
+) -> None:
+    WitnessFailure.objects.create(
+        witness=witness,
+        size=stored.size,
+        old_size=old,
+        status=status,
+        detail=detail,
+        time=timezone.now(),
+    )
+
+
+def witness_job(*, now: datetime.datetime | None = None) -> int:
+    """Sign a checkpoint if the tree grew, then send the newest to every witness."""
+    if not settings.SAFESHARE_LEDGER_SIGNING_KEY or not Witness.objects.exists():
+        return 0
+    stored = sign_checkpoint()
+    return sum(1 for witness in Witness.objects.order_by("name") if send(witness, stored))
+
+
+def cosignature_lines(stored: SignedCheckpoint) -> list[str]:
+    return [c.line for c in Cosignature.objects.filter(size=stored.size).order_by("witness__name")]
+
+
+def with_cosignatures(stored: SignedCheckpoint) -> str:
+    lines = cosignature_lines(stored)
+    return stored.note + "".join(line + "\n" for line in lines)
