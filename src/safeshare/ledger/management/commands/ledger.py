@@ -1,4 +1,5 @@
-"""`safeshare ledger keygen|checkpoint|verify|prove|check-proof` for operators."""
+"""`safeshare ledger keygen [--witness]|add-witness|checkpoint|verify|prove|check-proof` for
+operators."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from safeshare.ledger import actions, bundle, keys, queries
+from safeshare.ledger import actions, bundle, cosignature, keys, queries, witnessing
 from safeshare.ledger.checkpoint import KeyFormatError, generate_signer_key
 from safeshare.ledger.models import SignedCheckpoint
 from safeshare.ledger.verify import VerifyError, verify_ledger
@@ -37,6 +38,19 @@ class Command(BaseCommand):
         keygen.add_argument("--name", help="key name (default: SAFESHARE_LEDGER_ORIGIN)")
         keygen.add_argument("--out", help="write the signer key to this file (mode 0600)")
         keygen.add_argument("--force", action="store_true", help="replace an existing --out")
+        keygen.add_argument(
+            "--witness",
+            action="store_true",
+            help="make a witness cosigning key (cosignature/v1) instead of a checkpoint key",
+        )
+        add_witness = sub.add_parser("add-witness", help="tell this log one of its witnesses")
+        add_witness.add_argument("--name", required=True, help="the witness's name")
+        add_witness.add_argument(
+            "--url", required=True, help="the witness's base URL (add-checkpoint is added)"
+        )
+        add_witness.add_argument(
+            "--key", required=True, help="file holding the witness's verifier key"
+        )
         checkpoint = sub.add_parser(
             "checkpoint", help="sign the tree if it grew and print the latest signed checkpoint"
         )
@@ -83,8 +97,11 @@ class Command(BaseCommand):
     def _keygen(self, options: dict[str, Any]) -> None:
         name = options["name"] or keys.origin()
         try:
-            signer_key, verifier_key = generate_signer_key(name)
-        except KeyFormatError as exc:
+            if options["witness"]:
+                signer_key, verifier_key = cosignature.generate_key(name)
+            else:
+                signer_key, verifier_key = generate_signer_key(name)
+        except (KeyFormatError, cosignature.CosignatureError) as exc:
             raise CommandError(f"Cannot make a key named {name!r}: {exc}") from exc
         out = options["out"]
         if out is None:
@@ -100,6 +117,19 @@ class Command(BaseCommand):
             os.chmod(path, 0o600)
             self.stdout.write(f"Signer key written to {out}")
         self.stdout.write(f"Verifier key (public, give it to witnesses):\n{verifier_key}")
+
+    def _add_witness(self, options: dict[str, Any]) -> None:
+        try:
+            key = Path(options["key"]).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(
+                f"Cannot read the witness key file {options['key']!r}: {exc}"
+            ) from exc
+        try:
+            witness = witnessing.add_witness(name=options["name"], url=options["url"], key=key)
+        except witnessing.WitnessingError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"Witness {witness.name} added: {witness.url}")
 
     def _checkpoint(self, options: dict[str, Any]) -> None:
         if options["size"] is not None:
