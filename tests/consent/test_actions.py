@@ -98,6 +98,11 @@ def test_one_consent_serves_two_decisions_and_its_withdrawal_flags_both_and_tell
     with django_capture_on_commit_callbacks(execute=True):
         result = _withdraw(practitioner, entry)
     assert [m.to for m in mail.outbox] == [["recipient@early-help.example"]]
+    # It is the recording organisation's message: a failure is its administrator's.
+    from safeshare.messaging.models import OutgoingMessage
+
+    told = OutgoingMessage.objects.get(kind="consent_withdrawn")
+    assert told.organisation_id == practitioner.organisation_id != recipient.organisation_id
     assert [d.pk for d in result.finalised] == [first.pk]
     assert [d.pk for d in result.drafts] == [second.pk]
     assert [d.pk for d in result.disclosures] == [disclosure.pk]

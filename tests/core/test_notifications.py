@@ -31,6 +31,7 @@ def _notify(users: list[Someone]) -> None:
         text="Something happened.",
         users=users,
         path="/requests/some-id/",
+        organisation_id=None,
     )
 
 

@@ -36,6 +36,7 @@ def _notify(organisation: Organisation, address: str = "jo.bloggs@example.org") 
         text="Your organisation has a new request for information.",
         users=[user],
         path="/requests/0b6c1f0e-2b8a-4c4e-9d1e-1f9a4b1c2d3e/",
+        organisation_id=organisation.pk,
     )
 
 

@@ -145,7 +145,10 @@ def ask_advice(
             },
         )
         notifications.notify(
-            "asked", advisers_for(request), reverse("advice:show", args=[request.pk])
+            "asked",
+            advisers_for(request),
+            reverse("advice:show", args=[request.pk]),
+            organisation_id=request.organisation_id,
         )
     return request
 
@@ -185,7 +188,10 @@ def answer_advice(*, actor: User, request: AdviceRequest, answer: str) -> Advice
             payload={"decision": str(locked.decision_id), "adviser_kind": locked.adviser_kind},
         )
         notifications.notify(
-            "answered", [locked.asked_by], reverse("advice:show", args=[locked.pk])
+            "answered",
+            [locked.asked_by],
+            reverse("advice:show", args=[locked.pk]),
+            organisation_id=actor.organisation_id,
         )
     return locked
 

@@ -59,7 +59,10 @@ def remind_advisers(*, now: datetime.datetime) -> int:
             # of the request (advice/models.py).
             AdviceRequest.objects.filter(pk=pk).update(reminded_at=now)
             notifications.notify(
-                "reminder", advisers_for(request), reverse("advice:show", args=[request.pk])
+                "reminder",
+                advisers_for(request),
+                reverse("advice:show", args=[request.pk]),
+                organisation_id=request.organisation_id,
             )
             reminded += 1
     return reminded

@@ -341,6 +341,7 @@ def withdraw_entry(
                         "consent_withdrawn",
                         disclosure.recipient,
                         reverse("disclosures:show", args=[disclosure.pk]),
+                        organisation_id=disclosure.organisation_id,
                     )
         record_change(
             "consent.entry.withdrawn",

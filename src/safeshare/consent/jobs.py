@@ -57,6 +57,7 @@ def notify_reviews(*, now: datetime.datetime) -> int:
                         kind,
                         [entry.recorded_by],
                         reverse("consent:show", args=[entry.person_id, entry.pk]),
+                        organisation_id=entry.organisation_id,
                     )
             except IntegrityError:
                 continue  # told already

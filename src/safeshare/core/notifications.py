@@ -72,20 +72,19 @@ def notify_after_commit(
     text: str,
     users: Iterable[Recipient],
     path: str,
-    organisation_id: Any = None,
+    organisation_id: Any,
 ) -> None:
     """Email `text` and a link to `path` to each active user with an address. The message
     is queued in the caller's transaction and sent after it commits (by the outbox's job),
     so a rolled-back change sends nothing; a failure never undoes the change: the pages
     that show it do not depend on the email. `organisation_id` is the sender's
-    organisation, whose administrator is shown a message that cannot be delivered; left
-    out, each recipient's own organisation is used."""
+    organisation (whose user acted, or whose record a scheduled job is about): its
+    administrator is the one shown a message that cannot be delivered (issue 18), so it
+    is required of every caller, even when sender and recipient share an organisation."""
     addresses: dict[str, Any] = {}
     for user in users:
         if user.email and user.is_active:
-            addresses.setdefault(
-                user.email, organisation_id or getattr(user, "organisation_id", None)
-            )
+            addresses.setdefault(user.email, organisation_id)
     recipients = sorted(addresses.items(), key=lambda pair: pair[0])
     if not recipients:
         return

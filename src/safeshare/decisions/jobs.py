@@ -115,4 +115,5 @@ def _notify(kind: str, organisation_id: Any, besides: set[object], path: str) ->
         text=BODIES[kind],
         users=_managers(organisation_id, besides=besides),
         path=path,
+        organisation_id=organisation_id,
     )

@@ -140,7 +140,9 @@ def send_disclosure(
                 "expires_on": expires_on.isoformat(),
             },
         )
-        notifications.notify("sent", recipient, _show_path(disclosure))
+        notifications.notify(
+            "sent", recipient, _show_path(disclosure), organisation_id=disclosure.organisation_id
+        )
     return disclosure
 
 
@@ -262,7 +264,12 @@ def revoke(*, actor: User, disclosure: Disclosure, reason: str) -> Revocation:
             payload={"disclosure": str(locked.pk), "reference": locked.reference},
         )
         if locked.recipient is not None:
-            notifications.notify("revoked", locked.recipient, reverse("disclosures:received"))
+            notifications.notify(
+                "revoked",
+                locked.recipient,
+                reverse("disclosures:received"),
+                organisation_id=locked.organisation_id,
+            )
     return revocation
 
 
@@ -321,13 +328,18 @@ def _send_expiry_notice(pk: Any, kind: str, now: datetime.datetime) -> int:
                     else reverse("disclosures:received")
                 )
                 notifications.notify(
-                    f"{kind}_recipient", disclosure.recipient, path, days=EXPIRY_NOTICE_DAYS
+                    f"{kind}_recipient",
+                    disclosure.recipient,
+                    path,
+                    organisation_id=disclosure.organisation_id,
+                    days=EXPIRY_NOTICE_DAYS,
                 )
             if disclosure.sent_by.organisation_id == disclosure.organisation_id:
                 notifications.notify(
                     f"{kind}_sender",
                     disclosure.sent_by,
                     reverse("disclosures:sent", args=[disclosure.pk]),
+                    organisation_id=disclosure.organisation_id,
                     days=EXPIRY_NOTICE_DAYS,
                 )
     except IntegrityError:

@@ -3,6 +3,8 @@ no purpose, no message; only what happened and a link (an opaque id) to sign in 
 
 from __future__ import annotations
 
+from typing import Any
+
 from safeshare.accounts.models import User
 from safeshare.core.notifications import notify_after_commit
 
@@ -49,7 +51,7 @@ BODIES = {
 }
 
 
-def notify(kind: str, user: User, path: str, **values: object) -> None:
+def notify(kind: str, user: User, path: str, *, organisation_id: Any, **values: object) -> None:
     """Send after the transaction commits, so a rolled-back change sends nothing. If the
     mail server fails, the disclosure is recorded either way; the header count still
     shows it."""
@@ -60,4 +62,5 @@ def notify(kind: str, user: User, path: str, **values: object) -> None:
         text=BODIES[kind].format(**values),
         users=[user],
         path=path,
+        organisation_id=organisation_id,
     )

@@ -39,6 +39,7 @@ def remind_reviews(*, now: datetime.datetime) -> int:
                 "review_due",
                 people_to_remind(row),
                 reverse("families:told", args=[row.decision_id]),
+                organisation_id=row.organisation_id,
             )
             reminded += 1
     return reminded

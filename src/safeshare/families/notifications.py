@@ -4,6 +4,7 @@ or anything said (core/notifications.py)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from safeshare.accounts.models import User
 from safeshare.core.notifications import notify_after_commit
@@ -18,7 +19,13 @@ BODIES = {
 }
 
 
-def notify(kind: str, users: Iterable[User], path: str) -> None:
+def notify(kind: str, users: Iterable[User], path: str, *, organisation_id: Any) -> None:
     notify_after_commit(
-        app="families", kind=kind, subject=SUBJECTS[kind], text=BODIES[kind], users=users, path=path
+        app="families",
+        kind=kind,
+        subject=SUBJECTS[kind],
+        text=BODIES[kind],
+        users=users,
+        path=path,
+        organisation_id=organisation_id,
     )

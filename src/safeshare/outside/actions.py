@@ -225,6 +225,7 @@ def send_to_outside(
                 )
             ],
             path=link_path(token),
+            organisation_id=decision.organisation_id,
         )
         if mobile:
             from safeshare.messaging.outbox import send_code

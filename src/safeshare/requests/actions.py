@@ -138,7 +138,12 @@ def raise_request(
             obj=request,
             payload={"reference": request.reference, "urgency": request.urgency},
         )
-        notifications.notify("new", _managers(to_organisation.pk), _path(request))
+        notifications.notify(
+            "new",
+            _managers(to_organisation.pk),
+            _path(request),
+            organisation_id=request.from_organisation_id,
+        )
     return request
 
 
@@ -205,7 +210,9 @@ def assign_request(
             payload={"reference": locked.reference, "assignee": str(assignee.pk)},
         )
         if assignee.pk != actor.pk:
-            notifications.notify("assigned", [assignee], _path(locked))
+            notifications.notify(
+                "assigned", [assignee], _path(locked), organisation_id=locked.to_organisation_id
+            )
     return locked
 
 
@@ -280,7 +287,12 @@ def record_response(*, actor: User, decision: Answer) -> None:
         },
     )
     if request.requested_by is not None:
-        notifications.notify("response", [request.requested_by], _path(request))
+        notifications.notify(
+            "response",
+            [request.requested_by],
+            _path(request),
+            organisation_id=request.to_organisation_id,
+        )
 
 
 def add_new_information(*, actor: User, request: InformationRequest, text: str) -> RequestNote:
@@ -309,7 +321,10 @@ def add_new_information(*, actor: User, request: InformationRequest, text: str) 
         )
         people = [request.assigned_to] if request.assigned_to else []
         notifications.notify(
-            "new_information", people + _managers(request.to_organisation_id), _path(request)
+            "new_information",
+            people + _managers(request.to_organisation_id),
+            _path(request),
+            organisation_id=actor.organisation_id,
         )
     return note
 
@@ -355,6 +370,11 @@ def escalate_overdue(*, now: Any = None) -> int:
                 payload={"reference": request.reference},
                 organisation=request.to_organisation,
             )
-            notifications.notify("overdue", _managers(request.to_organisation_id), _path(request))
+            notifications.notify(
+                "overdue",
+                _managers(request.to_organisation_id),
+                _path(request),
+                organisation_id=request.to_organisation_id,
+            )
             count += 1
     return count
