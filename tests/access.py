@@ -14,6 +14,13 @@ recipient of a disclosure from the owning organisation's finalised decision
 (tests/disclosures/access.py), before and after it is revoked. They get what `other` gets
 unless `roles` says otherwise; a rule whose page legitimately shows the shared subject to
 the recipient says `shows_shared_subject=True`, and only there may "recipient" see them.
+
+"outside_recipient", "revoked_outside_recipient" and "expired_outside_recipient" are the
+recipient outside safeshare of tests/outside/access.py's disclosure: no account, a browser
+session in which its link's code was entered; before revocation, after it, and after the
+link expired (with the session kept alive, so the link's own expiry is what refuses). They
+get what `anonymous` gets unless `roles` says otherwise; only where
+`shows_outside_recipient=True` may "outside_recipient" see the person.
 """
 
 from __future__ import annotations
@@ -41,11 +48,14 @@ class Rule:
     anonymous: int = 302  # sent to sign in
     data: Callable[[World], dict[str, Any]] | None = None
     # Per-role overrides: "practitioner", "manager", "ig_lead", "auditor", "administrator",
-    # "recipient", "revoked_recipient".
+    # "recipient", "revoked_recipient", "outside_recipient", "revoked_outside_recipient",
+    # "expired_outside_recipient".
     roles: dict[str, int] = field(default_factory=dict)
     # The page shows a disclosure's content to its recipient: the no-leak check skips
     # "recipient" here (never "revoked_recipient").
     shows_shared_subject: bool = False
+    # The same for the recipient outside safeshare, with its link and code.
+    shows_outside_recipient: bool = False
     # Text that must not appear in the response for any visitor at all (for example the
     # items of an in-system response on the request page: only the disclosure shows them).
     hides: Callable[[World], str] | None = None

@@ -1,25 +1,32 @@
 """Every URL the service has, tried as each role of the owning organisation, as another
 organisation, as the recipient of a disclosure (before and after it is revoked) and
-anonymously. A new URL without a rule in `tests/<app>/access.py` fails
+anonymously, and as the recipient outside safeshare (link and code; revoked; expired).
+A new URL without a rule in `tests/<app>/access.py` fails
 `test_every_url_has_an_access_rule`. Every response that shows the person must have
 written an access record for it in the same request."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import importlib
 import pkgutil
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
+from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 import tests
 from safeshare.accounts.models import Role, User
 from safeshare.audit.models import AccessRecord, Outcome
 from safeshare.decisions import actions as decision_actions
+from safeshare.disclosures import actions as disclosure_actions
 from safeshare.subjects.models import Person
 from tests.access import Rule, World
 from tests.factories import UserFactory, api_token_headers
@@ -167,3 +174,83 @@ def test_access(
         # Read audit completeness: whatever shows the person records that it did, in the
         # same request (issue 6).
         assert _shown_to(visitor) > shown_before, f"{name} as {who} shows Lily unrecorded"
+
+
+OUTSIDE = ["outside_recipient", "revoked_outside_recipient", "expired_outside_recipient"]
+
+
+@pytest.mark.parametrize("who", OUTSIDE)
+def test_access_as_the_outside_recipient(
+    client: Client, practitioner: User, person: Person, who: str
+) -> None:
+    """The recipient outside safeshare (tests/outside/access.py's disclosure to a directory
+    contact with no account) at every URL: its browser session entered the link's code,
+    then the disclosure is revoked, or the clock passes the link's end with the session
+    kept alive. It gets only what its rules give it and otherwise what an anonymous visitor
+    gets; nothing shows the person but its own content page, recorded as read. One world
+    serves every URL (a world per URL, as above, would add minutes to each database's
+    run); each request carries a fresh copy of that session, so an earlier URL (signing
+    out) cannot change what a later one sees."""
+    world = World(
+        person=person, decision=decision_actions.start_decision(actor=practitioner, subject=person)
+    )
+    for extra in EXTRAS:
+        world.extra.update(extra(world))
+    issued = world.extra["outside_issued"]
+    entered = client.post(reverse("outside:code", args=[issued.token]), {"code": issued.code})
+    assert entered.status_code == 302, "the link and code open it"
+    session = client.session
+    if who == "expired_outside_recipient":
+        session.set_expiry(datetime.timedelta(days=60))
+        session.save()
+    held = dict(session.items())
+    expiry = session.get_expiry_date()
+    if who == "revoked_outside_recipient":
+        disclosure_actions.revoke(actor=practitioner, disclosure=issued.disclosure, reason="Wrong")
+    later = timezone.now() + datetime.timedelta(days=15)  # past the link's 14 days at most
+    clock = (
+        mock.patch.object(timezone, "now", lambda: later)
+        if who == "expired_outside_recipient"
+        else contextlib.nullcontext()
+    )
+
+    def reader_records() -> int:
+        return AccessRecord.objects.exclude(outside_reader="").count()
+
+    store = importlib.import_module(settings.SESSION_ENGINE).SessionStore
+    visitor = Client()  # one client: each builds its own handler, which takes ~1 s
+    wrong: list[str] = []
+    with clock:
+        for name, rules in RULES.items():
+            for rule in rules:
+                copy = store()
+                copy.update(held)
+                copy.set_expiry(expiry)
+                copy.save()
+                visitor.cookies[settings.SESSION_COOKIE_NAME] = copy.session_key
+                url = rule.url(world)
+                data = rule.data(world) if rule.data else {}
+                api: dict[str, Any] = {}
+                if rule.auth == "token" and rule.method != "get":
+                    api["content_type"] = "application/json"
+                before = reader_records()
+                response = getattr(visitor, rule.method)(url, data, **api)
+                expected = rule.expected(who)
+                if response.status_code != expected:
+                    wrong.append(f"{rule.method.upper()} {name}: {response.status_code}")
+                    continue
+                to_sign_in = expected == 302 and who not in rule.roles
+                if to_sign_in and not response["Location"].startswith(reverse("accounts:sign_in")):
+                    wrong.append(f"{name}: sent to {response['Location']}")
+                body = (
+                    b"".join(response.streaming_content) if response.streaming else response.content
+                )
+                content = body.decode(errors="replace")
+                if "Lily" in content:
+                    if who != "outside_recipient" or not rule.shows_outside_recipient:
+                        wrong.append(f"{name} shows the person")
+                    elif reader_records() <= before:
+                        wrong.append(f"{name} shows the person unrecorded")
+                if rule.hides is not None and rule.hides(world) in content:
+                    wrong.append(f"{name} shows what it must not")
+    assert wrong == [], f"as {who}"

@@ -3,9 +3,11 @@ owning organisation's decision sent to a verified directory contact with no acco
 
 Signed-in users of any organisation, and anonymous visitors, get only the code page of
 the link; without the code in their own session the content, acknowledgement and PDF are
-refused (403). The outside recipient's own cases (with link and code: 200; after
-revocation or expiry: 410; tampered token: 404; another disclosure's session: 403) are in
-tests/outside/test_views.py, since that visitor is a browser session, not a role."""
+refused (403). The outside recipient itself (tests/test_access.py's
+test_access_as_the_outside_recipient, at every URL): with link and code the content (200),
+its acknowledgement and the PDF; after revocation or expiry 410 with no content; anything
+else as an anonymous visitor. A tampered token (404) and another disclosure's session (403)
+are in tests/outside/test_views.py."""
 
 from __future__ import annotations
 
@@ -50,6 +52,15 @@ def _token(name: str):  # type: ignore[no-untyped-def]
     return lambda w: reverse(f"outside:{name}", args=[w.extra["outside_issued"].token])
 
 
+def _outside(opened: int, *, gone: int) -> dict[str, int]:
+    """The outside recipient with link and code; after revocation and after expiry."""
+    return {
+        "outside_recipient": opened,
+        "revoked_outside_recipient": gone,
+        "expired_outside_recipient": gone,
+    }
+
+
 RULES = {
     "outside:send": [
         Rule(
@@ -70,8 +81,33 @@ RULES = {
         )
     ],
     # No sign-in: the link alone shows only the code page, naming no one.
-    "outside:code": [Rule("get", _token("code"), 200, 200, anonymous=200)],
-    "outside:show": [Rule("get", _token("show"), 403, 403, anonymous=403)],
-    "outside:acknowledge": [Rule("post", _token("acknowledge"), 403, 403, anonymous=403)],
-    "outside:pdf": [Rule("get", _token("pdf"), 403, 403, anonymous=403)],
+    # The outside recipient who entered the code is sent on to the content.
+    "outside:code": [
+        Rule("get", _token("code"), 200, 200, anonymous=200, roles=_outside(302, gone=410))
+    ],
+    "outside:show": [
+        Rule(
+            "get",
+            _token("show"),
+            403,
+            403,
+            anonymous=403,
+            roles=_outside(200, gone=410),
+            shows_outside_recipient=True,
+        )
+    ],
+    "outside:acknowledge": [
+        Rule("post", _token("acknowledge"), 403, 403, anonymous=403, roles=_outside(302, gone=410))
+    ],
+    "outside:pdf": [
+        Rule(
+            "get",
+            _token("pdf"),
+            403,
+            403,
+            anonymous=403,
+            roles=_outside(200, gone=410),
+            shows_outside_recipient=True,
+        )
+    ],
 }
