@@ -44,6 +44,46 @@ def _live_server_one_request_at_a_time_on_shared_sqlite() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_listed_once_per_configuration() -> Iterator[None]:
+    """Every test client builds its own request handler, and WhiteNoise's middleware lists
+    GOV.UK Frontend's ~2,600 files (twice: as /assets/ and through the finders) in its
+    constructor: ~0.9 s for each client, which was most of the access matrix's time. The
+    lists are kept for the run, per static configuration (a test that changes a WhiteNoise
+    setting gets a list of its own); what each file is served with is unchanged."""
+    from django.conf import settings
+    from whitenoise.base import WhiteNoise
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    listed: dict[tuple[Any, ...], dict[str, Any]] = {}
+    by_folder = WhiteNoise.update_files_dictionary
+    by_finders = WhiteNoiseMiddleware.add_files_from_finders
+
+    def configuration() -> tuple[Any, ...]:
+        names = [n for n in dir(settings) if n.startswith(("WHITENOISE_", "STATIC"))]
+        return (settings.DEBUG, *(repr(getattr(settings, n)) for n in sorted(names)))
+
+    def once(key: tuple[Any, ...], self: Any, scan: Any) -> None:
+        key = (*key, configuration())
+        if key not in listed:
+            before = dict(self.files)
+            scan()
+            listed[key] = {u: f for u, f in self.files.items() if before.get(u) is not f}
+        self.files.update(listed[key])
+
+    def update_files_dictionary(self: Any, root: str, prefix: str) -> None:
+        once(("folder", root, prefix), self, lambda: by_folder(self, root, prefix))
+
+    def add_files_from_finders(self: Any) -> None:
+        once(("finders", self.static_prefix), self, lambda: by_finders(self))
+
+    with (
+        mock.patch.object(WhiteNoise, "update_files_dictionary", update_files_dictionary),
+        mock.patch.object(WhiteNoiseMiddleware, "add_files_from_finders", add_files_from_finders),
+    ):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def force_login_passes_the_second_factor(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
