@@ -3,11 +3,7 @@ name (core/notifications.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
-from safeshare.accounts.models import User
-from safeshare.core.notifications import notify_after_commit
+from safeshare.core.notifications import notifier
 
 SUBJECTS = {
     "asked": "You have been asked for advice in safeshare",
@@ -22,13 +18,4 @@ BODIES = {
 }
 
 
-def notify(kind: str, users: Iterable[User], path: str, *, organisation_id: Any) -> None:
-    notify_after_commit(
-        app="advice",
-        kind=kind,
-        subject=SUBJECTS[kind],
-        text=BODIES[kind],
-        users=users,
-        path=path,
-        organisation_id=organisation_id,
-    )
+notify = notifier("advice", SUBJECTS, BODIES)

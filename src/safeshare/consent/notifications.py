@@ -3,11 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
-from safeshare.accounts.models import User
-from safeshare.core.notifications import notify_after_commit
+from safeshare.core.notifications import notifier
 
 SUBJECTS = {
     "review": "A consent entry is due for review in safeshare",
@@ -22,13 +18,4 @@ BODIES = {
 }
 
 
-def notify(kind: str, users: Iterable[User], path: str, *, organisation_id: Any) -> None:
-    notify_after_commit(
-        app="consent",
-        kind=kind,
-        subject=SUBJECTS[kind],
-        text=BODIES[kind],
-        users=users,
-        path=path,
-        organisation_id=organisation_id,
-    )
+notify = notifier("consent", SUBJECTS, BODIES)

@@ -94,6 +94,30 @@ def notify_after_commit(
     _send_after_commit(app=app, kind=kind, subject=subject, text=text, path=path, to=recipients)
 
 
+class Notify(Protocol):
+    def __call__(
+        self, kind: str, users: Iterable[Recipient], path: str, *, organisation_id: Any
+    ) -> None: ...
+
+
+def notifier(app: str, subjects: dict[str, str], bodies: dict[str, str]) -> Notify:
+    """An app's `notify(kind, users, path, organisation_id=...)`: its fixed wording for
+    `kind` and the link, through notify_after_commit (the sender's organisation required)."""
+
+    def notify(kind: str, users: Iterable[Recipient], path: str, *, organisation_id: Any) -> None:
+        notify_after_commit(
+            app=app,
+            kind=kind,
+            subject=subjects[kind],
+            text=bodies[kind],
+            users=users,
+            path=path,
+            organisation_id=organisation_id,
+        )
+
+    return notify
+
+
 def _send_after_commit(
     *, app: str, kind: str, subject: str, text: str, path: str, to: list[tuple[str, Any]]
 ) -> None:

@@ -3,11 +3,7 @@ or anything said (core/notifications.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
-from safeshare.accounts.models import User
-from safeshare.core.notifications import notify_after_commit
+from safeshare.core.notifications import notifier
 
 SUBJECTS = {
     "review_due": "A decision about telling a family is due for review in safeshare",
@@ -19,13 +15,4 @@ BODIES = {
 }
 
 
-def notify(kind: str, users: Iterable[User], path: str, *, organisation_id: Any) -> None:
-    notify_after_commit(
-        app="families",
-        kind=kind,
-        subject=SUBJECTS[kind],
-        text=BODIES[kind],
-        users=users,
-        path=path,
-        organisation_id=organisation_id,
-    )
+notify = notifier("families", SUBJECTS, BODIES)

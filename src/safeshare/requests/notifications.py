@@ -3,11 +3,7 @@ link to sign in and see it (the link carries an opaque id)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
-from safeshare.accounts.models import User
-from safeshare.core.notifications import notify_after_commit
+from safeshare.core.notifications import notifier
 
 SUBJECTS = {
     "new": "New request for information in safeshare",
@@ -26,16 +22,7 @@ BODIES = {
 }
 
 
-def notify(kind: str, users: Iterable[User], path: str, *, organisation_id: Any) -> None:
-    """Send after the transaction commits, so a rolled-back change sends nothing. If the
-    mail server fails, the request is recorded either way; the queue and its header count
-    still show it."""
-    notify_after_commit(
-        app="requests",
-        kind=kind,
-        subject=SUBJECTS[kind],
-        text=BODIES[kind],
-        users=users,
-        path=path,
-        organisation_id=organisation_id,
-    )
+# Send after the transaction commits, so a rolled-back change sends nothing. If the
+# mail server fails, the request is recorded either way; the queue and its header count
+# still show it.
+notify = notifier("requests", SUBJECTS, BODIES)
