@@ -17,6 +17,7 @@ from safeshare.ledger import actions, bundle, cosignature, keys, queries, witnes
 from safeshare.ledger.checkpoint import KeyFormatError, generate_signer_key
 from safeshare.ledger.models import SignedCheckpoint
 from safeshare.ledger.verify import VerifyError, verify_ledger
+from safeshare.ledger.witness_verify import WitnessVerifyError, check_cosignatures, read_key
 
 # More workers than this gain little: the database is read by all of them at once.
 _MAX_JOBS = 4
@@ -74,6 +75,14 @@ class Command(BaseCommand):
             action="append",
             help="verifier key, or a file holding one; repeat it for the old and new keys "
             "after a rotation",
+        )
+        verify.add_argument(
+            "--witness-key",
+            action="append",
+            metavar="FILE",
+            help="file holding a witness's verifier key (what `keygen --witness` printed); "
+            "the newest signed checkpoint must carry its valid cosignature; repeat it for "
+            "each witness required",
         )
         verify.add_argument(
             "--jobs",
@@ -168,6 +177,11 @@ class Command(BaseCommand):
                 against = Path(options["against"]).read_text(encoding="utf-8")
             except OSError as exc:
                 raise CommandError(f"Cannot read {options['against']}: {exc.strerror}") from exc
+        try:
+            # Read before the long pass, so a wrong path fails at once.
+            witness_keys = [read_key(path) for path in options["witness_key"] or []]
+        except WitnessVerifyError as exc:
+            raise CommandError(str(exc)) from exc
         started = time.perf_counter()
         try:
             report = verify_ledger(
@@ -177,10 +191,12 @@ class Command(BaseCommand):
             )
         except VerifyError as exc:
             raise CommandError(str(exc)) from exc
+        witnessed = check_cosignatures(witness_keys)
         seconds = time.perf_counter() - started
-        if not report.ok:
+        if not report.ok or not witnessed.ok:
             raise CommandError(
-                "Ledger verification FAILED:\n" + "\n".join(report.lines()), returncode=1
+                "Ledger verification FAILED:\n" + "\n".join(report.lines() + witnessed.problems),
+                returncode=1,
             )
         root = "" if report.root is None else base64.b64encode(report.root).decode("ascii")
         lines = [
@@ -197,6 +213,7 @@ class Command(BaseCommand):
                 f"Consistent with all {len(held)} checkpoints held elsewhere "
                 f"(sizes {held[0]} to {held[-1]})."
             )
+        lines.extend(cosigned.line() for cosigned in witnessed.cosigned)
         self.stdout.write("\n".join(lines))
 
     def _prove(self, options: dict[str, Any]) -> None:
