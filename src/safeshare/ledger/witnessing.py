@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import http.client
 import urllib.error
 import urllib.request
 
@@ -45,10 +46,46 @@ def _last_cosigned(witness: Witness) -> int:
 
 
 def send(witness: Witness, stored: SignedCheckpoint) -> bool:
-    """Send ``stored`` to ``witness``; True if it cosigned."""
+    """Send ``stored`` to ``witness``; True if it cosigned.
+
+    The proof is from the size this log last stored a cosignature of. If the witness
+    answers 409 with its own latest size (text/x.tlog.size) and that size is in the
+    tree being sent (not above its size), the request is retried once from there, as
+    tlog-witness allows: the witness cosigned an earlier checkpoint whose answer never
+    reached this database (a timeout, a crash, or the job's transaction rolled back).
+    A refusal is recorded only if the retry is refused too (its status and old size,
+    the first old size in the detail), or if there is nothing to retry from."""
     old = _last_cosigned(witness)
     if old == stored.size and witness.cosignatures.filter(size=stored.size).exists():
         return True
+    status, content_type, answer = _post(witness, stored, old)
+    retried = ""
+    if status == 409:
+        latest = _size_answer(content_type, answer)
+        if latest is not None and latest != old and latest <= stored.size:
+            retried = f"retried from the witness's size {latest} after 409 from {old}: "
+            old = latest
+            status, content_type, answer = _post(witness, stored, old)
+    if status == 200:
+        verifier = cosignature.WitnessVerifier.from_key_string(witness.key)
+        text = cosignature.note_text(stored.note)
+        for line in answer.splitlines():
+            try:
+                if verifier.verify_line(line, text) is not None:
+                    Cosignature.objects.create(
+                        witness=witness, size=stored.size, line=line, received_at=timezone.now()
+                    )
+                    return True
+            except cosignature.CosignatureError:
+                continue
+        answer = "the answer held no valid cosignature by its key"
+    _fail(witness, stored, old, status, (retried + answer.strip())[:200])
+    return False
+
+
+def _post(witness: Witness, stored: SignedCheckpoint, old: int) -> tuple[int | None, str, str]:
+    """(status, content type, body) of add-checkpoint from size ``old``; status None
+    and a reason as the body when the witness did not answer over HTTP."""
     proof = queries.consistency_proof(old, stored.size) if 0 < old < stored.size else []
     body = "\n".join([f"old {old}", *(base64.b64encode(p).decode() for p in proof)])
     data = (body + "\n\n" + stored.note).encode("utf-8")
@@ -63,26 +100,30 @@ def send(witness: Witness, stored: SignedCheckpoint) -> bool:
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             answer = response.read(64 * 1024).decode("utf-8", "replace")
+            return response.status, response.headers.get("Content-Type", ""), answer
     except urllib.error.HTTPError as exc:
-        detail = exc.read(200).decode("utf-8", "replace").strip()[:200]
-        _fail(witness, stored, old, exc.code, detail)
-        return False
-    except (OSError, TimeoutError) as exc:
-        _fail(witness, stored, old, None, f"no answer: {type(exc).__name__}"[:200])
-        return False
-    verifier = cosignature.WitnessVerifier.from_key_string(witness.key)
-    text = cosignature.note_text(stored.note)
-    for line in answer.splitlines():
-        try:
-            if verifier.verify_line(line, text) is not None:
-                Cosignature.objects.create(
-                    witness=witness, size=stored.size, line=line, received_at=timezone.now()
-                )
-                return True
-        except cosignature.CosignatureError:
-            continue
-    _fail(witness, stored, old, 200, "the answer held no valid cosignature by its key")
-    return False
+        with exc:
+            try:
+                detail = exc.read(200).decode("utf-8", "replace")
+            except (OSError, http.client.HTTPException):
+                detail = ""
+            return exc.code, exc.headers.get("Content-Type", "") if exc.headers else "", detail
+    except (OSError, http.client.HTTPException) as exc:
+        # HTTPException: an answer that is not HTTP (BadStatusLine) or is cut short
+        # (IncompleteRead); neither is an OSError, and either would end the whole job.
+        return None, "", f"no answer: {type(exc).__name__}"
+
+
+def _size_answer(content_type: str, body: str) -> int | None:
+    """The witness's latest size from a 409 text/x.tlog.size body, if it is one."""
+    if content_type.split(";", 1)[0].strip().lower() != "text/x.tlog.size":
+        return None
+    text = body.removesuffix("\n")
+    if not (0 < len(text) <= 20 and text.isascii() and text.isdigit()):
+        return None
+    if text != "0" and text.startswith("0"):
+        return None
+    return int(text)
 
 
 def _fail(
@@ -103,7 +144,13 @@ def witness_job(*, now: datetime.datetime | None = None) -> int:
     if not settings.SAFESHARE_LEDGER_SIGNING_KEY or not Witness.objects.exists():
         return 0
     stored = sign_checkpoint()
-    return sum(1 for witness in Witness.objects.order_by("name") if send(witness, stored))
+    # What the job did: the cosignatures it stored (none when every witness already
+    # cosigned this checkpoint; nothing is sent to those).
+    return sum(
+        1
+        for witness in Witness.objects.order_by("name")
+        if not witness.cosignatures.filter(size=stored.size).exists() and send(witness, stored)
+    )
 
 
 def cosignature_lines(stored: SignedCheckpoint) -> list[str]:
