@@ -233,6 +233,7 @@ NOT_LOADED: dict[str, str] = {
     "subject_access:pack": "not in the mix yet: the scale seed logs no subject access requests (IG leads only; queries flat: tests/subject_access/test_query_counts.py)",
     "subject_access:pack_csv": "not in the mix yet: the scale seed logs no subject access requests (IG leads only; queries flat: tests/subject_access/test_query_counts.py)",
     "subject_access:pack_pdf": "not in the mix yet: the scale seed logs no subject access requests (IG leads only; queries flat: tests/subject_access/test_query_counts.py)",
+    "ledger:witnesses": "administrators only: the load users hold no administrator role (queries flat: tests/test_query_counts.py)",
 }
 # The JSON API (namespace api) is not pages: its own load is a separate benchmark.
 NOT_LOADED_NAMESPACES = {"api": "the JSON API: token callers, not the pages' users"}

@@ -573,3 +573,43 @@ def test_messages_not_delivered(client: Client, organisation: Organisation) -> N
 
     client.force_login(UserFactory.create(organisation=organisation, administrator=True))
     assert_constant(client, lambda: reverse("messaging:failed"), failed)
+
+
+def test_ledger_witnesses(client: Client, organisation: Organisation) -> None:
+    """The administrators' witnesses page (one query for the witnesses with their latest
+    cosignature and failure, one for the page of failures) and the header's count of
+    refusing witnesses stay flat however many witnesses, cosignatures and failures."""
+    from safeshare.ledger.models import Cosignature, Witness, WitnessFailure
+
+    def witnesses(count: int) -> None:
+        now = timezone.now()
+        made = Witness.objects.bulk_create(
+            [
+                Witness(
+                    name=f"witness-{uuid.uuid4().hex[:8]}.example.org",
+                    url="https://witness.example.org/w",
+                    key="witness.example.org+0a1b2c3d+AAAA",
+                    added_at=now,
+                )
+                for _ in range(count)
+            ]
+        )
+        Cosignature.objects.bulk_create(
+            [Cosignature(witness=w, size=10, line="— witness AAAA", received_at=now) for w in made]
+        )
+        WitnessFailure.objects.bulk_create(
+            [
+                WitnessFailure(
+                    witness=w,
+                    size=8,
+                    old_size=10,
+                    status=409,
+                    detail="checkpoint is older than the one last cosigned",
+                    time=now + datetime.timedelta(seconds=1),
+                )
+                for w in made
+            ]
+        )
+
+    client.force_login(UserFactory.create(organisation=organisation, administrator=True))
+    assert_constant(client, lambda: reverse("ledger:witnesses"), witnesses)

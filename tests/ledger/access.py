@@ -30,3 +30,9 @@ RULES = {
     "ledger:key": [Rule("get", lambda w: reverse("ledger:key"), 200, 200, anonymous=200)],
     "ledger:proof": [Rule("get", _proof_url, 200, 404)],
 }
+
+# The witnesses page: the service's administrators only (a 403 to every case role, the
+# auditor and another organisation's practitioner; sign in first).
+RULES["ledger:witnesses"] = [
+    Rule("get", lambda w: reverse("ledger:witnesses"), 403, 403, roles={"administrator": 200})
+]

@@ -14,12 +14,20 @@ from django.db import models
 from django.http import Http404
 
 from safeshare.accounts.models import User
-from safeshare.accounts.permissions import can_view_case_records
+from safeshare.accounts.permissions import can_administer, can_view_case_records
 from safeshare.ledger import merkle
 from safeshare.ledger.bundle import format_time, make_bundle
 from safeshare.ledger.checkpoint import Checkpoint, CheckpointError
 from safeshare.ledger.digest import model_label, object_id
-from safeshare.ledger.models import Entry, Node, SignedCheckpoint, node_key
+from safeshare.ledger.models import (
+    Cosignature,
+    Entry,
+    Node,
+    SignedCheckpoint,
+    Witness,
+    WitnessFailure,
+    node_key,
+)
 
 
 class MissingNode(LookupError):
@@ -178,3 +186,68 @@ def proof_bundle(entry: Entry, stored: SignedCheckpoint, verifier_key: str) -> d
         checkpoint_note=stored.note,
         verifier_key=verifier_key,
     )
+
+
+# The administrators' witnesses page (/ledger/witnesses/). The witnesses are the
+# deployment's, like the ledger itself, so every administrator of the service sees the same
+# page. Newest refusal first by id (the primary key's index; rows are written as they happen,
+# so that is also the order of their time).
+WITNESS_FAILURE_ORDER = ("-id",)
+WITNESS_FAILURES_PAGE_SIZE = 25
+
+
+def can_see_witnesses(user: User) -> bool:
+    """The service's administrators: witnesses are set up by its operators, and a refusal
+    is theirs to look into (an auditor or a case role gets a 403)."""
+    return can_administer(user)
+
+
+def _witnesses_with_latest() -> models.QuerySet[Witness]:
+    """Witnesses with their latest cosignature (the largest size, through the
+    witness-and-size unique index) and their latest failure, as subqueries: one query for
+    the whole table, whatever the number of witnesses, cosignatures or failures."""
+    cosigned = Cosignature.objects.filter(witness=models.OuterRef("pk")).order_by("-size")
+    failed = WitnessFailure.objects.filter(witness=models.OuterRef("pk")).order_by("-id")
+    latest = Witness.objects.annotate(
+        cosigned_size=models.Subquery(cosigned.values("size")[:1]),
+        cosigned_at=models.Subquery(cosigned.values("received_at")[:1]),
+        failed_size=models.Subquery(failed.values("size")[:1]),
+        failed_status=models.Subquery(failed.values("status")[:1]),
+        failed_detail=models.Subquery(failed.values("detail")[:1]),
+        failed_at=models.Subquery(failed.values("time")[:1]),
+    )
+    return latest.annotate(
+        refusing=models.ExpressionWrapper(
+            models.Q(failed_at__isnull=False)
+            & (
+                models.Q(cosigned_at__isnull=True) | models.Q(failed_at__gt=models.F("cosigned_at"))
+            ),
+            output_field=models.BooleanField(),
+        )
+    )
+
+
+def witnesses_for(user: User) -> list[Witness]:
+    """Every witness, by name, each with `cosigned_size`, `cosigned_at`, from its latest
+    failure `failed_size`, `failed_status`, `failed_detail`, `failed_at`, and `refusing`:
+    that failure is its latest event (after its last cosignature, or it never cosigned).
+    One query."""
+    if not can_see_witnesses(user):
+        return []
+    return list(_witnesses_with_latest().order_by("name", "id"))
+
+
+def witness_failures_for(user: User) -> models.QuerySet[WitnessFailure]:
+    """Refusals and failures with their witness (joined, not a query per row); paginate
+    with WITNESS_FAILURE_ORDER."""
+    if not can_see_witnesses(user):
+        return WitnessFailure.objects.none()
+    return WitnessFailure.objects.select_related("witness")
+
+
+def refusing_witness_count(user: User) -> int:
+    """Witnesses whose latest event is a failure, for the header: one query (none for
+    anyone but an administrator)."""
+    if not can_see_witnesses(user):
+        return 0
+    return _witnesses_with_latest().filter(refusing=True).count()  # type: ignore[misc]  # django-stubs cannot see the annotation

@@ -9,4 +9,5 @@ urlpatterns = [
     path("checkpoint/<int:size>", views.checkpoint_at, name="checkpoint_at"),
     path("key", views.key, name="key"),
     path("proof/<uuid:entry_id>/", views.proof, name="proof"),
+    path("witnesses/", views.witnesses, name="witnesses"),
 ]

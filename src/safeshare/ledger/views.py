@@ -1,4 +1,5 @@
-"""Public checkpoints and key (for witnesses), and proof bundles for the organisation's users.
+"""Public checkpoints and key (for witnesses), proof bundles for the organisation's users,
+and the witnesses page for the service's administrators.
 
 The checkpoint and key URLs are public by design: a checkpoint holds only the ledger's
 origin, size and root hash, and the key is the public half. Neither reveals any record.
@@ -11,9 +12,12 @@ import logging
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from safeshare.accounts.http import AuthenticatedHttpRequest
+from safeshare.core.pagination import paginate
 from safeshare.ledger import actions, keys, queries, witnessing
 from safeshare.ledger.models import SignedCheckpoint
 
@@ -80,3 +84,27 @@ def proof(request: AuthenticatedHttpRequest, entry_id: UUID) -> HttpResponse:
         f'attachment; filename="safeshare-ledger-entry-{entry.sequence}.json"'
     )
     return response
+
+
+def witnesses(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The administrators' witnesses page: each witness's latest cosignature, and what they
+    refused or did not answer (a rolled-back or forked ledger shows here first)."""
+    if not queries.can_see_witnesses(request.user):
+        raise PermissionDenied
+    rows = queries.witnesses_for(request.user)
+    page = paginate(
+        queries.witness_failures_for(request.user),
+        queries.WITNESS_FAILURE_ORDER,
+        request.GET,
+        size=queries.WITNESS_FAILURES_PAGE_SIZE,
+    )
+    return render(
+        request,
+        "ledger/witnesses.html",
+        {
+            "witnesses": rows,
+            "refusing": [row for row in rows if getattr(row, "refusing", False)],
+            "page": page,
+            "failures": list(page),
+        },
+    )

@@ -18,6 +18,7 @@ from safeshare.consent.permissions import can_use_register
 from safeshare.decisions.permissions import can_see_sign_offs
 from safeshare.decisions.queries import sign_off_count
 from safeshare.families import queries as families_queries
+from safeshare.ledger.queries import can_see_witnesses, refusing_witness_count
 from safeshare.messaging.permissions import can_see_failed_messages
 from safeshare.messaging.queries import failed_count
 from safeshare.requests.queries import queue_counts
@@ -126,6 +127,18 @@ def service(request: HttpRequest) -> dict[str, Any]:
                         "text": f"Messages not delivered ({undelivered})",
                         "url": "messaging:failed",
                         "active": current == "messaging",
+                    }
+                )
+        if can_see_witnesses(user):
+            # Ledger witnesses whose latest answer was a refusal or none at all: one count
+            # query, and the link only while there are some (ledger/views.py witnesses).
+            refusing = refusing_witness_count(user)
+            if refusing:
+                navigation.append(
+                    {
+                        "text": f"Witness refusals ({refusing})",
+                        "url": "ledger:witnesses",
+                        "active": request.path_info.startswith("/ledger/witnesses/"),
                     }
                 )
         if user.is_staff:
