@@ -51,13 +51,17 @@ def seed(url: str, decisions: int) -> dict[str, Any]:
 
 
 def latest_digests_match(model: Any, label: str, count: int) -> tuple[int, int]:
-    """(records sampled, those whose stored digest is their latest entry's)."""
+    """(records sampled, those whose stored digest is their latest entry's), sampled from
+    the rows the ledger's coverage rule says must have an entry (a decision waiting for
+    sign-off has none yet: its SignOff has)."""
     from django.db.models import Max
 
+    from safeshare.ledger import coverage
     from safeshare.ledger.digest import record_digests
     from safeshare.ledger.models import Entry
 
-    pks = list(model._base_manager.order_by("?").values_list("pk", flat=True)[:count])
+    rows = {rule.label: q for rule, _, q in coverage.required()}[label]
+    pks = list(model._base_manager.filter(rows).order_by("?").values_list("pk", flat=True)[:count])
     digests = record_digests(model, pks)
     latest = (
         Entry.objects.filter(object_type=label, object_id__in=list(digests))
