@@ -102,6 +102,18 @@ if [ -s "$VAR/ports" ] && [ "$(cat "$VAR/ports")" != "$PORT_A $PORT_B" ]; then
   exit 1
 fi
 echo "$PORT_A $PORT_B" >"$VAR/ports"
+# A port in use (`make run` serves on 8000) would otherwise show only in serve.log.
+for name in a b; do
+  if ! "$BIN/python" -c '
+import socket, sys
+with socket.socket() as s:
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", int(sys.argv[1])))' "$(port $name)" 2>/dev/null; then
+    echo "Port $(port $name) on 127.0.0.1 is in use (\`make run\` uses 8000): stop what" \
+      "listens there, or set FEDERATION_DEMO_PORT_$(upper $name)" >&2
+    exit 1
+  fi
+done
 
 echo "Setting up deployments A and B in $VAR ..."
 prepare a >"$VAR/setup-a.log" 2>&1 &

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from safeshare.ledger import cosignature
+from safeshare.ledger.checkpoint import generate_signer_key
 from tests.ledger.deployments import free_port, http, safeshare
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -228,8 +229,7 @@ def _grow_and_witness(demo: Demo, tmp_path: Path) -> None:
     """One more entry in A's ledger (A starts witnessing another log), then A's witness job
     at once rather than at the top of the next minute."""
     key = tmp_path / "other-log.pub"
-    made = demo.run("a", "ledger", "keygen", "--name", "other.example/log")
-    key.write_text(made.rstrip().rsplit("\n", 1)[1] + "\n")
+    key.write_text(generate_signer_key("other.example/log")[1] + "\n")
     demo.run("a", "witness", "add-log", "--origin", "other.example/log", "--key", str(key))
     # Forget this slot's run, so --once runs the job now (tests/witness does the same).
     execute(demo.database("a"), "DELETE FROM jobs_jobrun WHERE job = 'ledger.witness'")
