@@ -115,11 +115,25 @@ with socket.socket() as s:
   fi
 done
 
+# Stopping stops the servers and runners started, and waits for the set-up under way to end
+# (Ctrl+C reaches its commands too; each migration is a transaction, so a re-run carries on).
+pids=()
+setting_up=()
+stop() {
+  trap - INT TERM
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}" "${setting_up[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
 echo "Setting up deployments A and B in $VAR ..."
 prepare a >"$VAR/setup-a.log" 2>&1 &
 prepare_a=$!
 prepare b >"$VAR/setup-b.log" 2>&1 &
 prepare_b=$!
+setting_up=("$prepare_a" "$prepare_b")
 for name in a b; do
   pid=$prepare_a
   [ "$name" = b ] && pid=$prepare_b
@@ -129,6 +143,7 @@ for name in a b; do
     exit 1
   fi
 done
+setting_up=()
 
 # Mutual witnessing, once: each witnesses the other's log (witness add-log) and knows the
 # other as its witness (ledger add-witness). A marker file records each step done.
@@ -144,16 +159,6 @@ for name in a b; do
     touch "$VAR/$name/witnessed-by-$peer"
   fi
 done
-
-pids=()
-stop() {
-  trap - INT TERM
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-}
-trap stop EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 # answers URL [TEXT]: the URL answers 200 (and its body contains TEXT).
 answers() {
