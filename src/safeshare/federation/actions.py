@@ -140,6 +140,14 @@ def pin_key(*, peer_name: str, public_key_pem: str) -> Peer:
         if peer is None:
             raise FederationError("peer", f"No deployment named {peer_name!r} is pinned")
         old = peer.key_id
+        peer.previous_keys = [
+            *peer.previous_keys,
+            {
+                "key_id": old,
+                "public_key": peer.public_key,
+                "retired_at": timezone.now().isoformat(),
+            },
+        ]
         peer.public_key = keys.public_pem(public)
         peer.key_id = keys.key_id(public)
         peer.pinned_at = timezone.now()

@@ -61,6 +61,9 @@ class Peer(models.Model):
     key_id = models.CharField(max_length=64, unique=True)
     pinned_at = models.DateTimeField(default=timezone.now)
     active = models.BooleanField(default=True)
+    # Keys pinned before a rotation ({"key_id", "public_key", "retired_at"}), kept so the
+    # disclosures they signed still verify.
+    previous_keys = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["name"]
