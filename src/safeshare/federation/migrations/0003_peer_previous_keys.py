@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('federation', '0002_immutable_triggers'),
+        ("federation", "0002_immutable_triggers"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='peer',
-            name='previous_keys',
+            model_name="peer",
+            name="previous_keys",
             field=models.JSONField(blank=True, default=list),
         ),
     ]
