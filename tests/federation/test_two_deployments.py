@@ -117,6 +117,11 @@ def test_a_request_answered_by_a_signed_disclosure_opened_acknowledged_and_revok
         "JOIN accounts_user u ON u.id = d.recipient_id",
     )
     assert recipient == "csc.sw" and jws.count(".") == 2
+    # Alpha's request is answered, shared.
+    assert query(
+        alpha.url,
+        f"SELECT status, response FROM requests_informationrequest WHERE reference = '{request['reference']}'",
+    ) == [("answered", "shared")]
     # What alpha stored verifies against beta's key, with EdDSA.
     from safeshare.federation import jws as jws_module
 

@@ -766,6 +766,9 @@ def _on_disclosure(peer: Peer, message: Message, content: Mapping[str, Any]) -> 
             "peer_entry": message.peer_entry_hash,
         },
     )
+    request_actions.record_remote_answer(
+        request=request, answered_at=sent_at, reference=received.reference
+    )
     disclosure_notifications.notify(
         "sent",
         recipient,

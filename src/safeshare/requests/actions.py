@@ -340,6 +340,30 @@ def record_response(*, actor: User, decision: Answer) -> None:
         )
 
 
+def record_remote_answer(*, request: InformationRequest, answered_at: Any, reference: str) -> None:
+    """A request to another partnership's organisation was answered with a signed
+    disclosure (safeshare.federation, in the transaction that stores it): answered,
+    shared. A request already answered (a second disclosure) is left as it is."""
+    locked = InformationRequest.objects.select_for_update().get(pk=request.pk)
+    if not locked.is_open:
+        return
+    locked.response = Response.SHARED
+    locked.status = Status.ANSWERED
+    locked.answered_at = answered_at
+    locked.save(update_fields=["response", "status", "answered_at"])
+    record_change(
+        "requests.request.answered",
+        actor=None,
+        organisation=locked.from_organisation,
+        obj=locked,
+        payload={
+            "reference": locked.reference,
+            "response": Response.SHARED,
+            "disclosure": reference,
+        },
+    )
+
+
 def add_new_information(*, actor: User, request: InformationRequest, text: str) -> RequestNote:
     """The requester brings new information (2024: reconsider a refusal when they do)."""
     if not permissions.can_add_information(actor, request):
