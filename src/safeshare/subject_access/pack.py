@@ -110,7 +110,7 @@ def _federated(user: User, decisions: list[Decision]) -> list[SentDisclosure]:
     """What the organisation sent from these decisions to other partnerships (federation)."""
     return list(
         SentDisclosure.objects.filter(
-            organisation_id=user.organisation_id, decision_id__in=[d.pk for d in decisions]
+            organisation=user.organisation, decision_id__in=[d.pk for d in decisions]
         )
         .select_related("sent_by", "inbound__peer")
         .prefetch_related("events__by")
