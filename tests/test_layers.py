@@ -35,6 +35,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("families",),  # the people not yet told of a decision, their reviews and "told on ..."
     ("disclosures",),  # in-system sharing of a finalised decision's items
     ("outside",),  # disclosures to verified directory contacts with no account (ADR 0021)
+    ("federation",),  # requests and signed disclosures with other partnerships (ADR 0023)
     ("consent",),  # the consent register: one consent relied on by several decisions
     ("figures",),  # counts for assurance, suppressed: no personal data
     ("subject_access",),  # subject access requests and their packs, over all of the above

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "safeshare.api",
     "safeshare.disclosures",
     "safeshare.outside",
+    "safeshare.federation",
     "safeshare.consent",
     "safeshare.policies",
     "safeshare.figures",
@@ -426,6 +427,29 @@ SAFESHARE_WITNESS_KEY = read_witness_key()
 # Seconds the witness job waits for each witness to answer add-checkpoint.
 SAFESHARE_WITNESS_TIMEOUT = float(os.environ.get("SAFESHARE_WITNESS_TIMEOUT", "10"))
 
+
+# --- Federation: requests and disclosures with other partnerships (docs/federation.md) --
+
+
+def read_federation_key() -> str | None:
+    """This deployment's Ed25519 federation key (PEM), or None: then it neither sends nor
+    takes messages from other deployments (the inbox answers 503).
+    `safeshare federation keygen --out FILE` makes one."""
+    key = os.environ.get("SAFESHARE_FEDERATION_KEY", "").strip()
+    key_file = os.environ.get("SAFESHARE_FEDERATION_KEY_FILE", "")
+    if not key and key_file:
+        try:
+            key = Path(key_file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(
+                f"SAFESHARE_FEDERATION_KEY_FILE {key_file!r} cannot be read: {exc}"
+            ) from exc
+    return key or None
+
+
+SAFESHARE_FEDERATION_KEY = read_federation_key()
+# Seconds the delivery waits for another deployment's inbox to answer.
+SAFESHARE_FEDERATION_TIMEOUT = float(os.environ.get("SAFESHARE_FEDERATION_TIMEOUT", "10"))
 
 # --- directory and agreements (docs/adr/0006-directory-and-agreements.md) --------------
 # Agreements whose review date is this close (or past) are listed first, tagged.

@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/v1/", api_urls()),
     path("disclosures/", include("safeshare.disclosures.urls")),
     path("outside/", include("safeshare.outside.urls")),
+    path("federation/", include("safeshare.federation.urls")),
     path("policies/", include("safeshare.policies.urls")),
     path("subject-access/", include("safeshare.subject_access.urls")),
     path("figures/", include("safeshare.figures.urls")),

@@ -154,6 +154,31 @@ GUARDS: list[Guard] = [
         old_condition="1 = 1",
         message="witness refusals are append-only",
     ),
+    # Federation (issue 19): what was signed, sent and received is evidence for both
+    # partnerships. A message gets its own entry's hash in the transaction that writes it
+    # (the entry covers the row, so the hash comes after); a sent one then changes once
+    # (delivered or refused), a received one never.
+    Guard(
+        name="federation_message",
+        table="federation_message",
+        old_condition="OLD.entry_hash <> '' AND (OLD.direction = 'in' OR OLD.status <> 'queued')",
+        message="a federation message cannot be changed once received or delivered",
+    ),
+    *(
+        Guard(
+            name=f"federation_{table}",
+            table=f"federation_{table}",
+            old_condition="1 = 1",
+            message="federation records are append-only",
+        )
+        for table in (
+            "inboundrequest",
+            "sentdisclosure",
+            "sentevent",
+            "receiveddisclosure",
+            "receivedevent",
+        )
+    ),
 ]
 
 

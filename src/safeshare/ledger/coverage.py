@@ -81,7 +81,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "requests.informationrequest",
         ALL,
-        "raise_request and log_external_request append requests.request.received",
+        "raise_request, log_external_request and receive_federated_request append "
+        "requests.request.received",
     ),
     Rule(
         "subject_access.subjectaccessrequest",
@@ -115,6 +116,31 @@ RULES: tuple[Rule, ...] = (
         None,
         "a refusal is written by an unauthenticated request (a log's add-checkpoint) and "
         "is write-once by trigger; the refused checkpoint's size is in the row",
+    ),
+    # Federation (issue 19; docs/federation.md). Messages change once, when delivered or
+    # refused, each with its entry; the rest are written once by the action with theirs.
+    Rule(
+        "federation.message",
+        ALL,
+        "queueing appends federation.message.sent, receiving federation.message.received; "
+        "delivered and refused append theirs",
+    ),
+    Rule("federation.peer", ALL, "add_peer and pin_key append theirs"),
+    Rule("federation.remoteorganisation", ALL, "add_remote appends federation.remote.added"),
+    Rule("federation.sentdisclosure", ALL, "send_remote_disclosure; never changed"),
+    Rule("federation.sentevent", ALL, "revoke, or a receipt reported back; never changed"),
+    Rule("federation.receiveddisclosure", ALL, "received from a peer; never changed"),
+    Rule("federation.receivedevent", ALL, "opened, acknowledged, or a revocation received"),
+    Rule(
+        "federation.inboundrequest",
+        None,
+        "written with the request it links, whose entry (requests.request.received) and "
+        "the message's (federation.message.received) record it",
+    ),
+    Rule(
+        "federation.nonce",
+        None,
+        "replay protection only; pruned once older than a signature may be",
     ),
     Rule(
         "subjects.person",

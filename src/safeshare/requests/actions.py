@@ -17,7 +17,7 @@ from django.utils import timezone
 from safeshare.accounts.models import Organisation, Role, User
 from safeshare.core.forms import LONG_TEXT, clean_text
 from safeshare.ledger.changes import record_change
-from safeshare.requests import deadlines, notifications, permissions
+from safeshare.requests import deadlines, forwarding, notifications, permissions
 from safeshare.requests.answering import Answer, answering
 from safeshare.requests.models import InformationRequest, RequestNote, Response, Status
 from safeshare.subjects.models import Person
@@ -138,6 +138,9 @@ def raise_request(
             obj=request,
             payload={"reference": request.reference, "urgency": request.urgency},
         )
+        # To an organisation in another partnership: queued for its deployment here, in
+        # this transaction (requests/forwarding.py).
+        forwarding.forward(actor=actor, request=request)
         notifications.notify(
             "new",
             _managers(to_organisation.pk),
@@ -182,6 +185,48 @@ def log_external_request(
             obj=request,
             payload={"reference": request.reference, "urgency": request.urgency, "external": True},
         )
+    return request
+
+
+def receive_federated_request(
+    *,
+    to_organisation: Organisation,
+    details: dict[str, Any],
+    external: dict[str, Any],
+    received_at: Any,
+    due_at: Any,
+    verified_by: str,
+) -> InformationRequest:
+    """A request from a practitioner in another partnership, received from their
+    deployment with its signature verified (safeshare.federation calls this inside the
+    transaction that records the message). Queued like a request from outside, for the
+    organisation's managers to assign; `verified_by` says how the sender was verified.
+    The caller makes sure a message is taken once (a retried delivery is the same one)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("receive_federated_request runs inside the caller's transaction")
+    request = InformationRequest.objects.create(
+        reference=_reference(),
+        to_organisation=to_organisation,
+        received_at=received_at,
+        due_at=due_at,
+        **{name: details[name] for name in DETAIL_FIELDS},
+        **{name: external.get(name, "") for name in EXTERNAL_FIELDS},
+    )
+    record_change(
+        "requests.request.received",
+        actor=None,
+        organisation=to_organisation,
+        obj=request,
+        payload={
+            "reference": request.reference,
+            "urgency": request.urgency,
+            "external": True,
+            "verified_by": verified_by,
+        },
+    )
+    notifications.notify(
+        "new", _managers(to_organisation.pk), _path(request), organisation_id=to_organisation.pk
+    )
     return request
 
 
@@ -293,6 +338,30 @@ def record_response(*, actor: User, decision: Answer) -> None:
             _path(request),
             organisation_id=request.to_organisation_id,
         )
+
+
+def record_remote_answer(*, request: InformationRequest, answered_at: Any, reference: str) -> None:
+    """A request to another partnership's organisation was answered with a signed
+    disclosure (safeshare.federation, in the transaction that stores it): answered,
+    shared. A request already answered (a second disclosure) is left as it is."""
+    locked = InformationRequest.objects.select_for_update().get(pk=request.pk)
+    if not locked.is_open:
+        return
+    locked.response = Response.SHARED
+    locked.status = Status.ANSWERED
+    locked.answered_at = answered_at
+    locked.save(update_fields=["response", "status", "answered_at"])
+    record_change(
+        "requests.request.answered",
+        actor=None,
+        organisation=locked.from_organisation,
+        obj=locked,
+        payload={
+            "reference": locked.reference,
+            "response": Response.SHARED,
+            "disclosure": reference,
+        },
+    )
 
 
 def add_new_information(*, actor: User, request: InformationRequest, text: str) -> RequestNote:

@@ -24,6 +24,7 @@ from safeshare.decisions.queries import decisions_about_person
 from safeshare.disclosures.models import Disclosure
 from safeshare.disclosures.queries import disclosures_sent_by
 from safeshare.families.queries import told_and_reviews_of
+from safeshare.federation.models import STATUS_LABELS, SentDisclosure
 from safeshare.requests.models import InformationRequest
 from safeshare.requests.queries import requests_for_user
 from safeshare.subject_access.models import REDACTED_TEXT, SubjectAccessRequest
@@ -105,6 +106,18 @@ def _disclosures(user: User, decisions: list[Decision]) -> QuerySet[Disclosure]:
     )
 
 
+def _federated(user: User, decisions: list[Decision]) -> list[SentDisclosure]:
+    """What the organisation sent from these decisions to other partnerships (federation)."""
+    return list(
+        SentDisclosure.objects.filter(
+            organisation=user.organisation, decision_id__in=[d.pk for d in decisions]
+        )
+        .select_related("sent_by", "inbound__peer")
+        .prefetch_related("events__by")
+        .order_by("sent_at", "id")
+    )
+
+
 def _item_row(decision: Decision, item: InformationItem, redacted: set[UUID]) -> Row:
     is_redacted = item.pk in redacted
     return Row(
@@ -130,6 +143,7 @@ def build_pack(user: User, request: SubjectAccessRequest) -> Pack:
     redacted = set(request.redactions.values_list("item_id", flat=True))
     decisions = _decisions(user, request)
     disclosures = list(_disclosures(user, decisions))
+    federated = _federated(user, decisions)
     identifiers = ", ".join(str(i) for i in person.identifiers.all())
     decided = {d.pk: _when(d.decided_at) for d in decisions}
     told, reviews = told_and_reviews_of(decisions)
@@ -320,6 +334,26 @@ def build_pack(user: User, request: SubjectAccessRequest) -> Pack:
             ],
         ),
         Section(
+            "federated",
+            "Information sent to other partnerships",
+            ("Reference", "Sent", "Sent by", "Recipient", "Items", "Available until", "Status"),
+            [
+                Row(
+                    (
+                        d.reference,
+                        _when(d.sent_at),
+                        d.sent_by.display_name(),
+                        f"{d.inbound.requester_name}, {d.inbound.organisation_name}, "
+                        f"through {d.inbound.peer.name}'s safeshare",
+                        str(len(d.item_ids)),
+                        _date(d.expires_at.date()),
+                        STATUS_LABELS[d.status()],
+                    )
+                )
+                for d in federated
+            ],
+        ),
+        Section(
             "receipts",
             "Receipts and acknowledgements",
             ("Disclosure", "What", "By", "When"),
@@ -334,6 +368,20 @@ def build_pack(user: User, request: SubjectAccessRequest) -> Pack:
                 )
                 for d in disclosures
                 if d.revoked is not None
+            ]
+            + [
+                Row(
+                    (
+                        d.reference,
+                        STATUS_LABELS[e.kind],
+                        e.by.display_name()
+                        if e.by is not None
+                        else "The recipient, as their safeshare reported it",
+                        _when(e.at),
+                    )
+                )
+                for d in federated
+                for e in d.events.all()
             ],
         ),
         Section(
