@@ -10,10 +10,10 @@ VAR := var
 PYTEST_ARGS ?= -n 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help run install install-test install-bench service-deps system-deps lint format types test test-sqlite test-postgres bench clean
+.PHONY: help run federation-demo install install-test install-bench service-deps system-deps lint format types test test-sqlite test-postgres bench clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,9 @@ run: install service-deps $(VAR)/secret_key $(VAR)/ledger_key ## Migrate the SQL
 	  trap 'kill -TERM $$jobs 2>/dev/null; wait $$jobs 2>/dev/null' EXIT; \
 	  trap 'exit 130' INT TERM; \
 	  $(BIN)/safeshare serve
+
+federation-demo: install service-deps ## Two deployments witnessing each other's ledgers, with demo data: http://127.0.0.1:8000 and :8001, folders under var/federation/
+	@BIN=$(BIN) FEDERATION_DEMO_VAR=$${FEDERATION_DEMO_VAR:-$(VAR)/federation} scripts/federation-demo.sh
 
 lint: $(VENV)/.installed-test ## ruff lint and format check
 	$(BIN)/ruff check src tests bench
