@@ -32,12 +32,7 @@ origin() { echo "safeshare.local/federation-$1"; }
 witness_name() { echo "witness-$1.safeshare.local"; }
 base() { echo "http://127.0.0.1:$(port "$1")"; }
 
-# On SQLite a `ledger.witness` job holds its database's write lock while it waits for the
-# witness's answer, and the witness needs its own database's write lock to cosign. Both
-# runners start their jobs at the top of the minute: when both ledgers grew, each would
-# wait for the other until both timed out, every minute. B gives up sooner, which lets A
-# through, and B's checkpoint is cosigned the minute after (retried from the size A holds).
-witness_timeout() { if [ "$1" = a ]; then echo 10; else echo 3; fi; }
+partnership() { echo "$(upper "$1") partnership"; }
 
 # The settings a deployment's own, set here whatever the caller's environment holds (the
 # test suite's, say); the rest (SAFESHARE_WORKERS, ...) the caller may set.
@@ -50,7 +45,7 @@ settings() {
     STATIC_ROOT="$VAR/static" SECRET_KEY_FILE="$dir/secret_key" \
     SAFESHARE_LEDGER_ORIGIN="$(origin "$1")" SAFESHARE_DEMO=true \
     SAFESHARE_BIND="127.0.0.1:$(port "$1")" SAFESHARE_BASE_URL="$(base "$1")" \
-    SAFESHARE_WORKERS="${SAFESHARE_WORKERS:-2}" SAFESHARE_WITNESS_TIMEOUT="$(witness_timeout "$1")"
+    SAFESHARE_WORKERS="${SAFESHARE_WORKERS:-2}" SAFESHARE_WITNESS_TIMEOUT=10
 }
 
 # become a|b ARGS...: become `safeshare ARGS` as deployment a or b (`become a serve &`: $! is the
@@ -58,7 +53,8 @@ settings() {
 become() {
   settings "$1"
   export SAFESHARE_LEDGER_SIGNING_KEY_FILE="$VAR/$1/ledger_key" \
-    SAFESHARE_WITNESS_KEY_FILE="$VAR/$1/witness_key"
+    SAFESHARE_WITNESS_KEY_FILE="$VAR/$1/witness_key" \
+    SAFESHARE_FEDERATION_KEY_FILE="$VAR/$1/federation_key"
   shift
   exec "$BIN/safeshare" "$@"
 }
@@ -89,6 +85,10 @@ prepare() {
   fi
   keygen "$name" ledger_key --name "$(origin "$name")"
   keygen "$name" witness_key --witness --name "$(witness_name "$name")"
+  if [ ! -s "$dir/federation_key" ] || [ ! -s "$dir/federation_key.pub" ]; then
+    (settings "$name" && "$BIN/safeshare" federation keygen --out "$dir/federation_key" \
+      --public-out "$dir/federation_key.pub" --force >/dev/null)
+  fi
   on "$name" migrate --no-input -v 0
   on "$name" demo --if-empty
   if [ "$name" = a ]; then
@@ -161,6 +161,20 @@ for name in a b; do
   fi
 done
 
+# Requests and signed disclosures between them, once: A's directory gets B's school and B's
+# gets A's children's social care, each pinning the other's deployment (URL and key).
+remote() {
+  local name=$1 peer=$2 organisation=$3 kind=$4 code
+  [ -e "$VAR/$name/remote-$peer" ] && return 0
+  code=$(on "$peer" federation show-key | sed -n "s/^  $organisation: //p")
+  on "$name" federation add-remote --name "$organisation ($(partnership "$peer"))" \
+    --url "$(base "$peer")" --key "$VAR/$peer/federation_key.pub" --organisation-code "$code" \
+    --kind "$kind" --peer-name "$(partnership "$peer")"
+  touch "$VAR/$name/remote-$peer"
+}
+remote a b "Riverside Primary School" school
+remote b a "Northshire Children's Social Care" childrens_social_care
+
 # answers URL [TEXT]: the URL answers 200 (and its body contains TEXT).
 answers() {
   "$BIN/python" - "$@" <<'EOF'
@@ -201,8 +215,7 @@ done
 for name in a b; do
   until_true "$(upper $name) to answer on $(base $name)" answers "$(base $name)/health/"
 done
-# The runners one after the other: each one's first pass sends its checkpoint to the other
-# at once; started together, each would wait for the other's answer.
+# The runners one after the other, so the demo starts with each checkpoint cosigned.
 for name in a b; do
   become $name jobs run >>"$VAR/$name/jobs.log" 2>&1 &
   pids+=($!)
@@ -220,6 +233,10 @@ safeshare federation demo (Ctrl+C stops both deployments and their jobs runners)
 A and B witness each other: each one's /ledger/checkpoint carries the other's cosignature
 line after its own signature, and /ledger/witnesses/ (sign in as csc.admin) shows the
 other as its witness with its latest cosignature.
+They also exchange requests and signed disclosures: on A, csc.sw raises a request to
+"Riverside Primary School ($(partnership b))"; on B, school.dsl assigns it, responds with
+a decision to share and sends the information from the request's page; on A, csc.sw
+opens it under "Shared with you from other partnerships" (/federation/received/).
 Browsers keep one set of cookies for 127.0.0.1 whatever the port: to be signed in to both
 at once, open B as http://localhost:$PORT_B.
 Logs: $VAR/a and $VAR/b (serve.log, jobs.log).

@@ -111,6 +111,48 @@ class TestFailure:
         assert "Lily" not in caplog.text and "2016" not in caplog.text
 
 
+class TestOutsideATransaction:
+    """Job.atomic=False: the job commits each result itself, so nothing holds a transaction
+    (on SQLite, the write lock) while it waits on another deployment; what it finished
+    before failing stays."""
+
+    def test_a_non_atomic_job_runs_outside_any_transaction_and_keeps_what_it_wrote(
+        self,
+    ) -> None:
+        from django.db import connection
+
+        seen: list[int] = []
+
+        def fails_half_way(*, now: datetime.datetime) -> int:
+            seen.append(len(connection.savepoint_ids))
+            JobRun.objects.create(job="written.and.kept", slot=now, started_at=now)
+            raise ValueError("the second witness did not answer")
+
+        def atomic(*, now: datetime.datetime) -> int:
+            seen.append(len(connection.savepoint_ids))
+            return 1
+
+        register("a.network", run=fails_half_way, every=QUARTER, description="", atomic=False)
+        register("b.atomic", run=atomic, every=QUARTER, description="")
+        outside = len(connection.savepoint_ids)
+        ran = runner.run_due(NOW)
+        assert [r.outcome for r in ran] == ["failed", "ok"]
+        # No transaction of the runner's around the first (pytest-django's test transaction
+        # is all there is); one around the second.
+        assert seen == [outside, outside + 1]
+        assert JobRun.objects.filter(job="written.and.kept").exists()
+
+    def test_the_jobs_that_wait_on_other_deployments_are_not_atomic(self) -> None:
+        from django.apps import apps
+
+        registry._JOBS.clear()
+        apps.get_app_config("ledger").ready()
+        apps.get_app_config("federation").ready()
+        assert registry.get("ledger.witness").atomic is False
+        assert registry.get("federation.deliver").atomic is False
+        assert registry.get("ledger.checkpoint").atomic is True
+
+
 class TestCommand:
     def test_once_prints_each_job_it_ran_then_that_nothing_is_due(self) -> None:
         counted("test.one", result=3)

@@ -139,6 +139,7 @@ class Demo:
             SAFESHARE_LEDGER_SIGNING_KEY="",
             SAFESHARE_LEDGER_SIGNING_KEY_FILE=str(folder / "ledger_key"),
             SAFESHARE_WITNESS_KEY_FILE=str(folder / "witness_key"),
+            SAFESHARE_FEDERATION_KEY_FILE=str(folder / "federation_key"),
             SAFESHARE_VAR_DIR=str(folder),
             STATIC_ROOT=str(self.folder / "federation" / "static"),
             SAFESHARE_DEMO="true",
@@ -193,6 +194,18 @@ def test_the_demo_deployments_witness_each_other_and_b_refuses_a_rollback_of_a(
     assert f"http://127.0.0.1:{demo.ports['a']}" in output
     assert f"http://127.0.0.1:{demo.ports['b']}" in output
     assert "csc.admin" in output  # the demo sign-ins
+    # Pinned both ways for the exchange: each directory holds one of the other's organisations.
+    remote = (
+        "SELECT o.name, p.name FROM federation_remoteorganisation r "
+        "JOIN accounts_organisation o ON o.id = r.organisation_id "
+        "JOIN federation_peer p ON p.id = r.peer_id"
+    )
+    assert query(demo.database("a"), remote) == [
+        ("Riverside Primary School (B partnership)", "B partnership")
+    ]
+    assert query(demo.database("b"), remote) == [
+        ("Northshire Children's Social Care (A partnership)", "A partnership")
+    ]
 
     # A backup of A now; then A's ledger grows and B cosigns the bigger checkpoint.
     a_db = demo.folder_of("a") / "db.sqlite3"

@@ -22,4 +22,6 @@ class FederationConfig(AppConfig):
             run=delivery.deliver_job,
             every=datetime.timedelta(minutes=1),
             description="Send queued messages to other partnerships' deployments, signed",
+            # Waits on other deployments over HTTP: each delivery commits on its own.
+            atomic=False,
         )

@@ -50,6 +50,12 @@ class Job:
     every: datetime.timedelta | None = None
     daily_at: datetime.time | None = None
     lease: datetime.timedelta = DEFAULT_LEASE
+    # Whether the runner wraps the job in one transaction (rolled back if it fails). A job
+    # that waits on another deployment over the network says False and writes each of
+    # its results in its own transaction: on SQLite a transaction holds the database's
+    # write lock, and two deployments whose jobs each waited on the other's answer while
+    # holding theirs would each block the other's answer until both timed out.
+    atomic: bool = True
 
     @property
     def schedule(self) -> str:
@@ -112,6 +118,7 @@ def register(
     daily_at: datetime.time | None = None,
     description: str,
     lease: datetime.timedelta = DEFAULT_LEASE,
+    atomic: bool = True,
 ) -> Job:
     """Add a job. Refuses a name already registered, and a schedule that is not exactly
     one of `every` (a whole number of seconds, at least one, dividing a day when it is
@@ -133,7 +140,13 @@ def register(
     if lease <= datetime.timedelta(0):
         raise JobError(f"Job {name!r}: lease= must be positive")
     job = Job(
-        name=name, run=run, description=description, every=every, daily_at=daily_at, lease=lease
+        name=name,
+        run=run,
+        description=description,
+        every=every,
+        daily_at=daily_at,
+        lease=lease,
+        atomic=atomic,
     )
     _JOBS[name] = job
     return job

@@ -68,7 +68,15 @@ def claim(job: Job, slot: datetime.datetime, now: datetime.datetime) -> JobRun |
 
 def run_job(job: Job, run: JobRun, now: datetime.datetime) -> Ran:
     try:
-        with transaction.atomic():
+        if job.atomic:
+            with transaction.atomic():
+                count = int(job.run(now=now))
+                JobRun.objects.filter(pk=run.pk).update(
+                    outcome=JobRun.Outcome.OK, count=count, finished_at=timezone.now()
+                )
+        else:
+            # The job commits each result itself (Job.atomic): what it finished stays
+            # done if it fails later, and nothing holds a transaction while it waits.
             count = int(job.run(now=now))
             JobRun.objects.filter(pk=run.pk).update(
                 outcome=JobRun.Outcome.OK, count=count, finished_at=timezone.now()

@@ -26,4 +26,7 @@ class LedgerConfig(AppConfig):
             run=witness_job,
             every=datetime.timedelta(minutes=1),
             description="Send the newest checkpoint to every witness and store cosignatures",
+            # It waits on each witness over HTTP; each cosignature or failure is its own
+            # commit (Job.atomic), so no write lock is held while waiting.
+            atomic=False,
         )

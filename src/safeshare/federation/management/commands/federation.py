@@ -33,6 +33,9 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="subcommand", required=True)
         keygen = sub.add_parser("keygen", help="make this deployment's federation key")
         keygen.add_argument("--out", required=True, help="write the private key here (mode 0600)")
+        keygen.add_argument(
+            "--public-out", help="also write the public key (PEM) here, to give other partnerships"
+        )
         keygen.add_argument("--force", action="store_true", help="replace an existing --out")
         sub.add_parser("show-key", help="print the public key, its id and the organisations' codes")
         peer = sub.add_parser("add-peer", help="pin another deployment (URL and public key)")
@@ -77,6 +80,8 @@ class Command(BaseCommand):
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(pem)
         public = keys.load_private(pem).public_key()
+        if options["public_out"]:
+            Path(options["public_out"]).write_text(keys.public_pem(public), encoding="utf-8")
         self.stdout.write(f"Federation key written to {out}")
         self.stdout.write(f"Key id: {keys.key_id(public)}")
         self.stdout.write(keys.public_pem(public).strip())
