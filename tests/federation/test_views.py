@@ -388,3 +388,40 @@ def test_the_inbox_refuses_an_unsigned_message(client: Client, settings: Any) ->
     settings.SAFESHARE_FEDERATION_KEY = ""
     response = client.post(reverse("federation:inbox"), b"{}", content_type="application/json")
     assert response.status_code == 503
+
+
+class TestTheRequestPage:
+    """The federation's part of requests/show.html (templatetags/federation.py)."""
+
+    def test_the_answering_side_offers_sending_then_lists_what_was_sent(
+        self, client: Client, practitioner: User, answering: Decision, outsider: User
+    ) -> None:
+        url = reverse("requests:show", args=[answering.request_id])
+        client.force_login(practitioner)
+        page = _text(client.get(url))
+        assert "in another partnership, through Westshire's safeshare" in page
+        assert _send_url(answering) in page
+        sent = SentDisclosureFactory.create(sent_by=practitioner, decision=answering)
+        page = _text(client.get(url))
+        assert reverse("federation:sent_show", args=[sent.pk]) in page
+        assert f"{sent.reference}</a>, sent" in page and ": New" in page
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404
+
+    def test_the_requester_sees_it_waiting_and_opens_what_came_back(
+        self, client: Client, outsider: User
+    ) -> None:
+        from tests.factories.federation import raise_remote_request
+
+        asked = raise_remote_request(outsider)
+        url = reverse("requests:show", args=[asked.pk])
+        client.force_login(outsider)
+        page = _text(client.get(url))
+        assert "It is waiting to be sent: safeshare keeps trying." in page
+        received = ReceivedDisclosureFactory.create(recipient=outsider, request=asked)
+        revoked = ReceivedDisclosureFactory.create(recipient=outsider, request=asked, revoked=True)
+        page = _text(client.get(url))
+        assert f"Open {received.reference}, the information they sent you" in page
+        assert reverse("federation:received_show", args=[received.pk]) in page
+        assert f"{revoked.reference} (Revoked)" in page
+        assert reverse("federation:received_show", args=[revoked.pk]) not in page
