@@ -425,3 +425,37 @@ class TestTheRequestPage:
         assert reverse("federation:received_show", args=[received.pk]) in page
         assert f"{revoked.reference} (Revoked)" in page
         assert reverse("federation:received_show", args=[revoked.pk]) not in page
+
+
+class TestTheFactories:
+    """tests/factories/federation.py: each trait gives the state it names, through the
+    actions and the inbox's logic, and the ledger still verifies."""
+
+    @pytest.mark.parametrize(
+        ("trait", "status"),
+        [
+            ("", "new"),
+            ("opened", "opened"),
+            ("acknowledged", "acknowledged"),
+            ("revoked", "revoked"),
+            ("expired", "expired"),
+        ],
+    )
+    def test_received(self, outsider: User, trait: str, status: str) -> None:
+        received = ReceivedDisclosureFactory.create(
+            recipient=outsider, **({trait: True} if trait else {})
+        )
+        assert received.status() == status
+        assert Entry.objects.filter(event_type="federation.disclosure.received").count() == 1
+        from safeshare.ledger import verify
+
+        assert verify.verify_ledger().ok
+
+    @pytest.mark.parametrize(("revoked", "status"), [(False, "new"), (True, "revoked")])
+    def test_sent(self, practitioner: User, revoked: bool, status: str) -> None:
+        sent = SentDisclosureFactory.create(sent_by=practitioner, revoked=revoked)
+        assert sent.status() == status
+        assert sent.decision.request_id == sent.inbound.request_id
+        from safeshare.ledger import verify
+
+        assert verify.verify_ledger().ok
