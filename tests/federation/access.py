@@ -121,7 +121,7 @@ RULES = {
             _received("received_acknowledge", "fed_received"),
             404,
             404,
-            roles={"recipient": 302, "revoked_recipient": 403},
+            roles={"recipient": 302, "revoked_recipient": 410},
         ),
     ],
     # The answering side: the deciding organisation's case roles; another's, 404.

@@ -364,7 +364,8 @@ class TestReceived:
         assert REMOTE_ITEM not in page and "Poppy" not in page
         assert ReceivedEvent.objects.count() == events, "no read receipt"
         ack = client.post(reverse("federation:received_acknowledge", args=[received.pk]))
-        assert ack.status_code == 403
+        assert ack.status_code == 410, "revoked or expired while its page was open: the gone page"
+        assert "This information is no longer available" in _text(ack)
         assert ReceivedEvent.objects.count() == events
 
     def test_anyone_else_gets_not_found(
