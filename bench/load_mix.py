@@ -234,6 +234,13 @@ NOT_LOADED: dict[str, str] = {
     "subject_access:pack_csv": "not in the mix yet: the scale seed logs no subject access requests (IG leads only; queries flat: tests/subject_access/test_query_counts.py)",
     "subject_access:pack_pdf": "not in the mix yet: the scale seed logs no subject access requests (IG leads only; queries flat: tests/subject_access/test_query_counts.py)",
     "ledger:witnesses": "administrators only: the load users hold no administrator role (queries flat: tests/test_query_counts.py)",
+    "federation:inbox": "machine-to-machine: another deployment's signed messages (requests, disclosures, receipts, revocations), posted by its federation.deliver job, not a page people load",
+    "federation:received": "not in the mix yet: the scale seed pins no other deployment and receives nothing from one (issue 19; queries flat: tests/test_query_counts.py)",
+    "federation:received_show": "not in the mix yet: the scale seed receives nothing from another deployment; opening writes the read receipt and queues it for the sender (issue 19)",
+    "federation:received_acknowledge": "writes (recorded for good) and queues a signed receipt for the other deployment",
+    "federation:send": "not in the mix yet: the scale seed has no request from another deployment; sending signs and queues a disclosure (issue 19)",
+    "federation:sent_show": "not in the mix yet: the scale seed sends nothing to another deployment (issue 19; queries flat: tests/test_query_counts.py)",
+    "federation:sent_revoke": "a form for one disclosure, reached from its page; writes and queues a signed revocation when posted",
 }
 # The JSON API (namespace api) is not pages: its own load is a separate benchmark.
 NOT_LOADED_NAMESPACES = {"api": "the JSON API: token callers, not the pages' users"}

@@ -613,3 +613,57 @@ def test_ledger_witnesses(client: Client, organisation: Organisation) -> None:
 
     client.force_login(UserFactory.create(organisation=organisation, administrator=True))
     assert_constant(client, lambda: reverse("ledger:witnesses"), witnesses)
+
+
+def test_federation_pages(
+    client: Client, settings: Any, practitioner: User, outsider: User, person: Person
+) -> None:
+    """Issue 19. The named recipient's list of what other partnerships sent (opened, revoked
+    or new), the request page's federation part on both sides and a sent disclosure's page
+    stay flat however many disclosures the peer sent, or this side sent, for one request."""
+    from safeshare.federation import actions as federation_actions
+    from tests.factories.federation import (
+        InboundRequestFactory,
+        ReceivedDisclosureFactory,
+        SentDisclosureFactory,
+        raise_remote_request,
+    )
+
+    settings.SAFESHARE_FEDERATION_KEY = _federation_key()
+    asked = raise_remote_request(outsider)
+
+    def received(count: int) -> None:
+        for n in range(count):
+            ReceivedDisclosureFactory.create(
+                recipient=outsider, request=asked, opened=n % 3 == 1, revoked=n % 3 == 2
+            )
+
+    client.force_login(outsider)
+    assert_constant(client, lambda: reverse("federation:received"), received)
+    assert_constant(client, lambda: reverse("requests:show", args=[asked.pk]), received)
+
+    inbound = InboundRequestFactory.create(to=practitioner.organisation)
+    decision = DecisionFactory.create(
+        started_by=practitioner, subject=person, request=inbound.request, share=True, finalised=True
+    )
+    first = SentDisclosureFactory.create(sent_by=practitioner, decision=decision)
+
+    def sent(count: int) -> None:
+        for _ in range(count):
+            federation_actions.send_remote_disclosure(
+                actor=practitioner,
+                decision=decision,
+                items=list(decision.items.all()),
+                message=f"Copy {uuid.uuid4()}",
+                expires_on=timezone.localdate() + datetime.timedelta(days=7),
+            )
+
+    client.force_login(practitioner)
+    assert_constant(client, lambda: reverse("requests:show", args=[inbound.request.pk]), sent)
+    assert_constant(client, lambda: reverse("federation:sent_show", args=[first.pk]), sent)
+
+
+def _federation_key() -> str:
+    from safeshare.federation import keys
+
+    return keys.generate()

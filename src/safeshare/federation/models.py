@@ -219,6 +219,11 @@ class SentDisclosure(WriteOnce):
     def status(self, now: datetime.datetime | None = None) -> str:
         return _status(self, now)
 
+    @property
+    def available_until(self) -> datetime.date:
+        """The last day it can be opened (`expires_at` is the start of the next day)."""
+        return timezone.localtime(self.expires_at - datetime.timedelta(microseconds=1)).date()
+
 
 class EventKind(models.TextChoices):
     OPENED = "opened", "Opened"

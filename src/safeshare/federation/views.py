@@ -35,7 +35,7 @@ from safeshare.disclosures.actions import DEFAULT_DAYS
 from safeshare.disclosures.forms import RevokeForm, item_label
 from safeshare.federation import actions, keys, permissions, queries, signing
 from safeshare.federation.forms import SendForm
-from safeshare.federation.models import STATUS_LABELS, EventKind
+from safeshare.federation.models import STATUS_LABELS, EventKind, ReceivedDisclosure
 
 
 def _json(status: int, answer: dict[str, object]) -> HttpResponse:
@@ -87,16 +87,20 @@ def received(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "federation/received.html", {"rows": rows, "labels": STATUS_LABELS})
 
 
+def _gone(request: HttpRequest, disclosure: ReceivedDisclosure, status: str) -> HttpResponse:
+    return render(
+        request,
+        "federation/received_gone.html",
+        {"disclosure": disclosure, "status": status},
+        status=410,
+    )
+
+
 def received_show(request: AuthenticatedHttpRequest, disclosure_id: UUID) -> HttpResponse:
     disclosure = queries.get_received(request.user, disclosure_id)
     status = disclosure.status()
     if status in {"revoked", "expired"}:
-        return render(
-            request,
-            "federation/received_gone.html",
-            {"disclosure": disclosure, "status": status},
-            status=410,
-        )
+        return _gone(request, disclosure, status)
     actions.record_opened(actor=request.user, disclosure=disclosure)
     disclosure = queries.get_received(request.user, disclosure_id)
     return render(
@@ -113,6 +117,10 @@ def received_show(request: AuthenticatedHttpRequest, disclosure_id: UUID) -> Htt
 @require_POST
 def received_acknowledge(request: AuthenticatedHttpRequest, disclosure_id: UUID) -> HttpResponse:
     disclosure = queries.get_received(request.user, disclosure_id)
+    status = disclosure.status()
+    if status in {"revoked", "expired"}:
+        # Revoked or expired while its page was open: say so, as opening it would.
+        return _gone(request, disclosure, status)
     if not permissions.can_open(request.user, disclosure):
         raise PermissionDenied
     actions.acknowledge(actor=request.user, disclosure=disclosure)
