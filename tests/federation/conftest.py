@@ -91,13 +91,13 @@ def signed_headers(
     )
 
 
-def request_content(to: Organisation, **changes: Any) -> dict[str, Any]:
+def request_content(organisation: Organisation, **changes: Any) -> dict[str, Any]:
     """A request message's content as another deployment's RequestForwarder sends it."""
     now = datetime.datetime.now(datetime.UTC)
     request: dict[str, Any] = {
         "id": str(uuid.uuid4()),
         "reference": "REQ-EAST0001",
-        "to": str(to.pk),
+        "to": str(organisation.pk),
         "from": {"id": str(uuid.uuid4()), "name": "Eastshire Police"},
         "requester": {"id": str(uuid.uuid4()), "name": "Alex Officer", "role": "Detective"},
         "subject_details": "Lily Morgan, born 4 May 2016",
