@@ -413,3 +413,30 @@ def test_a_revocation_of_an_unknown_disclosure_is_refused(signed_post: SignedPos
     assert response.status_code == 422
     assert error(response) == "No disclosure from that deployment has that id here"
     assert counts() == before
+
+
+@pytest.mark.parametrize("name", ["due_at", "received_at"])
+def test_a_well_formed_but_impossible_date_is_refused_not_a_server_error(
+    signed_post: SignedPost, school: Organisation, name: str
+) -> None:
+    """parse_datetime raises ValueError for a date like 30 February: content refused (422),
+    not an unhandled error (500)."""
+    content = request_content(school, **{name: "2026-02-30T10:00:00+00:00"})
+    before = counts()
+    response = signed_post(envelope("request", content))
+    assert response.status_code == 422
+    assert error(response) == f"'{name}' must be a date and time with its offset (ISO 8601)"
+    assert counts() == before
+
+
+def test_a_body_not_in_utf_8_is_a_bad_request(
+    signed_post: SignedPost, school: Organisation
+) -> None:
+    """json.loads takes UTF-16 too, but the message is stored as UTF-8 text: refused (400)
+    rather than failing (500) when it is stored."""
+    body = envelope("request", request_content(school)).decode().encode("utf-16")
+    before = counts()
+    response = signed_post(body)
+    assert response.status_code == 400
+    assert error(response) == "The body is not JSON"
+    assert counts() == before

@@ -247,3 +247,24 @@ def test_any_single_byte_change_of_the_body_is_refused(data: st.DataObject) -> N
     byte = data.draw(st.integers(0, 255).filter(lambda b: b != BODY[position]))
     changed = BODY[:position] + bytes([byte]) + BODY[position + 1 :]
     assert refused(headers, changed).status == 401
+
+
+def test_a_signature_under_another_label_is_refused() -> None:
+    headers = sign()
+    for name in ("Signature-Input", "Signature"):
+        headers[name] = headers[name].replace("safeshare=", "other=", 1)
+    problem = refused(headers)
+    assert (problem.status, problem.message) == (
+        401,
+        "Exactly one signature labelled 'safeshare' is expected",
+    )
+
+
+def test_an_answer_under_another_label_is_refused() -> None:
+    body = b"{}"
+    headers = signing.sign_response(status=200, body=body, key=KEY, key_id=KEY_ID)
+    for name in ("Signature-Input", "Signature"):
+        headers[name] = headers[name].replace("safeshare=", "other=", 1)
+    with pytest.raises(signing.Refused) as caught:
+        signing.verify_response(status=200, headers=headers, body=body, key=KEY.public_key())
+    assert caught.value.message == "Exactly one signature labelled 'safeshare' is expected"

@@ -145,7 +145,7 @@ def _why(what: str, exc: Exception) -> str:
 
 
 def _check(results: list[Any], now: datetime.datetime | None) -> Verified:
-    if len(results) != 1:
+    if len(results) != 1 or results[0].label != LABEL:
         raise Refused(401, "Exactly one signature labelled 'safeshare' is expected")
     params = results[0].parameters
     if params.get("alg") != "ed25519":
