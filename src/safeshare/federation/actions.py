@@ -613,7 +613,10 @@ def _text(content: Mapping[str, Any], name: str, limit: int, *, required: bool =
 
 def _when(content: Mapping[str, Any], name: str) -> datetime.datetime:
     value = content.get(name)
-    parsed = parse_datetime(value) if isinstance(value, str) else None
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well formed but impossible, like 30 February
+        parsed = None
     if parsed is None or parsed.tzinfo is None:
         raise Invalid(f"'{name}' must be a date and time with its offset (ISO 8601)")
     return parsed
@@ -852,7 +855,8 @@ HANDLERS: dict[str, Callable[[Peer, Message, Mapping[str, Any]], None]] = {
 
 def _envelope(body: bytes) -> dict[str, Any]:
     try:
-        found = json.loads(body)
+        # UTF-8 only (json.loads would take UTF-16 too): the message is stored as UTF-8 text.
+        found = json.loads(body.decode("utf-8"))
     except ValueError as exc:
         raise signing.Refused(400, "The body is not JSON") from exc
     if not isinstance(found, dict):

@@ -145,7 +145,7 @@ def _why(what: str, exc: Exception) -> str:
 
 
 def _check(results: list[Any], now: datetime.datetime | None) -> Verified:
-    if len(results) != 1:
+    if len(results) != 1 or results[0].label != LABEL:
         raise Refused(401, "Exactly one signature labelled 'safeshare' is expected")
     params = results[0].parameters
     if params.get("alg") != "ed25519":
@@ -178,6 +178,8 @@ def verify_request(
     verifier = HTTPMessageVerifier(
         signature_algorithm=algorithms.ED25519, key_resolver=_Keys(public=lambda _: key)
     )
+    # The library allows a created time only 5 s ahead; _check allows MAX_SKEW either way.
+    verifier.max_clock_skew = MAX_SKEW
     try:
         results = verifier.verify(
             message,
@@ -198,6 +200,8 @@ def verify_response(
     verifier = HTTPMessageVerifier(
         signature_algorithm=algorithms.ED25519, key_resolver=_Keys(public=lambda _: key)
     )
+    # The library allows a created time only 5 s ahead; _check allows MAX_SKEW either way.
+    verifier.max_clock_skew = MAX_SKEW
     try:
         results = verifier.verify(
             message, max_age=None, require_components=RESPONSE_COMPONENTS, body=body
