@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.exceptions import PermissionDenied
 
 from safeshare.accounts.models import User
-from safeshare.federation import actions, keys
+from safeshare.federation import actions
 from safeshare.federation.models import Direction, Message, MessageStatus, Peer, RemoteOrganisation
 from safeshare.ledger.models import Entry
 from safeshare.requests import actions as request_actions
@@ -75,7 +75,7 @@ def test_a_request_to_a_remote_organisation_queues_one_request_message(
     body = json.loads(message.body)
     assert body["type"] == "request"
     assert body["id"] == str(message.message_id)
-    assert body["from"] == key_id(own_key)
+    assert "from" not in body  # added when it is sent, with the key that signs it
     sent = body["content"]["request"]
     assert sent["id"] == str(request.pk)
     assert sent["to"] == "east-council"
@@ -87,7 +87,9 @@ def test_a_request_to_a_remote_organisation_queues_one_request_message(
     assert actions.entry_hash(entry) == message.entry_hash
     assert entry.payload["peer"] == "Eastshire"
     # The envelope sent carries that entry.
-    assert json.loads(actions.envelope(message))["ledger_entry"] == message.entry_hash
+    sent_envelope = json.loads(actions.envelope(message))
+    assert sent_envelope["ledger_entry"] == message.entry_hash
+    assert sent_envelope["from"] == key_id(own_key)
 
 
 def test_the_same_request_again_queues_nothing_more(
@@ -143,16 +145,22 @@ def test_a_deployment_no_longer_pinned_refuses_the_request(
     assert counts() == before
 
 
-def test_without_this_deployments_key_nothing_is_recorded(
+def test_without_this_deployments_key_the_request_waits_in_the_queue(
     remote: RemoteOrganisation, officer: User, settings: Any
 ) -> None:
+    """Queueing needs no key (the envelope names the signing key when it is sent): the
+    request is recorded and waits until an administrator configures one."""
+    from safeshare.federation import delivery
+
     settings.SAFESHARE_FEDERATION_KEY = ""
-    before = counts()
-    with pytest.raises(keys.NotConfigured):
-        request_actions.raise_request(
-            actor=officer, to_organisation=remote.organisation, details=details()
-        )
-    assert counts() == before
+    request_actions.raise_request(
+        actor=officer, to_organisation=remote.organisation, details=details()
+    )
+    message = Message.objects.get()
+    assert message.status == MessageStatus.QUEUED
+    assert delivery.deliver_queued() == 0
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (MessageStatus.QUEUED, 0)
 
 
 def test_delivery_is_tried_when_the_transaction_commits(

@@ -329,6 +329,22 @@ class TestReceived:
         assert ReceivedEvent.objects.count() == 1 and len(_out(Kind.RECEIPT)) == 1
         assert Entry.objects.filter(event_type="federation.disclosure.opened").count() == 1
 
+    def test_opening_needs_no_key_here_the_receipt_waits_for_one(
+        self,
+        client: Client,
+        outsider: User,
+        settings: Any,
+        django_capture_on_commit_callbacks: Any,
+    ) -> None:
+        received = ReceivedDisclosureFactory.create(recipient=outsider)
+        settings.SAFESHARE_FEDERATION_KEY = None
+        client.force_login(outsider)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.get(reverse("federation:received_show", args=[received.pk]))
+        assert response.status_code == 200
+        (receipt,) = _out(Kind.RECEIPT)
+        assert receipt.status == "queued" and receipt.attempts == 0
+
     def test_acknowledging_once(self, client: Client, outsider: User) -> None:
         received = ReceivedDisclosureFactory.create(recipient=outsider, opened=True)
         url = reverse("federation:received_acknowledge", args=[received.pk])

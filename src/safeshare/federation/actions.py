@@ -237,9 +237,13 @@ def add_remote(
 
 def envelope(message: Message) -> bytes:
     """The body sent for a queued message: what it stores, with its ledger entry's hash
-    (which cannot be in the stored body, since the entry covers that body)."""
+    (which cannot be in the stored body, since the entry covers that body) and the id of
+    the key signing it."""
     stored = json.loads(message.body)
     stored["ledger_entry"] = message.entry_hash
+    # The key that signs it now (queueing needs no key: a recipient can open what was
+    # sent to them while the administrator has yet to configure one).
+    stored["from"] = keys.own_key_id()
     return json.dumps(stored, sort_keys=True, separators=(",", ":")).encode()
 
 
@@ -256,7 +260,6 @@ def _queue(
     body = {
         "type": kind,
         "id": str(message_id),
-        "from": keys.own_key_id(),
         "sent_at": timezone.now().isoformat(),
         "content": content,
     }
