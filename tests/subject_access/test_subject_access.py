@@ -394,3 +394,31 @@ def test_the_pack_holds_the_consent_register_and_telling_the_person(
     assert told[0].cells[3] == "Class teacher"
     # The review's free text stays on the decision: the pack gives its reason only.
     assert all("Still under enquiry" not in r.cells for r in told)
+
+
+def test_the_pack_holds_what_was_sent_to_other_partnerships(
+    ig_lead: User, practitioner: User, person: Person
+) -> None:
+    """A signed disclosure to another partnership's practitioner from a decision about the
+    person, its reported opening and its revocation, in the pack (UK GDPR Art 15(1)(c):
+    the recipients)."""
+    from tests.factories.federation import SentDisclosureFactory, report_from_peer
+
+    sent = SentDisclosureFactory.create(sent_by=practitioner, subject=person)
+    report_from_peer(sent)
+    from safeshare.federation import actions as federation_actions
+    from tests.factories.federation import own_key
+
+    with own_key():
+        federation_actions.revoke(actor=practitioner, disclosure=sent, reason="Wrong person")
+    sar = log_request(ig_lead, person, datetime.date(2026, 1, 31))
+    sections = {s.key: s for s in build_pack(ig_lead, sar).sections}
+    (row,) = sections["federated"].rows
+    assert row.cells[0] == sent.reference
+    assert sent.inbound.requester_name in row.cells[3] and "Westshire" in row.cells[3]
+    assert row.cells[-1] == "Revoked"
+    federated = [r.cells[1:3] for r in sections["receipts"].rows if r.cells[0] == sent.reference]
+    assert federated == [
+        ("Opened", "The recipient, as their safeshare reported it"),
+        ("Revoked", practitioner.display_name()),
+    ]
