@@ -387,43 +387,31 @@ SAFESHARE_POLICY = os.environ.get("SAFESHARE_POLICY", "") or None
 SAFESHARE_LEDGER_ORIGIN = os.environ.get("SAFESHARE_LEDGER_ORIGIN", "") or "safeshare.local/demo"
 
 
-def read_ledger_signing_key() -> str | None:
-    """The checkpoint signer key ("PRIVATE+KEY+..."), or None: then the service runs but
-    signs no checkpoints (the checkpoint URL answers 503). `make run` makes one."""
-    key = os.environ.get("SAFESHARE_LEDGER_SIGNING_KEY", "").strip()
-    key_file = os.environ.get("SAFESHARE_LEDGER_SIGNING_KEY_FILE", "")
-    if not key and key_file:
+def secret_from_environment(name: str) -> str:
+    """A secret from the variable NAME, or else read from the file NAME_FILE names (a
+    secret mount, preferred); "" if neither is set. A file that cannot be read stops the
+    start-up with its name."""
+    value = os.environ.get(name, "").strip()
+    path = os.environ.get(f"{name}_FILE", "")
+    if not value and path:
         try:
-            key = Path(key_file).read_text(encoding="utf-8").strip()
+            value = Path(path).read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise ImproperlyConfigured(
-                f"SAFESHARE_LEDGER_SIGNING_KEY_FILE {key_file!r} cannot be read: {exc}"
-            ) from exc
-    return key or None
+            raise ImproperlyConfigured(f"{name}_FILE {path!r} cannot be read: {exc}") from exc
+    return value
 
 
-SAFESHARE_LEDGER_SIGNING_KEY = read_ledger_signing_key()
+# The checkpoint signer key ("PRIVATE+KEY+..."), or None: then the service runs but signs
+# no checkpoints (the checkpoint URL answers 503). `make run` makes one.
+SAFESHARE_LEDGER_SIGNING_KEY = secret_from_environment("SAFESHARE_LEDGER_SIGNING_KEY") or None
 # Every checkpoint signed is also appended to this file, outside the database, for
 # `safeshare ledger verify --against` (docs/operations.md). Unset: no such file is kept.
 SAFESHARE_LEDGER_CHECKPOINT_LOG = os.environ.get("SAFESHARE_LEDGER_CHECKPOINT_LOG", "") or None
 
 
-def read_witness_key() -> str | None:
-    """This deployment's witness cosigning key ("PRIVATE+KEY+...", type 0x04), or None:
-    then POST /witness/add-checkpoint answers 503. `safeshare ledger keygen --witness`."""
-    key = os.environ.get("SAFESHARE_WITNESS_KEY", "").strip()
-    key_file = os.environ.get("SAFESHARE_WITNESS_KEY_FILE", "")
-    if not key and key_file:
-        try:
-            key = Path(key_file).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ImproperlyConfigured(
-                f"SAFESHARE_WITNESS_KEY_FILE {key_file!r} cannot be read: {exc}"
-            ) from exc
-    return key or None
-
-
-SAFESHARE_WITNESS_KEY = read_witness_key()
+# This deployment's witness cosigning key ("PRIVATE+KEY+...", type 0x04), or None: then
+# POST /witness/add-checkpoint answers 503. `safeshare ledger keygen --witness`.
+SAFESHARE_WITNESS_KEY = secret_from_environment("SAFESHARE_WITNESS_KEY") or None
 # Seconds the witness job waits for each witness to answer add-checkpoint.
 SAFESHARE_WITNESS_TIMEOUT = float(os.environ.get("SAFESHARE_WITNESS_TIMEOUT", "10"))
 
@@ -431,23 +419,9 @@ SAFESHARE_WITNESS_TIMEOUT = float(os.environ.get("SAFESHARE_WITNESS_TIMEOUT", "1
 # --- Federation: requests and disclosures with other partnerships (docs/federation.md) --
 
 
-def read_federation_key() -> str | None:
-    """This deployment's Ed25519 federation key (PEM), or None: then it neither sends nor
-    takes messages from other deployments (the inbox answers 503).
-    `safeshare federation keygen --out FILE` makes one."""
-    key = os.environ.get("SAFESHARE_FEDERATION_KEY", "").strip()
-    key_file = os.environ.get("SAFESHARE_FEDERATION_KEY_FILE", "")
-    if not key and key_file:
-        try:
-            key = Path(key_file).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ImproperlyConfigured(
-                f"SAFESHARE_FEDERATION_KEY_FILE {key_file!r} cannot be read: {exc}"
-            ) from exc
-    return key or None
-
-
-SAFESHARE_FEDERATION_KEY = read_federation_key()
+# This deployment's Ed25519 federation key (PEM), or None: then it delivers nothing to other
+# deployments and its inbox answers 503. `safeshare federation keygen --out FILE`.
+SAFESHARE_FEDERATION_KEY = secret_from_environment("SAFESHARE_FEDERATION_KEY") or None
 # Seconds the delivery waits for another deployment's inbox to answer.
 SAFESHARE_FEDERATION_TIMEOUT = float(os.environ.get("SAFESHARE_FEDERATION_TIMEOUT", "10"))
 
@@ -488,20 +462,7 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 # With an API key, emails and text messages go through GOV.UK Notify; without one, emails
 # go through the email backend above (SMTP or the console) and text messages cannot be sent.
 # Either way they are queued and sent by the `messaging.deliver` job, with retries.
-def read_notify_api_key() -> str:
-    key = os.environ.get("SAFESHARE_NOTIFY_API_KEY", "").strip()
-    key_file = os.environ.get("SAFESHARE_NOTIFY_API_KEY_FILE", "")
-    if not key and key_file:
-        try:
-            key = Path(key_file).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ImproperlyConfigured(
-                f"SAFESHARE_NOTIFY_API_KEY_FILE {key_file!r} cannot be read: {exc}"
-            ) from exc
-    return key
-
-
-SAFESHARE_NOTIFY_API_KEY = read_notify_api_key()
+SAFESHARE_NOTIFY_API_KEY = secret_from_environment("SAFESHARE_NOTIFY_API_KEY")
 # Empty: the client's own default (the GOV.UK Notify API).
 SAFESHARE_NOTIFY_BASE_URL = os.environ.get("SAFESHARE_NOTIFY_BASE_URL", "")
 SAFESHARE_NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("SAFESHARE_NOTIFY_EMAIL_TEMPLATE_ID", "")
