@@ -44,13 +44,19 @@ def sign_in(page: Page, username: str = "teacher", *, axe: bool = True) -> None:
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter your username")
     if axe:
         assert_accessible(page)
+    sign_in_here(page, username, axe=axe)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Information sharing decisions")
+
+
+def sign_in_here(page: Page, username: str, *, axe: bool = True) -> None:
+    """Sign in on the sign-in page the browser is on (its password, then the code) and
+    stay where it leads: a role's own home page, or the page that asked for sign-in."""
     # The user has a confirmed authenticator, as every real account has.
     device = TOTPDeviceFactory.confirmed_for(User.objects.get(username=username))
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     enter_code(page, device, axe=axe)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Information sharing decisions")
 
 
 def enter_code(page: Page, device: TOTPDevice, *, axe: bool = True) -> None:

@@ -16,10 +16,9 @@ from safeshare import guidance
 from safeshare.accounts.models import Organisation, User
 from safeshare.decisions.models import ConsentWithdrawal, Decision
 from tests.browser.conftest import assert_accessible
-from tests.browser.helpers import enter_code, riverside_school, sign_in
+from tests.browser.helpers import riverside_school, sign_in, sign_in_here
 from tests.factories import (
     PASSWORD,
-    TOTPDeviceFactory,
     UserFactory,
 )
 from tests.factories.decisions import DecisionFactory
@@ -63,11 +62,7 @@ def consented(school: Organisation) -> Decision:
 def sign_in_as_administrator(page: Page) -> None:
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/sign-in/"))
-    device = TOTPDeviceFactory.confirmed_for(User.objects.get(username="admin"))
-    page.get_by_label("Username").fill("admin")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    enter_code(page, device)
+    sign_in_here(page, "admin")
     expect(page.get_by_role("heading", level=1)).to_have_text("Administrator")
 
 

@@ -13,7 +13,7 @@ from safeshare.accounts.models import Organisation
 from safeshare.decisions import signoff
 from safeshare.decisions.models import Decision, DecisionStatus
 from tests.browser.conftest import assert_accessible
-from tests.browser.helpers import answer, riverside_school, sign_in
+from tests.browser.helpers import answer, riverside_school, sign_in, sign_in_here
 from tests.factories import PersonFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -256,10 +256,6 @@ def test_a_refusal_with_its_discussion_then_reconsidered(page: Page, school: Org
 def test_typing_survives_a_timed_out_session(page: Page, school: Organisation) -> None:
     from django.contrib.sessions.models import Session
 
-    from safeshare.accounts.models import User
-    from tests.browser.helpers import enter_code
-    from tests.factories import PASSWORD, TOTPDeviceFactory
-
     sign_in(page)
     lily = school.people.get(given_names="Lily")
     page.goto(f"/people/{lily.pk}/")
@@ -270,11 +266,7 @@ def test_typing_survives_a_timed_out_session(page: Page, school: Organisation) -
     Session.objects.all().delete()
     page.get_by_role("button", name="Save and continue").click()
     expect(page).to_have_url(re.compile(r"/sign-in/\?next=/decisions/"))
-    device = TOTPDeviceFactory.confirmed_for(User.objects.get(username="teacher"))
-    page.get_by_label("Username").fill("teacher")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    enter_code(page, device)
+    sign_in_here(page, "teacher")
     # Back on the same page, with what was typed put back and a note saying so.
     expect(page.get_by_role("heading", name="The request or reason for sharing")).to_be_visible()
     expect(page.get_by_label("Describe the purpose")).to_have_value(typed)

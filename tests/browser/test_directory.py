@@ -16,8 +16,8 @@ from safeshare.directory import actions as directory_actions
 from safeshare.directory.models import ContactKind
 from safeshare.vocabulary.models import Purpose
 from tests.browser.conftest import assert_accessible
-from tests.browser.helpers import enter_code, sign_in
-from tests.factories import PASSWORD, OrganisationFactory, TOTPDeviceFactory, UserFactory
+from tests.browser.helpers import sign_in, sign_in_here
+from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -148,11 +148,7 @@ def test_the_csv_check_page_lists_bad_rows_accessibly(
     page: Page, school: Organisation, tmp_path: Path
 ) -> None:
     page.goto("/")
-    device = TOTPDeviceFactory.confirmed_for(User.objects.get(username="admin"))
-    page.get_by_label("Username").fill("admin")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    enter_code(page, device)
+    sign_in_here(page, "admin")
     visit(page, "/directory/", "Directory")
     page.get_by_role("link", name="Import a CSV file").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(

@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 
 from safeshare.accounts.models import Organisation, User
 from tests.browser.conftest import assert_accessible
-from tests.browser.helpers import enter_code, riverside_school, sign_in
-from tests.factories import PASSWORD, OrganisationFactory, TOTPDeviceFactory, UserFactory
+from tests.browser.helpers import riverside_school, sign_in, sign_in_here
+from tests.factories import OrganisationFactory, UserFactory
 from tests.factories.decisions import DecisionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,11 +33,7 @@ def school() -> Organisation:
 
 def test_the_auditor_reaches_the_figures_and_filters_them(page: Page, school: Organisation) -> None:
     page.goto("/")
-    device = TOTPDeviceFactory.confirmed_for(User.objects.get(username="auditor"))
-    page.get_by_label("Username").fill("auditor")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    enter_code(page, device)
+    sign_in_here(page, "auditor")
     expect(page.get_by_role("heading", level=1)).to_have_text("Partnership auditor")
     assert_accessible(page)
     link = page.get_by_role("link", name="See the partnership's figures")

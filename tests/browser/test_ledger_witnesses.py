@@ -7,10 +7,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from safeshare.accounts.models import User
 from tests.browser.conftest import assert_accessible
-from tests.browser.helpers import enter_code, riverside_school
-from tests.factories import PASSWORD, TOTPDeviceFactory, UserFactory
+from tests.browser.helpers import riverside_school, sign_in_here
+from tests.factories import UserFactory
 from tests.factories.witnesses import WitnessFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,11 +21,7 @@ def test_the_administrator_sees_a_witness_refusal(page: Page) -> None:
     WitnessFactory.create(name="armored-witness.example.org", cosigned=True, failed=True)
     WitnessFactory.create(name="new-witness.example.org")
     page.goto("/")
-    device = TOTPDeviceFactory.confirmed_for(User.objects.get(username="admin"))
-    page.get_by_label("Username").fill("admin")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    enter_code(page, device)
+    sign_in_here(page, "admin")
     link = page.get_by_role("link", name="Witness refusals (1)")
     for _ in range(60):
         page.keyboard.press("Tab")

@@ -7,11 +7,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from safeshare.accounts.models import User
 from safeshare.messaging.models import OutgoingMessage
 from tests.browser.conftest import assert_accessible
-from tests.browser.helpers import enter_code, riverside_school
-from tests.factories import PASSWORD, TOTPDeviceFactory, UserFactory
+from tests.browser.helpers import riverside_school, sign_in_here
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,11 +35,7 @@ def test_the_administrator_sees_the_messages_not_delivered(page: Page) -> None:
         last_error="http_500",
     )
     page.goto("/")
-    device = TOTPDeviceFactory.confirmed_for(User.objects.get(username="admin"))
-    page.get_by_label("Username").fill("admin")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    enter_code(page, device)
+    sign_in_here(page, "admin")
     assert_accessible(page)
     page.get_by_role("link", name="Messages not delivered (1)").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(

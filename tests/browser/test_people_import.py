@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from safeshare.accounts.models import Organisation, User
+from safeshare.accounts.models import Organisation
 from safeshare.ledger.models import Entry
 from safeshare.subjects.models import Person
 from tests.browser.conftest import assert_accessible
-from tests.browser.helpers import enter_code
-from tests.factories import PASSWORD, OrganisationFactory, TOTPDeviceFactory, UserFactory
+from tests.browser.helpers import sign_in_here
+from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,11 +31,7 @@ def test_upload_dry_run_and_confirm_are_accessible(
     page: Page, school: Organisation, tmp_path: Path
 ) -> None:
     page.goto("/")
-    device = TOTPDeviceFactory.confirmed_for(User.objects.get(username="admin"))
-    page.get_by_label("Username").fill("admin")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    enter_code(page, device)
+    sign_in_here(page, "admin")
     page.get_by_role("link", name="Import people from a CSV file").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Import people from a CSV file")
     assert_accessible(page)
